@@ -1,0 +1,29 @@
+// Command-line conventions shared by both binaries: the common flags (--log-format, --log-file, -v, -q), their
+// CAPSTAN_* environment variables, --version, and the mapping of errors to exit codes (0 ok, 1 failed, 2 usage,
+// 3 precondition). Every main() is: build a CLI::App, add flags, call RunMain.
+#pragma once
+#include <functional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+namespace capstan::cli {
+
+struct CommonOptions {
+  std::string log_format;  // empty: json in a pod, text elsewhere
+  std::string log_file;
+  int verbose = 0;
+  bool quiet = false;
+};
+
+// Adds --log-format, --log-file, -v/--verbose, -q/--quiet (with CAPSTAN_LOG_FORMAT, CAPSTAN_LOG_FILE env vars).
+void AddCommonFlags(CLI::App& app, CommonOptions& options);
+// Configures logging from the parsed flags.
+void ApplyCommonFlags(const CommonOptions& options);
+// "capstan 0.1.0 (commit abc123)"
+std::string VersionString(const std::string& binary);
+// Parses argv with app, then runs body; maps CLI11 errors to exit 2 and capstan::Error to its exit code, logging
+// the message once. Returns the process exit code.
+int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+
+}  // namespace capstan::cli

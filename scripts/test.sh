@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: builds the release (static) binaries, an AddressSanitizer+UBSan build and the
+# libFuzzer targets; starts the real PostgreSQL test server; runs every test (real Helm 3.17.3 and 4.1.4 included)
+# in both builds, and a bounded run of each fuzz target. Run scripts/setup.sh once first (the README's first
+# command does). Options: --quick (release build only), -R REGEX / -L LABEL passed to ctest.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+QUICK=0; CTEST_ARGS=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1 ;;
+    -R|-L|-E|-LE) CTEST_ARGS+=("$1" "$2"); shift ;;
+    *) echo "usage: scripts/test.sh [--quick] [-R regex] [-L label]" >&2; exit 2 ;;
+  esac
+  shift
+done
+JOBS=${JOBS:-$(nproc)}
+FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+
+build() { # dir, cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j"$JOBS"
+}
+
+echo "== release build (static)"
+build build -DCMAKE_BUILD_TYPE=Release
+if [ $QUICK -eq 0 ]; then
+  echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+  build build-asan -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O1"
+  echo "== libFuzzer targets (clang)"
+  CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_FUZZ=ON -DCAPSTAN_SANITIZE=ON \
+    -DCAPSTAN_TESTS=OFF -DCMAKE_CXX_FLAGS="-O1"
+fi
+
+tests/harness/pg.sh start
+trap 'tests/harness/pg.sh stop' EXIT
+
+status=0
+if [ $QUICK -eq 0 ]; then
+  echo "== fuzz targets, ${FUZZ_SECONDS}s each"
+  for f in build-fuzz/*_fuzz; do
+    [ -x "$f" ] || continue
+    name=$(basename "$f"); corpus="build-fuzz/corpus/$name"; mkdir -p "$corpus"
+    seeds="fuzz/seeds/${name%_fuzz}"
+    args=("$corpus"); [ -d "$seeds" ] && args+=("$seeds")
+    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=0 "${args[@]}" \
+         > "build-fuzz/$name.log" 2>&1; then
+      echo "fuzz $name: ok ($(grep -c . "build-fuzz/$name.log") log lines)"
+    else
+      echo "fuzz $name: FAILED"; tail -40 "build-fuzz/$name.log"; status=1
+    fi
+  done
+  echo "== tests, AddressSanitizer + UBSan build"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE bench "${CTEST_ARGS[@]}" || status=1
+fi
+echo "== tests, release build"
+ctest --test-dir build --output-on-failure -j"$JOBS" "${CTEST_ARGS[@]}" || status=1
+exit $status

@@ -1,0 +1,151 @@
+#include "test_support.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace capstan::test {
+
+std::string SourceDir() { return CAPSTAN_SOURCE_DIR; }
+std::string BinaryDir() { return CAPSTAN_BINARY_DIR; }
+std::string SharedDir() {
+  if (const char* s = std::getenv("CAPSTAN_SHARED_DIR")) return s;
+  return CAPSTAN_SHARED_DIR;
+}
+std::string Binary(const std::string& name) { return BinaryDir() + "/" + name; }
+std::string Helm(int major) { return std::string(CAPSTAN_DEPS_DIR) + "/helm/" + std::to_string(major) + "/helm"; }
+std::string Kubectl() { return std::string(CAPSTAN_DEPS_DIR) + "/helm/4/kubectl"; }
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "capstan-test-XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(const std::string& name, const std::string& content) const {
+  std::string full = path_ + "/" + name;
+  std::filesystem::create_directories(std::filesystem::path(full).parent_path());
+  std::ofstream f(full, std::ios::binary);
+  f << content;
+  if (!f) throw std::runtime_error("cannot write " + full);
+  return full;
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  int in[2], out[2], err[2];
+  if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
+    throw std::runtime_error("pipe failed");
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    for (const auto& [k, v] : options.env) ::setenv(k.c_str(), v.c_str(), 1);
+    for (const auto& k : options.unset_env) ::unsetenv(k.c_str());
+    if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(127);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    std::string msg = "exec " + argv[0] + ": " + std::strerror(errno) + "\n";
+    (void)!::write(2, msg.data(), msg.size());
+    ::_exit(127);
+  }
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  ProcessResult r;
+  size_t written = 0;
+  bool in_open = true;
+  if (options.stdin_data.empty()) {
+    ::close(in[1]);
+    in_open = false;
+  } else {
+    ::fcntl(in[1], F_SETFL, O_NONBLOCK);
+  }
+  auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  bool out_open = true, err_open = true;
+  ::signal(SIGPIPE, SIG_IGN);
+  while (out_open || err_open) {
+    pollfd fds[3];
+    int n = 0;
+    int io = -1, oo = -1, eo = -1;
+    if (in_open) { fds[n] = {in[1], POLLOUT, 0}; io = n++; }
+    if (out_open) { fds[n] = {out[0], POLLIN, 0}; oo = n++; }
+    if (err_open) { fds[n] = {err[0], POLLIN, 0}; eo = n++; }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      r.timed_out = true;
+      ::kill(-pid, SIGKILL);
+      break;
+    }
+    int pr = ::poll(fds, static_cast<nfds_t>(n), static_cast<int>(std::min<long long>(left.count(), 1000)));
+    if (pr < 0 && errno != EINTR) break;
+    char buf[65536];
+    if (io >= 0 && (fds[io].revents & (POLLOUT | POLLERR | POLLHUP))) {
+      ssize_t w = ::write(in[1], options.stdin_data.data() + written, options.stdin_data.size() - written);
+      if (w > 0) written += static_cast<size_t>(w);
+      if (w < 0 && errno != EAGAIN) written = options.stdin_data.size();
+      if (written >= options.stdin_data.size()) { ::close(in[1]); in_open = false; }
+    }
+    if (oo >= 0 && (fds[oo].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t k = ::read(out[0], buf, sizeof buf);
+      if (k > 0) r.out.append(buf, static_cast<size_t>(k)); else if (k == 0 || errno != EINTR) out_open = false;
+    }
+    if (eo >= 0 && (fds[eo].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t k = ::read(err[0], buf, sizeof buf);
+      if (k > 0) r.err.append(buf, static_cast<size_t>(k)); else if (k == 0 || errno != EINTR) err_open = false;
+    }
+  }
+  if (in_open) ::close(in[1]);
+  ::close(out[0]);
+  ::close(err[0]);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
+  if (r.timed_out) r.exit_code = -1;
+  return r;
+}
+
+std::map<std::string, std::string> PgEnv() {
+  const char* file = std::getenv("CAPSTAN_TEST_PG_ENV");
+  std::string path = file ? file : std::string(CAPSTAN_BINARY_DIR) + "/../.pg-test/env";
+  std::ifstream f(path);
+  if (!f) throw std::runtime_error("the test PostgreSQL server is not running (no " + path +
+                                   "): start it with tests/harness/pg.sh start, or run scripts/test.sh");
+  std::map<std::string, std::string> env;
+  std::string line;
+  while (std::getline(f, line)) {
+    auto eq = line.find('=');
+    if (eq != std::string::npos && line.rfind("export ", 0) != 0) env[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return env;
+}
+
+}  // namespace capstan::test
