@@ -106,6 +106,14 @@ bool Resolve(const std::string& host, int /*port*/, const AttemptContext& ctx, s
              std::string& error) {
   // getaddrinfo blocks for as long as the resolver configuration says (seconds per server); run it on its own
   // thread so an attempt never outlives its deadline. A late lookup finishes in the background and is discarded.
+  {
+    in6_addr a6{};
+    in_addr a4{};
+    if (::inet_pton(AF_INET, host.c_str(), &a4) == 1 || ::inet_pton(AF_INET6, host.c_str(), &a6) == 1) {
+      addresses = {host};  // an address literal: nothing to look up
+      return true;
+    }
+  }
   auto lookup = std::make_shared<Lookup>();
   std::thread([lookup, host] {
     addrinfo hints{};

@@ -56,6 +56,7 @@ void Worker(std::shared_ptr<Shared> s, size_t i, RunOptions opt, Clock::time_poi
   auto deadline = start + limit;
   Backoff backoff(opt.initial_interval, opt.max_interval, seed);
   int attempt = 0;
+  bool last_try = false;
   auto finish = [&](bool held, bool timed_out, bool failed, const std::string& detail) {
     std::lock_guard<std::mutex> lock(s->mu);
     auto& o = s->outcomes[i];
@@ -69,7 +70,7 @@ void Worker(std::shared_ptr<Shared> s, size_t i, RunOptions opt, Clock::time_poi
   };
   while (!s->stop.load()) {
     auto now = Clock::now();
-    if (now >= deadline) {
+    if (deadline - now < std::chrono::milliseconds(20)) {
       finish(false, true, false, "");
       break;
     }
@@ -113,13 +114,17 @@ void Worker(std::shared_ptr<Shared> s, size_t i, RunOptions opt, Clock::time_poi
     }
     Millis delay = backoff.Next();
     auto left = std::chrono::duration_cast<Millis>(deadline - Clock::now());
-    if (left.count() <= 0) {
+    if (left.count() <= 0 || last_try) {
       log::Info("condition not met", {{"condition", name}, {"attempt", attempt}, {"elapsed", Seconds(elapsed)},
                                       {"error", r.detail}});
       finish(false, true, false, r.detail);
       break;
     }
-    delay = std::min(delay, left);
+    // Near the deadline, wake early enough to give one last attempt a fair share of the remaining time.
+    if (delay >= left) {
+      delay = left - std::min({per_attempt, left / 2, Millis(500)});
+      last_try = true;
+    }
     log::Info("condition not met", {{"condition", name}, {"attempt", attempt}, {"elapsed", Seconds(elapsed)},
                                     {"error", r.detail}, {"retry_in", Seconds(delay)}});
     std::unique_lock<std::mutex> lock(s->mu);
@@ -151,7 +156,7 @@ std::string WaitResult::Summary() const {
     if (o.held) continue;
     std::string part = o.condition + " (";
     if (o.failed) part += "failed: ";
-    else if (o.timed_out && o.limit.count() > 0) part += "timed out after " + FormatDuration(o.limit) + ", ";
+    else if (o.timed_out && o.own_timeout) part += "its timeout " + FormatDuration(o.limit) + " passed, ";
     part += std::to_string(o.attempts) + (o.attempts == 1 ? " attempt" : " attempts");
     if (!o.last_detail.empty()) part += "; last error: " + o.last_detail;
     part += ")";
@@ -184,6 +189,7 @@ WaitResult RunWait(ConditionList conditions, const RunOptions& options) {
   for (size_t i = 0; i < n; ++i) {
     s->outcomes[i].condition = s->conditions[i]->Describe();
     s->outcomes[i].limit = std::min(options.timeout, s->conditions[i]->timeout().value_or(options.timeout));
+    s->outcomes[i].own_timeout = s->outcomes[i].limit < options.timeout;
   }
   if (n == 0) {
     result.status = WaitStatus::kAllHeld;

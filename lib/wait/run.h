@@ -38,6 +38,7 @@ struct ConditionOutcome {
   std::string last_detail;  // last error (or the note of the attempt that held)
   Millis elapsed{0};        // until it held or gave up
   Millis limit{0};          // its effective timeout
+  bool own_timeout = false; // limit comes from the condition's timeout= (shorter than --timeout)
 };
 
 struct WaitResult {
