@@ -121,8 +121,9 @@ void Worker(std::shared_ptr<Shared> s, size_t i, RunOptions opt, Clock::time_poi
       break;
     }
     // Near the deadline, wake early enough to give one last attempt a fair share of the remaining time.
-    if (delay >= left) {
-      delay = left - std::min({per_attempt, left / 2, Millis(500)});
+    Millis window = std::min(per_attempt, Millis(250));
+    if (delay >= left - window) {
+      delay = std::max(Millis(0), left - window);
       last_try = true;
     }
     log::Info("condition not met", {{"condition", name}, {"attempt", attempt}, {"elapsed", Seconds(elapsed)},
