@@ -143,13 +143,11 @@ ConditionFactory HttpFactory(bool tls) {
       expect = *v;
     }
     std::string ca;
-    if (auto v = reader.Take("ca")) {
-      if (!tls) reader.FailTarget("ca= only applies to https:// targets");
-      if (v->empty() || (*v)[0] != '/') {
-        for (const auto& o : reader.spec().options)
-          if (o.key == "ca") reader.FailOption(o, "ca= needs an absolute path to a PEM file (e.g. /etc/capstan/ca.crt)");
-      }
-      ca = *v;
+    if (auto o = reader.TakeWithOp("ca", {"="})) {
+      if (!tls) reader.FailOption(*o, "ca= only applies to https:// targets");
+      if (o->value.empty() || o->value[0] != '/')
+        reader.FailOption(*o, "ca= needs an absolute path to a PEM file (e.g. /etc/capstan/ca.crt)");
+      ca = o->value;
     }
     auto cond = std::make_unique<HttpCondition>(tls, std::move(hp), path, std::move(expect), std::move(ca));
     return cond;

@@ -47,6 +47,10 @@ bool ValidHostName(std::string_view host) {
 
 size_t ParseHostPort(std::string_view text, size_t offset_in_body, const OptionReader& reader, bool require_port,
                      HostPort& out) {
+  size_t authority = text.find_first_of("/?#");
+  size_t at = text.substr(0, authority).find('@');
+  if (at != std::string_view::npos)
+    reader.FailTarget("a user name or password does not belong in this target", offset_in_body);
   size_t i = 0;
   if (!text.empty() && text[0] == '[') {
     size_t close = text.find(']');

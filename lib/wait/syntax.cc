@@ -152,6 +152,8 @@ class Parser {
     spec.offset = p_;
     if (!IsSchemeStart(static_cast<unsigned char>(t_[p_]))) {
       if (t_[p_] == ',') Fail(t_, p_, index, "empty condition before ','");
+      if (t_[p_] == '(' && index > 1)
+        Fail(t_, p_, index - 1, "options must be on the same line as their target");
       Fail(t_, p_, index,
            "expected a condition KIND:TARGET (e.g. tcp://db:5432), found " + Quote(t_.substr(p_, 1)));
     }
