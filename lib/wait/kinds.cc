@@ -11,6 +11,10 @@ std::vector<BuiltinKind> BuiltinKinds() {
        "https://HOST[:PORT]/PATH (expect=TEXT, ca=FILE)  as http:, over verified TLS"},
       {"dns", DnsFactory(), "dns:NAME  the name resolves"},
       {"file", FileFactory(), "file:/PATH (content=TEXT)  the file exists [and holds TEXT]"},
+      {"postgres", PostgresFactory(),
+       "postgres://[USER@]HOST[:PORT]/DB (schema>=N, password-file=FILE, ca=FILE, table=NAME)  PostgreSQL "
+       "accepts a connection [and the migration history is at version N or above]"},
+      {"postgresql", PostgresFactory(), "postgresql://...  same as postgres://"},
   };
 }
 
