@@ -65,6 +65,7 @@ ConditionFactory FileFactory() {
     size_t bad = 0;
     if (!PercentDecode(body.substr(skip), path, bad)) reader.FailTarget("'%' must start a %XX escape", skip + bad);
     if (path.empty()) reader.FailTarget("missing path: write file:/PATH", skip);
+    while (StartsWith(path, "//")) path.erase(0, 1);  // "//x" is "/x"
     if (path[0] != '/') reader.FailTarget("the path must be absolute: file:/" + std::string(body.substr(skip)), skip);
     if (path.find('\0') != std::string::npos) reader.FailTarget("a path cannot contain %00", skip);
     if (path.size() > 4096) reader.FailTarget("path longer than 4096 bytes", skip);

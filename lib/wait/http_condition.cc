@@ -120,13 +120,12 @@ ConditionFactory HttpFactory(bool tls) {
     HostPort hp;
     size_t used = 2 + ParseHostPort(body.substr(2), 2, reader, false, hp);
     std::string path(body.substr(used));
-    if (!path.empty() && path[0] == '#') path.clear();
-    if (!path.empty() && path[0] == '?') path = "/" + path;
-    if (path.empty()) path = "/";
-    if (path[0] != '/') reader.FailTarget(std::string("expected a path starting with '/': ") + form, used);
     size_t hash = path.find('#');
     if (hash != std::string::npos)
       reader.FailTarget("a '#fragment' is never sent to the server: remove it", used + hash);
+    if (!path.empty() && path[0] == '?') path = "/" + path;
+    if (path.empty()) path = "/";
+    if (path[0] != '/') reader.FailTarget(std::string("expected a path starting with '/': ") + form, used);
     for (size_t i = 0; i < path.size(); ++i) {
       unsigned char c = static_cast<unsigned char>(path[i]);
       if (c < 0x21 || c >= 0x7f)
