@@ -79,4 +79,8 @@ for db in bench_capstan bench_psql_files bench_psql_session; do psql -X -q -d po
 echo "migrations: $N files, best of $ROUNDS rounds (runs: capstan ${C[*]} ms; psql-per-file ${F[*]} ms; psql-session ${S[*]} ms)"
 printf '%-44s %8s ms\n' "capstan migrate apply (history, lock, checksums)" "$c" \
        "psql -f per file (--single-transaction)" "$f" "psql one session (BEGIN; \\i; COMMIT per file)" "$s"
-python3 -c "import sys; c,f,s=map(float,sys.argv[1:]); print(f'ratio capstan/psql-per-file: {c/f:.2f}x   ratio capstan/psql-session: {c/s:.2f}x   (done when <= 1.2x)')" "$c" "$f" "$s"
+python3 -c "
+import sys
+c, f, s = map(float, sys.argv[1:])
+pf = f'{c/f:.2f}x' if f > 0 else 'n/a (PER_FILE=0)'
+print(f'ratio capstan/psql-per-file: {pf}   ratio capstan/psql-session: {c/s:.2f}x   (done when <= 1.2x)')" "$c" "$f" "$s"
