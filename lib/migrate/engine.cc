@@ -167,7 +167,7 @@ long long Engine::RunOne(const MigrationFile& f, const std::string& type, Histor
     pg::Result r = conn_.TryExecScript(std::string(kBegin) + f.sql);
     if (!r.ok()) {
       pg::QueryError e = conn_.MakeError(r, f.path);
-      if (conn_.Alive()) conn_.TryExec("ROLLBACK");
+      if (conn_.Alive() && conn_.InTransaction()) conn_.TryExec("ROLLBACK");
       if (e.exit_code() == kExitPrecondition) throw e;
       int pos = e.position() > static_cast<int>(kBegin.size()) ? e.position() - static_cast<int>(kBegin.size()) : 0;
       throw Error("migration " + Where(f, 0, pos) + " failed: " + ServerMessage(e) +
@@ -179,7 +179,7 @@ long long Engine::RunOne(const MigrationFile& f, const std::string& type, Histor
       history.Insert(row);
       conn_.Exec("COMMIT");
     } catch (...) {
-      if (conn_.Alive()) conn_.TryExec("ROLLBACK");
+      if (conn_.Alive() && conn_.InTransaction()) conn_.TryExec("ROLLBACK");
       throw;
     }
     return row.execution_time_ms;
