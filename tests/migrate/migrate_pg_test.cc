@@ -302,7 +302,7 @@ TEST_CASE("repeatable migrations are re-applied when their checksum changes") {
   CHECK(again["applied"].Size() == 0);
 }
 
-TEST_CASE("--target, --out-of-order and undo") {
+TEST_CASE("apply up to a target version, out of order, and undo") {
   PgDatabase db("mig_order");
   TempDir t;
   t.Write("m/V1__a.sql", "CREATE TABLE a (x int);\n");
