@@ -59,7 +59,8 @@ int Run(const MigrateFlags& f, const std::string& command) {
   if (command == "baseline") baseline = ParseVersionFlag("--version", f.baseline_version);
   migrate::MigrationSet set = migrate::LoadMigrations(f.dir);  // bad files fail before we touch the database
   pg::Connection conn = pg::Connection::Open(f.db.Resolve("capstan migrate"));
-  log::Debug("connected", {{"database", conn.description()}, {"server_version", conn.ServerVersion()}});
+  if (log::Enabled(log::Level::kDebug))
+    log::Debug("connected", {{"database", conn.description()}, {"server_version", conn.ServerVersion()}});
   migrate::Engine engine(conn, std::move(set), o);
   if (command == "plan") {
     auto p = engine.Plan();

@@ -161,18 +161,27 @@ long long Engine::RunOne(const MigrationFile& f, const std::string& type, Histor
   row.installed_by = InstalledBy();
   auto t0 = Clock::now();
   if (!f.no_transaction) {
-    pg::Transaction tx(conn_);
-    pg::Result r = conn_.TryExecScript(f.sql);
+    // BEGIN travels with the script in one simple query (one round trip less per migration); the history row
+    // follows in the same transaction, then COMMIT. Error positions are shifted back by the prefix.
+    static constexpr std::string_view kBegin = "BEGIN;\n";
+    pg::Result r = conn_.TryExecScript(std::string(kBegin) + f.sql);
     if (!r.ok()) {
       pg::QueryError e = conn_.MakeError(r, f.path);
+      if (conn_.Alive() && conn_.InTransaction()) conn_.TryExec("ROLLBACK");
       if (e.exit_code() == kExitPrecondition) throw e;
-      throw Error("migration " + Where(f, 0, e.position()) + " failed: " + ServerMessage(e) +
+      int pos = e.position() > static_cast<int>(kBegin.size()) ? e.position() - static_cast<int>(kBegin.size()) : 0;
+      throw Error("migration " + Where(f, 0, pos) + " failed: " + ServerMessage(e) +
                   "; rolled back: the schema and the history are as before it; fix the file and apply again");
     }
-    row.execution_time_ms = MsSince(t0);
-    row.success = true;
-    history.Insert(row);
-    tx.Commit();
+    try {
+      row.execution_time_ms = MsSince(t0);
+      row.success = true;
+      history.Insert(row);
+      conn_.Exec("COMMIT");
+    } catch (...) {
+      if (conn_.Alive() && conn_.InTransaction()) conn_.TryExec("ROLLBACK");
+      throw;
+    }
     return row.execution_time_ms;
   }
   // Without a transaction: record the attempt as failed first, so that a failure or a kill leaves a row that

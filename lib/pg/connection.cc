@@ -31,6 +31,17 @@ std::string WhatToDo(const std::string& msg) {
   return "check the host, port and that the server is running";
 }
 
+// Server notices (NOTICE, WARNING from migrations) go to the log instead of libpq's default, which writes raw
+// lines to stderr and would break JSON logs.
+void NoticeReceiver(void*, const PGresult* r) {
+  const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const char* msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  std::string text = msg ? msg : OneLine(PQresultErrorMessage(r));
+  std::string level = sev ? sev : "NOTICE";
+  if (level == "WARNING") log::Warn("server: " + text);
+  else log::Debug("server: " + text, {{"severity", level}});
+}
+
 }  // namespace
 
 bool IsTransientConnectError(std::string_view m) {
@@ -47,6 +58,7 @@ bool IsTransientConnectError(std::string_view m) {
 }
 
 Connection::Connection(PGconn* c) : conn_(c) {
+  PQsetNoticeReceiver(c, &NoticeReceiver, nullptr);
   std::string host = PQhost(c) ? PQhost(c) : "";
   description_ = "host=" + host + " port=" + (PQport(c) ? PQport(c) : "") + " dbname=" + (PQdb(c) ? PQdb(c) : "") +
                  " user=" + (PQuser(c) ? PQuser(c) : "") + " ssl=" + (PQsslInUse(c) ? "on" : "off");

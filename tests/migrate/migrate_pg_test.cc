@@ -15,6 +15,7 @@
 
 #include "migrate/history.h"
 #include "pg/advisory_lock.h"
+#include "util/strings.h"
 #include "support/pg_fixture.h"
 
 using namespace capstan;
@@ -301,7 +302,7 @@ TEST_CASE("repeatable migrations are re-applied when their checksum changes") {
   CHECK(again["applied"].Size() == 0);
 }
 
-TEST_CASE("--target, --out-of-order and undo") {
+TEST_CASE("apply up to a target version, out of order, and undo") {
   PgDatabase db("mig_order");
   TempDir t;
   t.Write("m/V1__a.sql", "CREATE TABLE a (x int);\n");
@@ -440,4 +441,25 @@ TEST_CASE("usage errors exit 2 before touching the database") {
   CHECK(db.Capstan({"migrate", "apply"}).exit_code == 2);
   CHECK(db.Capstan({"migrate", "baseline", "-d", t.path()}).exit_code == 2);
   CHECK(db.Capstan({"migrate", "apply", "-d", t.path(), "--target", "x1"}).exit_code == 2);
+}
+
+TEST_CASE("with --log-format json every stderr line is JSON, server notices and failures included") {
+  PgDatabase db("mig_json");
+  TempDir t;
+  t.Write("m/V1__a.sql", "DROP TABLE IF EXISTS not_there;\nCREATE TABLE a (x int);\n");  // NOTICE from the server
+  t.Write("m/V2__bad.sql", "CREATE TABLE b (x int);\nSELEC 1;\n");                         // syntax error
+  auto r = db.Capstan({"migrate", "apply", "-d", t.path() + "/m", "--log-format", "json", "-v"});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 1);
+  int lines = 0;
+  for (const auto& line : Split(r.err, '\n', true)) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    INFO(line);
+    CHECK_FALSE(d.HasParseError());
+    ++lines;
+  }
+  CHECK(lines >= 3);
+  CHECK(r.err.find("does not exist, skipping") != std::string::npos);  // the notice, as a log line
+  CHECK(r.err.find("V2__bad.sql:2:1 failed: syntax error at or near \\\"SELEC\\\"") != std::string::npos);
 }
