@@ -50,11 +50,14 @@ void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& 
     Node next = cur.Get(path[i]);
     bool direct = cur.KeyNode(path[i]).valid();
     if (!next || !direct) {
-      InsertEntry(cur, path[i], Nest(path, i, value));
+      Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
       return;
     }
     if (i + 1 == path.size() || next.IsNull()) {
-      ReplaceValue(cur, path[i], next, Nest(path, i, value));
+      Snippet& r = Intent(replaces_, next, Nest(path, i, value));
+      replaces_.back().key = path[i];
+      replaces_.back().map = cur;
+      r.Merge(Nest(path, i, value));
       return;
     }
     cur = next.Resolved();
@@ -72,28 +75,52 @@ void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snipp
     if (!next || !direct || next.IsNull()) {
       Snippet list = Snippet::List();
       list.Push(item);
-      if (!next || !direct) InsertEntry(cur, path[i], Nest(path, i, list));
-      else ReplaceValue(cur, path[i], next, Nest(path, i, list));
+      if (!next || !direct) {
+        Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, list)));
+      } else {
+        Snippet& r = Intent(replaces_, next, Nest(path, i, Snippet::List()));
+        replaces_.back().key = path[i];
+        replaces_.back().map = cur;
+        r.Merge(Nest(path, i, list));
+      }
       return;
     }
     if (last) {
       if (!next.IsSequence())
         throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1) + ": " +
                     Quote(path[i]) + " is not a list");
-      PrependItem(next.Resolved(), item);
+      Intent(prepends_, next.Resolved(), Snippet::List()).Push(item);
       return;
     }
     cur = next.Resolved();
   }
 }
 
-void Editor::InsertEntry(Node map, const std::string& key, const Snippet& value) {
+Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& empty) {
+  for (auto& p : list)
+    if (p.anchor.id() == anchor.id()) return p.snippet;
+  list.push_back({anchor, "", Node(), empty});
+  if (empty.is_map() || empty.is_list()) list.back().snippet = empty.is_map() ? Snippet::Map() : Snippet::List();
+  return list.back().snippet;
+}
+
+void Editor::Commit() {
+  for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
+  for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
+  for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);
+  inserts_.clear();
+  replaces_.clear();
+  prepends_.clear();
+}
+
+void Editor::InsertEntries(Node map, const Snippet& value) {
   std::string_view t = tree_.text();
   if (map.IsFlow()) {
     size_t brace = map.start().offset;
     if (brace >= t.size() || t[brace] != '{')
       throw Error("cannot edit the YAML at line " + std::to_string(map.start().line + 1) + ": unexpected flow layout");
-    std::string text = Snippet::Quoted(key) + ": " + value.RenderFlow();
+    std::string text = value.RenderFlow();  // "{k: v, ...}"
+    text = text.substr(1, text.size() - 2);
     if (map.size() > 0) text += ", ";
     edits_.Insert(brace + 1, text);
     return;
@@ -115,7 +142,7 @@ void Editor::InsertEntry(Node map, const std::string& key, const Snippet& value)
   }
   size_t col = p - ls;
   std::string eol = EolAt(p);
-  std::string text = value.RenderEntry(key, col, eol);
+  std::string text = value.RenderBlock(col, eol);
   text.erase(0, col);  // the first line starts at the insertion point, already indented
   text += std::string(col, ' ');
   edits_.Insert(p, text);
@@ -154,13 +181,14 @@ void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Sn
   else edits_.Insert(after, text);
 }
 
-void Editor::PrependItem(Node seq, const Snippet& item) {
+void Editor::PrependItems(Node seq, const Snippet& item) {
   std::string_view t = tree_.text();
   if (seq.IsFlow()) {
     size_t bracket = seq.start().offset;
     if (bracket >= t.size() || t[bracket] != '[')
       throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unexpected flow layout");
-    std::string text = item.RenderFlow();
+    std::string text = item.RenderFlow();  // "[a, b]"
+    text = text.substr(1, text.size() - 2);
     if (seq.size() > 0) text += ", ";
     edits_.Insert(bracket + 1, text);
     return;
@@ -174,7 +202,7 @@ void Editor::PrependItem(Node seq, const Snippet& item) {
       throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unusual list layout");
   size_t col = p - ls;
   std::string eol = EolAt(p);
-  std::string text = item.RenderItem(col, eol);
+  std::string text = item.RenderBlock(col, eol);
   text.erase(0, col);
   text += std::string(col, ' ');
   edits_.Insert(p, text);

@@ -81,6 +81,24 @@ Snippet& Snippet::Push(Snippet item) {
   return *this;
 }
 
+void Snippet::Merge(const Snippet& other) {
+  if (kind_ == kMap && other.kind_ == kMap) {
+    for (const auto& [k, v] : other.entries_) {
+      bool found = false;
+      for (auto& e : entries_)
+        if (e.first == k) {
+          e.second.Merge(v);
+          found = true;
+        }
+      if (!found) entries_.emplace_back(k, v);
+    }
+  } else if (kind_ == kList && other.kind_ == kList) {
+    items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  } else {
+    *this = other;
+  }
+}
+
 std::string Snippet::RenderEntry(const std::string& key, size_t indent, const std::string& eol) const {
   std::string out(indent, ' ');
   out += Key(key);

@@ -18,6 +18,8 @@ class Snippet {
   static Snippet List();
   Snippet& Set(std::string key, Snippet value);  // keeps insertion order
   Snippet& Push(Snippet item);
+  // Deep merge: mappings merge key by key, lists append, scalars are replaced by other's.
+  void Merge(const Snippet& other);
 
   bool is_map() const { return kind_ == kMap; }
   bool is_list() const { return kind_ == kList; }

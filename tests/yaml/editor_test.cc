@@ -9,7 +9,9 @@ namespace {
 std::string SetAnno(const std::string& doc, const std::vector<std::string>& path, const std::string& value) {
   Tree t = Tree::Parse(doc);
   Edits e;
-  Editor(t, e).Set(t.root(), path, Snippet::String(value));
+  Editor ed(t, e);
+  ed.Set(t.root(), path, Snippet::String(value));
+  ed.Commit();
   std::string out = e.Apply(doc);
   Tree::Parse(out);  // the result must still be valid YAML
   return out;
@@ -58,7 +60,9 @@ TEST_CASE("editor prepends list items in block, compact and flow lists") {
     Snippet item = Snippet::Map();
     item.Set("name", Snippet::String("wait"));
     item.Set("args", Snippet::List().Push(Snippet::String("a")));
-    Editor(t, e).Prepend(t.root(), {"spec", "initContainers"}, item);
+    Editor ed(t, e);
+    ed.Prepend(t.root(), {"spec", "initContainers"}, item);
+    ed.Commit();
     std::string out = e.Apply(doc);
     Tree::Parse(out);
     return out;
@@ -94,4 +98,22 @@ TEST_CASE("tree decodes scalars and follows aliases and merge keys") {
   CHECK(t.root().Get("l").style() == Style::kLiteral);
   CHECK(t.root().Get("q").scalar() == "it's");
   CHECK(t.root().Get("base").Get("y").style() == Style::kDoubleQuoted);
+}
+
+TEST_CASE("editor merges intents that create the same missing parent") {
+  std::string doc = "spec:\n  template:\n    spec:\n      containers:\n      - name: app\n";
+  Tree t = Tree::Parse(doc);
+  Edits e;
+  Editor ed(t, e);
+  Node tmpl = t.root().Get("spec").Get("template");
+  ed.Set(tmpl, {"metadata", "annotations", "a"}, Snippet::String("1"));
+  ed.Set(tmpl, {"metadata", "annotations", "b"}, Snippet::String("2"));
+  ed.Set(tmpl, {"metadata", "labels", "c"}, Snippet::String("3"));
+  ed.Prepend(tmpl.Get("spec"), {"initContainers"}, Snippet::Map().Set("name", Snippet::String("w1")));
+  ed.Prepend(tmpl.Get("spec"), {"initContainers"}, Snippet::Map().Set("name", Snippet::String("w2")));
+  ed.Commit();
+  CHECK(e.Apply(doc) ==
+        "spec:\n  template:\n    metadata:\n      annotations:\n        a: \"1\"\n        b: \"2\"\n"
+        "      labels:\n        c: \"3\"\n    spec:\n      initContainers:\n        - name: \"w1\"\n"
+        "        - name: \"w2\"\n      containers:\n      - name: app\n");
 }
