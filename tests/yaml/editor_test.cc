@@ -139,3 +139,9 @@ TEST_CASE("tree: empty block scalars inside indented collections (libfyaml 0.7.1
   // positions refer to the original text
   CHECK(doc.substr(d.Get("users.acl").start().offset, 2) == "|-");
 }
+
+TEST_CASE("editor replaces block scalars, keeping what follows") {
+  CHECK(SetAnno("data:\n  a: |-\n    line1\n    line2\n  b: 1\n", {"data", "a"}, "new") ==
+        "data:\n  a: \"new\"\n  b: 1\n");
+  CHECK(SetAnno("data:\n  a: >+\n    text\n\n  b: 1\n", {"data", "a"}, "x") == "data:\n  a: \"x\"\n\n  b: 1\n");
+}
