@@ -72,34 +72,6 @@ std::string GuessRef(std::string_view text) {
   return kind + "/" + (name.empty() ? "?" : name);
 }
 
-bool ValidUtf8(std::string_view s, size_t* bad) {
-  const unsigned char* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      if (c == 0) {
-        *bad = i;
-        return false;
-      }
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (len == 0 || i + len > n || (len == 2 && c < 0xC2)) {
-      *bad = i;
-      return false;
-    }
-    for (size_t k = 1; k < len; ++k)
-      if ((p[i + k] & 0xC0) != 0x80) {
-        *bad = i;
-        return false;
-      }
-    i += len;
-  }
-  return true;
-}
-
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Filter>> filters)
@@ -108,14 +80,6 @@ Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Filter>>
 size_t Pipeline::Run(std::string_view input, const std::function<void(std::string_view)>& sink, Report& report) {
   unsigned threads = options_.threads;
   if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-
-  size_t bad = 0;
-  if (!ValidUtf8(input, &bad)) {
-    size_t line = 1 + static_cast<size_t>(std::count(input.begin(), input.begin() + static_cast<long>(bad), '\n'));
-    throw Error("input line " + std::to_string(line) + " (byte " + std::to_string(bad) +
-                "): not UTF-8 text (a NUL byte or an invalid byte sequence): Kubernetes manifests must be UTF-8 "
-                "YAML; check what is piped into capstan-postrender");
-  }
 
   std::vector<manifest::Document> docs = manifest::Split(input);
   std::vector<DocInfo> infos(docs.size());
@@ -152,7 +116,14 @@ size_t Pipeline::Run(std::string_view input, const std::function<void(std::strin
     info.doc = &d;
     info.source = std::string(d.source);
     info.namespace_ = options_.namespace_;
-    if (d.blank) return;
+    if (d.blank) {
+      try {
+        yaml::CheckText(d.text);
+      } catch (const yaml::ParseError& e) {
+        throw Error(context(d, "") + " line " + std::to_string(e.line() + 1) + ": " + e.reason());
+      }
+      return;
+    }
     if (d.text.size() > options_.max_document_size)
       throw Error(context(d, GuessRef(d.text.substr(0, 4096))) + ": the document is " + FormatSize(d.text.size()) +
                   ", larger than --max-document-size " + FormatSize(options_.max_document_size) +

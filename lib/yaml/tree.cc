@@ -3,6 +3,7 @@
 #include <libfyaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <unordered_map>
@@ -151,6 +152,7 @@ std::string PatchEmptyBlockScalars(std::string_view text, std::vector<EmptyBlock
 class TreeBuilder {
  public:
   TreeBuilder(std::string_view text, const ParseOptions& options) : text_(text), options_(options) {
+    CheckText(text);
     patched_ = PatchEmptyBlockScalars(text, &patches_);
     std::string_view parse_text = patched_.empty() ? text : std::string_view(patched_);
     struct fy_parse_cfg cfg;
@@ -362,6 +364,49 @@ class TreeBuilder {
   Diag diag_;
   struct fy_parser* parser_ = nullptr;
 };
+
+// The text must be UTF-8 (RFC 3629: no overlongs, surrogates or code points past U+10FFFF) without C0 control
+// characters other than tab, LF and CR, and without DEL. libfyaml 0.7.12 lets some of these through, and hangs
+// on invalid UTF-8 in a directive line.
+void CheckText(std::string_view text) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  uint32_t line = 0;
+  size_t line_start = 0;
+  auto fail = [&](size_t i, const std::string& what) {
+    throw ParseError(what, line, static_cast<uint32_t>(i - line_start));
+  };
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == '\n') {
+        ++line;
+        line_start = i + 1;
+      } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%02X", c);
+        fail(i, std::string("control character U+00") + buf + " is not allowed in YAML");
+      }
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    if (len == 0 || i + len > n || p[i + 1] < lo || p[i + 1] > hi) fail(i, "invalid UTF-8 byte sequence");
+    for (size_t k = 2; k < len; ++k)
+      if ((p[i + k] & 0xC0) != 0x80) fail(i, "invalid UTF-8 byte sequence");
+    i += len;
+  }
+}
+
 
 Tree Tree::Parse(std::string_view text, const ParseOptions& options) {
   ParseOptions o = options;

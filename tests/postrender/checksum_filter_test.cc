@@ -323,8 +323,10 @@ TEST_CASE("pipeline: bad input is refused with its location") {
   CHECK_THAT(err("---\n- a\n- b\n"), Catch::Contains("document 0") && Catch::Contains("is a list, not a mapping"));
   CHECK_THAT(err("---\njust a scalar\n"), Catch::Contains("is a scalar, not a mapping"));
   CHECK_THAT(err("kind: X\nlabels: [unclosed\n"), Catch::Contains("invalid YAML"));
-  CHECK_THAT(err(std::string("a: b\0c\n", 7)), Catch::Contains("not UTF-8 text"));
-  CHECK_THAT(err("a: \xff\xfe\n"), Catch::Contains("not UTF-8 text"));
+  CHECK_THAT(err(std::string("a: b\0c\n", 7)), Catch::Contains("input line 1, document 0: invalid YAML: control character U+0000"));
+  CHECK_THAT(err("a: \xff\xfe\n"), Catch::Contains("invalid UTF-8 byte sequence"));
+  CHECK_THAT(err("---\n# comment \xc0\xaf\n"), Catch::Contains("invalid UTF-8 byte sequence"));
+  CHECK_THAT(err("%piVrce: c/tname: web\xf6\x8c\x8f\xa1" "c:\n s/: l\napia"), Catch::Contains("invalid UTF-8"));
   auto cfg = Cfg();
   cfg.pipeline.max_document_size = 1024;
   std::string big = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  k: \"" + std::string(4096, 'x') + "\"\n";

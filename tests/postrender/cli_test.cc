@@ -37,7 +37,7 @@ TEST_CASE("bad input: exit 1, a located error, nothing on stdout") {
       {"non-mapping", "---\napiVersion: v1\n---\n- just\n- a list\n", "document 1: the document is a list"},
       {"duplicate keys", "apiVersion: v1\nkind: Secret\nkind: ConfigMap\n", "duplicate key 'kind'"},
       {"100 MB document", big, "larger than --max-document-size"},
-      {"binary garbage", garbage, "not UTF-8 text"},
+      {"binary garbage", garbage, "invalid YAML"},
   };
   for (const auto& c : cases) {
     INFO(c.name);
