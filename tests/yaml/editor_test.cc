@@ -145,3 +145,12 @@ TEST_CASE("editor replaces block scalars, keeping what follows") {
         "data:\n  a: \"new\"\n  b: 1\n");
   CHECK(SetAnno("data:\n  a: >+\n    text\n\n  b: 1\n", {"data", "a"}, "x") == "data:\n  a: \"x\"\n\n  b: 1\n");
 }
+
+TEST_CASE("editor refuses conflicting intents on one value") {
+  std::string doc = "a: 1\nitems:\nb: 2\n";
+  Tree t = Tree::Parse(doc);
+  Edits e;
+  Editor ed(t, e);
+  ed.Set(t.root(), {"items", "k"}, Snippet::String("v"));
+  CHECK_THROWS_WITH(ed.Prepend(t.root(), {"items"}, Snippet::String("x")), Catch::Contains("conflicting edits"));
+}
