@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
 done
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+export LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp:print_suppressions=0"
 
 build() { # dir, cmake args...
   local dir=$1; shift
