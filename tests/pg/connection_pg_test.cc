@@ -5,8 +5,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <thread>
+#include <vector>
 
 #include "pg/advisory_lock.h"
 #include "pg/transaction.h"
@@ -36,7 +41,94 @@ std::string DeadPort() {
   return std::to_string(ntohs(a.sin_port));
 }
 
+// A loopback TCP relay that starts listening on `port` only after `delay`, then forwards every connection to the
+// real server: "the database is not reachable yet, then it is". Bounded: it stops when destroyed.
+class LateRelay {
+ public:
+  LateRelay(int port, int target_port, std::chrono::milliseconds delay)
+      : thread_([=, this] { Serve(port, target_port, delay); }) {}
+  ~LateRelay() {
+    stop_ = true;
+    thread_.join();
+    for (auto& t : pipes_) t.join();
+  }
+
+ private:
+  static int Connect(int port) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      ::close(fd);
+      return -1;
+    }
+    return fd;
+  }
+  void Pipe(int a, int b) {
+    char buf[16384];
+    while (!stop_) {
+      pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+      if (::poll(fds, 2, 100) <= 0) continue;
+      bool done = false;
+      for (int i = 0; i < 2 && !done; ++i) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
+        if (n <= 0 || ::write(fds[1 - i].fd, buf, static_cast<size_t>(n)) != n) done = true;
+      }
+      if (done) break;
+    }
+    ::close(a);
+    ::close(b);
+  }
+  void Serve(int port, int target_port, std::chrono::milliseconds delay) {
+    auto until = std::chrono::steady_clock::now() + delay;
+    while (!stop_ && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    int ls = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(ls, 8) != 0) {
+      ::close(ls);
+      return;
+    }
+    while (!stop_) {
+      pollfd p{ls, POLLIN, 0};
+      if (::poll(&p, 1, 100) <= 0) continue;
+      int c = ::accept(ls, nullptr, nullptr);
+      if (c < 0) continue;
+      int s = Connect(target_port);
+      if (s < 0) {
+        ::close(c);
+        continue;
+      }
+      pipes_.emplace_back([this, c, s] { Pipe(c, s); });
+    }
+    ::close(ls);
+  }
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> pipes_;
+  std::thread thread_;
+};
+
 }  // namespace
+
+TEST_CASE("a server that becomes reachable during the retry window is used") {
+  PgDatabase db("pg_late");
+  TempDir t;
+  t.Write("m/V1__a.sql", "CREATE TABLE a (x int);\n");
+  std::string port = DeadPort();
+  LateRelay relay(std::stoi(port), std::stoi(PgEnv()["PGPORT"]), std::chrono::milliseconds(1500));
+  auto r = db.Capstan({"migrate", "apply", "-d", t.path() + "/m", "--connect-retry", "30s"}, {{"PGPORT", port}});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("PostgreSQL not reachable yet, retrying") != std::string::npos);
+  CHECK(r.out.find("\"current_version\": \"1\"") != std::string::npos);
+}
 
 TEST_CASE("TLS with sslmode=verify-full and the harness CA") {
   PgDatabase db("pg_tls");
