@@ -92,8 +92,10 @@ struct PathInfo {
                   // a free-form map
     kUndeclared,  // not named, and no `additionalProperties`: JSON Schema allows it, but nothing declares it
                   // (a linter may call it an unknown key)
-    kForbidden,   // `additionalProperties: false` (or `unevaluatedProperties: false`) rejects it
-    kUnconstrained,  // the parent location is not described by the schema at all (anything goes)
+    kForbidden,   // `additionalProperties: false` (or `unevaluatedProperties: false`) rejects it; also when a
+                  // step before the last is forbidden (the walk stops there)
+    kUnconstrained,  // nothing at the parent declares properties (e.g. `{type: object}`, or the parent itself is
+                     // not described): anything goes
   };
   Status status = Status::kUnconstrained;
   std::string description;                   // first non-empty `description` (or `title`) of the subschemas
