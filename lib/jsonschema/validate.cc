@@ -208,9 +208,10 @@ class Evaluator {
     ++depth_;
     bool pushed = scope_.empty() || scope_.back() != n->res;
     if (pushed) scope_.push_back(n->res);
+    // A schema with unevaluated* sees only the annotations of its own subschemas, then passes them up.
     Eval local;
     Eval* e = ev;
-    if (n->needs_annotations && !e && (x.IsObject() || x.IsArray())) e = &local;
+    if (n->needs_annotations && (x.IsObject() || x.IsArray())) e = &local;
     bool ok = true;
     for (Kw k : n->order) {
       if (!Keyword(n, k, x, e)) {
@@ -218,6 +219,7 @@ class Evaluator {
         if (!collecting()) break;
       }
     }
+    if (ok && ev && e == &local) ev->Merge(local);
     if (pushed) scope_.pop_back();
     --depth_;
     return ok;
