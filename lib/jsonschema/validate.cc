@@ -16,7 +16,7 @@ namespace {
 
 using rapidjson::Value;
 
-constexpr int kMaxEvalDepth = 300;
+constexpr int kMaxEvalDepth = 1000;
 constexpr size_t kMaxInstanceDepth = 2000;
 
 std::string_view Sv(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
@@ -138,7 +138,7 @@ class Evaluator {
     return s;
   }
 
-  void Report(const Node* n, const char* kw, std::string message, std::vector<std::string> extra = {},
+  [[gnu::noinline]] void Report(const Node* n, const char* kw, std::string message, std::vector<std::string> extra = {},
               const PathTok* child = nullptr) {
     if (!sink_) return;
     Collected c;
@@ -225,11 +225,102 @@ class Evaluator {
     return ok;
   }
 
+  // Dispatches one keyword. Each keyword lives in its own non-inlined function so that the frames on the recursion
+  // path stay small (deep instances and reference chains recurse through here).
   bool Keyword(const Node* n, Kw k, const Value& x, Eval* e) {
+    switch (k) {
+      case Kw::kRef:
+        return Kw_Ref(n, k, x, e);
+      case Kw::kDynamicRef:
+        return Kw_DynamicRef(n, k, x, e);
+      case Kw::kRecursiveRef:
+        return Kw_RecursiveRef(n, k, x, e);
+      case Kw::kType:
+        return Kw_Type(n, k, x, e);
+      case Kw::kEnum:
+        return Kw_Enum(n, k, x, e);
+      case Kw::kConst:
+        return Kw_Const(n, k, x, e);
+      case Kw::kMultipleOf:
+        return Kw_MultipleOf(n, k, x, e);
+      case Kw::kMaximum:
+        return Kw_Maximum(n, k, x, e);
+      case Kw::kMinimum:
+        return Kw_Minimum(n, k, x, e);
+      case Kw::kExclusiveMaximum:
+        return Kw_ExclusiveMaximum(n, k, x, e);
+      case Kw::kExclusiveMinimum:
+        return Kw_ExclusiveMinimum(n, k, x, e);
+      case Kw::kMaxLength:
+        return Kw_MaxLength(n, k, x, e);
+      case Kw::kMinLength:
+        return Kw_MinLength(n, k, x, e);
+      case Kw::kPattern:
+        return Kw_Pattern(n, k, x, e);
+      case Kw::kFormat:
+        return Kw_Format(n, k, x, e);
+      case Kw::kMaxItems:
+        return Kw_MaxItems(n, k, x, e);
+      case Kw::kMinItems:
+        return Kw_MinItems(n, k, x, e);
+      case Kw::kUniqueItems:
+        return Kw_UniqueItems(n, k, x, e);
+      case Kw::kItems:
+        return Kw_Items(n, k, x, e);
+      case Kw::kContains:
+        return Kw_Contains(n, k, x, e);
+      case Kw::kMaxProperties:
+        return Kw_MaxProperties(n, k, x, e);
+      case Kw::kMinProperties:
+        return Kw_MinProperties(n, k, x, e);
+      case Kw::kRequired:
+        return Kw_Required(n, k, x, e);
+      case Kw::kDependentRequired:
+        return Kw_DependentRequired(n, k, x, e);
+      case Kw::kDependentSchemas:
+        return Kw_DependentSchemas(n, k, x, e);
+      case Kw::kProperties:
+        return Kw_Properties(n, k, x, e);
+      case Kw::kPropertyNames:
+        return Kw_PropertyNames(n, k, x, e);
+      case Kw::kAllOf:
+        return Kw_AllOf(n, k, x, e);
+      case Kw::kAnyOf:
+        return Kw_AnyOf(n, k, x, e);
+      case Kw::kOneOf:
+        return Kw_AnyOf(n, k, x, e);
+      case Kw::kNot:
+        return Kw_Not(n, k, x, e);
+      case Kw::kIf:
+        return Kw_If(n, k, x, e);
+      case Kw::kUnevaluatedItems:
+        return Kw_UnevaluatedItems(n, k, x, e);
+      case Kw::kUnevaluatedProperties:
+        return Kw_UnevaluatedProperties(n, k, x, e);
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Ref(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
     switch (k) {
       case Kw::kRef:
         return InPlace(n->ref, x, e);
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_DynamicRef(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kDynamicRef: {
         const Node* target = n->dynamic_ref.node;
         if (n->dynamic_ref_is_dynamic) {
@@ -244,6 +335,18 @@ class Evaluator {
         Edge edge{const_cast<Node*>(target), n->dynamic_ref.path};
         return InPlace(edge, x, e);
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_RecursiveRef(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kRecursiveRef: {
         const Node* target = n->recursive_ref.node;
         if (target->res->recursive_anchor) {
@@ -257,6 +360,18 @@ class Evaluator {
         Edge edge{const_cast<Node*>(target), n->recursive_ref.path};
         return InPlace(edge, x, e);
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Type(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kType: {
         uint8_t t = n->types;
         bool ok = false;
@@ -272,6 +387,18 @@ class Evaluator {
         if (!ok) Report(n, kw, std::string("got ") + JsonTypeName(x) + ", want " + TypesText(t));
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Enum(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kEnum: {
         for (const auto& v : n->enum_values->GetArray())
           if (JsonEqual(v, x)) return true;
@@ -284,10 +411,34 @@ class Evaluator {
         Report(n, kw, "value " + JsonShort(x) + " is not one of the allowed values: " + list, allowed);
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Const(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kConst:
         if (JsonEqual(*n->const_value, x)) return true;
         Report(n, kw, "value " + JsonShort(x) + " is not the required constant " + JsonShort(*n->const_value));
         return false;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MultipleOf(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMultipleOf: {
         if (!x.IsNumber()) return true;
         const Value& m = *n->multiple_of;
@@ -303,6 +454,18 @@ class Evaluator {
         if (!ok) Report(n, kw, NumText(x) + " is not a multiple of " + NumText(m));
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Maximum(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMaximum: {
         if (!x.IsNumber()) return true;
         int c = CompareNumbers(x, *n->maximum);
@@ -312,6 +475,18 @@ class Evaluator {
                             "the maximum " + NumText(*n->maximum));
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Minimum(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMinimum: {
         if (!x.IsNumber()) return true;
         int c = CompareNumbers(x, *n->minimum);
@@ -321,16 +496,52 @@ class Evaluator {
                             "the minimum " + NumText(*n->minimum));
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_ExclusiveMaximum(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kExclusiveMaximum: {
         if (!x.IsNumber() || CompareNumbers(x, *n->exclusive_maximum) < 0) return true;
         Report(n, kw, NumText(x) + " must be less than " + NumText(*n->exclusive_maximum));
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_ExclusiveMinimum(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kExclusiveMinimum: {
         if (!x.IsNumber() || CompareNumbers(x, *n->exclusive_minimum) > 0) return true;
         Report(n, kw, NumText(x) + " must be greater than " + NumText(*n->exclusive_minimum));
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MaxLength(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMaxLength: {
         if (!x.IsString()) return true;
         size_t len = CodePointCount(Sv(x));
@@ -339,6 +550,18 @@ class Evaluator {
                           std::to_string(*n->max_length) + " allowed");
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MinLength(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMinLength: {
         if (!x.IsString()) return true;
         size_t len = CodePointCount(Sv(x));
@@ -347,26 +570,86 @@ class Evaluator {
                           std::to_string(*n->min_length) + " required");
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Pattern(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kPattern: {
         if (!x.IsString() || n->pattern->Search(Sv(x))) return true;
         Report(n, kw, Quote(Sv(x)) + " does not match the pattern " + Quote(n->pattern->pattern()));
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Format(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kFormat: {
         if (CheckFormat(n->format, x)) return true;
         Report(n, kw, JsonShort(x) + " is not a valid " + n->format);
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MaxItems(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMaxItems:
         if (!x.IsArray() || x.Size() <= *n->max_items) return true;
         Report(n, kw, "array has " + std::to_string(x.Size()) + " items, at most " + std::to_string(*n->max_items) +
                           " allowed");
         return false;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MinItems(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMinItems:
         if (!x.IsArray() || x.Size() >= *n->min_items) return true;
         Report(n, kw, "array has " + std::to_string(x.Size()) + " items, at least " +
                           std::to_string(*n->min_items) + " required");
         return false;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_UniqueItems(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kUniqueItems: {
         if (!x.IsArray()) return true;
         std::unordered_multimap<size_t, rapidjson::SizeType> seen;
@@ -384,6 +667,18 @@ class Evaluator {
         }
         return true;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Items(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kItems: {
         if (!x.IsArray()) return true;
         bool ok = true;
@@ -408,6 +703,18 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Contains(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kContains: {
         if (!x.IsArray()) return true;
         uint64_t matches = 0;
@@ -433,16 +740,52 @@ class Evaluator {
         }
         return true;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MaxProperties(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMaxProperties:
         if (!x.IsObject() || x.MemberCount() <= *n->max_properties) return true;
         Report(n, kw, "object has " + std::to_string(x.MemberCount()) + " properties, at most " +
                           std::to_string(*n->max_properties) + " allowed");
         return false;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_MinProperties(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kMinProperties:
         if (!x.IsObject() || x.MemberCount() >= *n->min_properties) return true;
         Report(n, kw, "object has " + std::to_string(x.MemberCount()) + " properties, at least " +
                           std::to_string(*n->min_properties) + " required");
         return false;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Required(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kRequired: {
         if (!x.IsObject()) return true;
         bool ok = true;
@@ -455,6 +798,18 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_DependentRequired(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kDependentRequired: {
         if (!x.IsObject()) return true;
         bool ok = true;
@@ -471,6 +826,18 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_DependentSchemas(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kDependentSchemas: {
         if (!x.IsObject()) return true;
         bool ok = true;
@@ -483,8 +850,32 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Properties(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kProperties:
         return Properties(n, x, e);
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_PropertyNames(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kPropertyNames: {
         if (!x.IsObject()) return true;
         bool ok = true;
@@ -498,6 +889,18 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_AllOf(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kAllOf: {
         bool ok = true;
         for (const auto& edge : n->all_of) {
@@ -508,14 +911,50 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_AnyOf(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kAnyOf:
       case Kw::kOneOf:
         return Alternatives(n, k, x, e);
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_Not(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kNot: {
         if (!Quiet(*n->not_, x, nullptr)) return true;
         Report(n, kw, "value " + JsonShort(x) + " must not match the schema in 'not'");
         return false;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_If(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kIf: {
         Eval branch;
         bool cond = Quiet(*n->if_, x, e ? &branch : nullptr);
@@ -524,6 +963,18 @@ class Evaluator {
         if (!next) return true;
         return InPlace(*next, x, e);
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_UnevaluatedItems(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kUnevaluatedItems: {
         if (!x.IsArray()) return true;
         bool ok = true;
@@ -543,6 +994,18 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
+    }
+    return true;
+  }
+
+  [[gnu::noinline]] bool Kw_UnevaluatedProperties(const Node* n, Kw k, const Value& x, Eval* e) {
+    const char* kw = KwName(k);
+    (void)kw;
+    (void)e;
+    (void)n;
+    switch (k) {
       case Kw::kUnevaluatedProperties: {
         if (!x.IsObject()) return true;
         bool ok = true;
@@ -567,8 +1030,26 @@ class Evaluator {
         }
         return ok;
       }
+      default:
+        break;
     }
     return true;
+  }
+
+
+  [[gnu::noinline]] void ReportAdditional(const Node* n, const Value& x, size_t i) {
+    const Value& key = (x.MemberBegin() + static_cast<long>(i))->name;
+    std::string name(Sv(key));
+    std::vector<std::string> extra{name};
+    std::string allowed;
+    for (const auto& p : n->properties) {
+      extra.push_back(p.first);
+      if (allowed.size() < 200) allowed += (allowed.empty() ? "" : ", ") + p.first;
+    }
+    PathTok tok = Key(x, i);
+    Report(n, "additionalProperties",
+           "property " + Quote(name) + " is not allowed" + (allowed.empty() ? std::string() : "; allowed: " + allowed),
+           extra, &tok);
   }
 
   bool Properties(const Node* n, const Value& x, Eval* e) {
@@ -601,22 +1082,8 @@ class Evaluator {
         matched = true;
         if (ap.node->is_bool && !ap.node->bool_value) {
           ok = false;
-          if (collecting()) {
-            std::string name(Sv(m->name));
-            std::vector<std::string> extra{name};
-            std::string allowed;
-            for (const auto& p : n->properties) {
-              extra.push_back(p.first);
-              if (allowed.size() < 200) allowed += (allowed.empty() ? "" : ", ") + p.first;
-            }
-            PathTok tok = Key(x, i);
-            Report(n, "additionalProperties",
-                   "property " + Quote(name) + " is not allowed" +
-                       (allowed.empty() ? std::string() : "; allowed: " + allowed),
-                   extra, &tok);
-          } else {
-            return false;
-          }
+          if (!collecting()) return false;
+          ReportAdditional(n, x, i);
         } else if (!Child(ap, m->value, Key(x, i))) {
           ok = false;
           if (!collecting()) return false;

@@ -84,3 +84,37 @@ TEST_CASE("meta-schema check can be switched off", "[jsonschema]") {
   CHECK_THROWS_WITH(Schema::Compile(Json(R"({"minLength": "3"})"), "", Registry(), o),
                     Catch::Contains("non-negative integer"));
 }
+
+namespace {
+std::string Nested(const std::string& open, const std::string& middle, const std::string& close, int depth) {
+  std::string s;
+  for (int i = 0; i < depth; ++i) s += open;
+  s += middle;
+  for (int i = 0; i < depth; ++i) s += close;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("deep schemas and instances are bounded, never a crash", "[jsonschema]") {
+  // A legitimately deep schema (the meta-schema check recurses through it too).
+  Schema deep = Compile(Nested(R"({"properties": {"a": )", R"({"type": "integer"})", "}}", 60));
+  CHECK(Valid(deep, Nested(R"({"a": )", "1", "}", 60)));
+  CHECK_FALSE(Valid(deep, Nested(R"({"a": )", "\"x\"", "}", 60)));
+  // Absurd nesting is refused with a message.
+  Options o;
+  o.check_meta_schema = false;
+  CHECK_THROWS_WITH(Schema::Compile(Json(Nested(R"({"not": )", "{}", "}", 1000)), "", Registry(), o),
+                    Catch::Contains("nested deeper than"));
+  // Recursive schema against a very deep instance: a validation error, no stack overflow.
+  Schema tree = Compile(R"({"items": {"$ref": "#"}})");
+  rapidjson::Document very_deep;
+  std::string text = Nested("[", "", "]", 5000);
+  very_deep.Parse<rapidjson::kParseIterativeFlag>(text.c_str(), text.size());
+  REQUIRE_FALSE(very_deep.HasParseError());
+  CHECK_FALSE(tree.IsValid(very_deep));
+  auto errors = tree.Validate(very_deep);
+  REQUIRE(errors.size() == 1);
+  CHECK_THAT(errors[0].message, Catch::Contains("nested deeper than"));
+  std::string moderate = Nested("[", "", "]", 250);
+  CHECK(Valid(tree, moderate));
+}
