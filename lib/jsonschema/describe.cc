@@ -1,6 +1,7 @@
 // Schema::Describe: what the schema says about one instance path (for linters; see validator.h).
 #include <cstdlib>
 #include <set>
+#include <stdexcept>
 
 #include "jsonschema/schema_internal.h"
 
@@ -39,6 +40,7 @@ bool ParseIndex(const std::string& s, size_t& out) {
 }  // namespace
 
 PathInfo Schema::Describe(const std::vector<std::string>& path) const {
+  if (!impl_) throw std::logic_error("jsonschema: Schema used before Schema::Compile assigned it");
   PathInfo info;
   std::vector<const Node*> cur = Closure({impl_->root});
   for (const std::string& token : path) {

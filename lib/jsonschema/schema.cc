@@ -180,6 +180,9 @@ Schema Schema::Compile(const rapidjson::Value& root, const std::string& base_uri
   return s;
 }
 
-Draft Schema::draft() const { return impl_->draft; }
+Draft Schema::draft() const {
+  if (!impl_) throw std::logic_error("jsonschema: Schema used before Schema::Compile assigned it");
+  return impl_->draft;
+}
 
 }  // namespace capstan::jsonschema

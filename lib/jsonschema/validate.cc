@@ -3,6 +3,7 @@
 // $recursiveRef, and bounded evaluation depth.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "jsonschema/format.h"
@@ -1179,7 +1180,14 @@ bool TooDeep(const Value& root) {
 
 }  // namespace
 
+namespace {
+void RequireCompiled(const void* impl) {
+  if (!impl) throw std::logic_error("jsonschema: Schema used before Schema::Compile assigned it");
+}
+}  // namespace
+
 std::vector<ValidationError> Schema::Validate(const rapidjson::Value& instance) const {
+  RequireCompiled(impl_.get());
   std::vector<ValidationError> out;
   if (TooDeep(instance)) {
     out.push_back({"", "", impl_->root->res->uri + "#", "", "the value is nested deeper than " +
@@ -1197,6 +1205,7 @@ std::vector<ValidationError> Schema::Validate(const rapidjson::Value& instance) 
 }
 
 bool Schema::IsValid(const rapidjson::Value& instance) const {
+  RequireCompiled(impl_.get());
   if (TooDeep(instance)) return false;
   Evaluator ev(*impl_, nullptr);
   return ev.Run(instance);

@@ -106,6 +106,8 @@ struct PathInfo {
 
 class Schema {
  public:
+  Schema() = default;  // empty: only to be assigned a compiled schema (using it otherwise throws std::logic_error)
+
   // Compiles `root` (copied) with base URI `base_uri` (e.g. "file:///chart/values.schema.json"; may be empty, then
   // an internal URN is used). Throws SchemaError when the schema is invalid or a $ref cannot be resolved.
   static Schema Compile(const rapidjson::Value& root, const std::string& base_uri, const Registry& registry,

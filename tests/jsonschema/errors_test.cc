@@ -118,3 +118,12 @@ TEST_CASE("deep schemas and instances are bounded, never a crash", "[jsonschema]
   std::string moderate = Nested("[", "", "]", 250);
   CHECK(Valid(tree, moderate));
 }
+
+TEST_CASE("an empty Schema refuses to validate", "[jsonschema]") {
+  Schema empty;
+  CHECK_THROWS_AS(empty.Validate(Json("1")), std::logic_error);
+  CHECK_THROWS_AS(empty.IsValid(Json("1")), std::logic_error);
+  CHECK_THROWS_AS(empty.Describe({}), std::logic_error);
+  empty = Compile(R"({"type": "string"})");
+  CHECK(Valid(empty, "\"x\""));
+}
