@@ -290,6 +290,16 @@ class Compiler {
                        Resource** out_res, std::string* out_pointer) {
     auto [abs, frag] = SplitFragment(uri);
     Resource* res = FindResource(abs, from ? from->draft : options_.default_draft);
+    if (!res && options_.permissive_urn_refs && abs.rfind("urn:", 0) == 0 && from) {
+      static const Value kTrue(true);
+      impl_.warnings.push_back((from->source.empty() ? from->uri : from->source) + ": " +
+                               (from_pointer.empty() ? std::string("(root)") : from_pointer) +
+                               ": reference '" + uri + "' is not available locally; it accepts any value");
+      if (!locs_.count(&kTrue)) locs_[&kTrue] = {const_cast<Resource*>(from), from_pointer};
+      *out_res = locs_[&kTrue].res;
+      *out_pointer = locs_[&kTrue].pointer;
+      return &kTrue;
+    }
     if (!res)
       Fail(from, from_pointer,
            "cannot resolve reference '" + uri +

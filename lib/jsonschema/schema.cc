@@ -4,6 +4,7 @@
 #include <climits>
 #include <cstdlib>
 #include <mutex>
+#include <stdexcept>
 
 #include <rapidjson/error/en.h>
 
@@ -178,6 +179,11 @@ Schema Schema::Compile(const rapidjson::Value& root, const std::string& base_uri
   }
   if (!s.impl_) s.impl_ = CompileSchema(root, base_uri, registry, options);
   return s;
+}
+
+const std::vector<std::string>& Schema::warnings() const {
+  if (!impl_) throw std::logic_error("jsonschema: Schema used before Schema::Compile assigned it");
+  return impl_->warnings;
 }
 
 Draft Schema::draft() const {

@@ -131,6 +131,7 @@ struct Schema::Impl {
   Node* root = nullptr;
   Draft draft = Draft::k2020_12;
   Options options;
+  std::vector<std::string> warnings;
 };
 
 // Compiles a schema; the implementation is in compiler.cc.

@@ -79,6 +79,9 @@ struct Options {
   Draft default_draft = Draft::k2020_12;  // when the root schema has no `$schema` (Helm 4 uses 2020-12)
   bool format_assertion = false;          // `format` asserts (date-time, email, ipv4, ...) instead of annotating
   bool check_meta_schema = true;          // validate the schema against its draft's meta-schema first
+  // Helm 4 compatibility: a `$ref` to a `urn:` URI that no local resource has becomes the `true` schema (with a
+  // warning, see Schema::warnings()) instead of a SchemaError. Other unresolvable references are always errors.
+  bool permissive_urn_refs = false;
 };
 
 // What a schema says about one instance location (for linters). Found by walking `properties`,
@@ -126,6 +129,8 @@ class Schema {
   bool IsValid(const rapidjson::Value& instance) const;
 
   Draft draft() const;  // the draft of the root schema resource
+  // Non-fatal problems found while compiling (e.g. an unresolved urn: reference with permissive_urn_refs).
+  const std::vector<std::string>& warnings() const;
 
   // `path` is a sequence of instance tokens (object keys, or decimal array indexes), e.g. {"image", "tag"}.
   PathInfo Describe(const std::vector<std::string>& path) const;

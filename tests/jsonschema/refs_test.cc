@@ -86,3 +86,17 @@ TEST_CASE("references to meta-schemas resolve from the built-in copies", "[jsons
   Schema d7 = Compile(R"({"$ref": "http://json-schema.org/draft-07/schema#"})", Draft::k07);
   CHECK_FALSE(Valid(d7, R"({"minLength": -1})"));
 }
+
+TEST_CASE("unresolved urn: references are permissive only on request (Helm 4 compatibility)", "[jsonschema]") {
+  const char* schema = R"({"properties": {"a": {"$ref": "urn:example:missing"}, "b": {"type": "integer"}}})";
+  CHECK_THROWS_WITH(Compile(schema), Catch::Contains("cannot resolve reference 'urn:example:missing'"));
+  Options o;
+  o.permissive_urn_refs = true;
+  Schema s = Schema::Compile(Json(schema), "file:///values.schema.json", Registry(), o);
+  REQUIRE(s.warnings().size() == 1);
+  CHECK_THAT(s.warnings()[0], Catch::Contains("urn:example:missing"));
+  CHECK(Valid(s, R"({"a": {"anything": [1]}, "b": 1})"));
+  CHECK_FALSE(Valid(s, R"({"b": "x"})"));
+  CHECK_THROWS_WITH(Schema::Compile(Json(R"({"$ref": "http://example.com/x.json"})"), "", Registry(), o),
+                    Catch::Contains("never fetched"));
+}
