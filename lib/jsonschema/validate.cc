@@ -303,738 +303,435 @@ class Evaluator {
   }
 
   [[gnu::noinline]] bool Kw_Ref(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kRef:
-        return InPlace(n->ref, x, e);
-      default:
-        break;
-    }
-    return true;
+    (void)k;
+    return InPlace(n->ref, x, e);
   }
 
   [[gnu::noinline]] bool Kw_DynamicRef(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kDynamicRef: {
-        const Node* target = n->dynamic_ref.node;
-        if (n->dynamic_ref_is_dynamic) {
-          for (const Resource* r : scope_) {
-            auto it = r->dynamic_anchor_nodes.find(n->dynamic_anchor_name);
-            if (it != r->dynamic_anchor_nodes.end()) {
-              target = it->second;
-              break;
-            }
-          }
+    (void)k;
+    const Node* target = n->dynamic_ref.node;
+    if (n->dynamic_ref_is_dynamic) {
+      for (const Resource* r : scope_) {
+        auto it = r->dynamic_anchor_nodes.find(n->dynamic_anchor_name);
+        if (it != r->dynamic_anchor_nodes.end()) {
+          target = it->second;
+          break;
         }
-        Edge edge{const_cast<Node*>(target), n->dynamic_ref.path};
-        return InPlace(edge, x, e);
       }
-      default:
-        break;
     }
-    return true;
+    Edge edge{const_cast<Node*>(target), n->dynamic_ref.path};
+    return InPlace(edge, x, e);
   }
 
   [[gnu::noinline]] bool Kw_RecursiveRef(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kRecursiveRef: {
-        const Node* target = n->recursive_ref.node;
-        if (target->res->recursive_anchor) {
-          for (const Resource* r : scope_) {
-            if (r->recursive_anchor && r->root_node) {
-              target = r->root_node;
-              break;
-            }
-          }
+    (void)k;
+    const Node* target = n->recursive_ref.node;
+    if (target->res->recursive_anchor) {
+      for (const Resource* r : scope_) {
+        if (r->recursive_anchor && r->root_node) {
+          target = r->root_node;
+          break;
         }
-        Edge edge{const_cast<Node*>(target), n->recursive_ref.path};
-        return InPlace(edge, x, e);
       }
-      default:
-        break;
     }
-    return true;
+    Edge edge{const_cast<Node*>(target), n->recursive_ref.path};
+    return InPlace(edge, x, e);
   }
 
   [[gnu::noinline]] bool Kw_Type(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kType: {
-        uint8_t t = n->types;
-        bool ok = false;
-        switch (x.GetType()) {
-          case rapidjson::kNullType: ok = t & kTNull; break;
-          case rapidjson::kFalseType:
-          case rapidjson::kTrueType: ok = t & kTBool; break;
-          case rapidjson::kObjectType: ok = t & kTObject; break;
-          case rapidjson::kArrayType: ok = t & kTArray; break;
-          case rapidjson::kStringType: ok = t & kTString; break;
-          case rapidjson::kNumberType: ok = (t & kTNumber) || ((t & kTInteger) && IsIntegral(x)); break;
-        }
-        if (!ok) Report(n, kw, std::string("got ") + JsonTypeName(x) + ", want " + TypesText(t));
-        return ok;
-      }
-      default:
-        break;
+    uint8_t t = n->types;
+    bool ok = false;
+    switch (x.GetType()) {
+      case rapidjson::kNullType: ok = t & kTNull; break;
+      case rapidjson::kFalseType:
+      case rapidjson::kTrueType: ok = t & kTBool; break;
+      case rapidjson::kObjectType: ok = t & kTObject; break;
+      case rapidjson::kArrayType: ok = t & kTArray; break;
+      case rapidjson::kStringType: ok = t & kTString; break;
+      case rapidjson::kNumberType: ok = (t & kTNumber) || ((t & kTInteger) && IsIntegral(x)); break;
     }
-    return true;
+    if (!ok) Report(n, kw, std::string("got ") + JsonTypeName(x) + ", want " + TypesText(t));
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_Enum(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kEnum: {
-        for (const auto& v : n->enum_values->GetArray())
-          if (JsonEqual(v, x)) return true;
-        std::vector<std::string> allowed;
-        std::string list;
-        for (const auto& v : n->enum_values->GetArray()) {
-          allowed.push_back(JsonShort(v, 60));
-          if (list.size() < 200) list += (list.empty() ? "" : ", ") + allowed.back();
-        }
-        Report(n, kw, "value " + JsonShort(x) + " is not one of the allowed values: " + list, allowed);
-        return false;
-      }
-      default:
-        break;
+    for (const auto& v : n->enum_values->GetArray())
+      if (JsonEqual(v, x)) return true;
+    std::vector<std::string> allowed;
+    std::string list;
+    for (const auto& v : n->enum_values->GetArray()) {
+      allowed.push_back(JsonShort(v, 60));
+      if (list.size() < 200) list += (list.empty() ? "" : ", ") + allowed.back();
     }
-    return true;
+    Report(n, kw, "value " + JsonShort(x) + " is not one of the allowed values: " + list, allowed);
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_Const(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kConst:
-        if (JsonEqual(*n->const_value, x)) return true;
-        Report(n, kw, "value " + JsonShort(x) + " is not the required constant " + JsonShort(*n->const_value));
-        return false;
-      default:
-        break;
-    }
-    return true;
+    if (JsonEqual(*n->const_value, x)) return true;
+    Report(n, kw, "value " + JsonShort(x) + " is not the required constant " + JsonShort(*n->const_value));
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_MultipleOf(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMultipleOf: {
-        if (!x.IsNumber()) return true;
-        const Value& m = *n->multiple_of;
-        bool ok;
-        if ((x.IsInt64() || x.IsUint64()) && (m.IsInt64() || m.IsUint64())) {
-          if (x.IsInt64() && m.IsInt64()) ok = x.GetInt64() % m.GetInt64() == 0;
-          else if (x.IsUint64() && m.IsUint64()) ok = x.GetUint64() % m.GetUint64() == 0;
-          else ok = std::fmod(x.GetDouble(), m.GetDouble()) == 0;
-        } else {
-          double q = x.GetDouble() / m.GetDouble();
-          ok = std::isfinite(q) && std::fabs(q - std::round(q)) <= 1e-9 * std::max(1.0, std::fabs(q));
-        }
-        if (!ok) Report(n, kw, NumText(x) + " is not a multiple of " + NumText(m));
-        return ok;
-      }
-      default:
-        break;
+    if (!x.IsNumber()) return true;
+    const Value& m = *n->multiple_of;
+    bool ok;
+    if ((x.IsInt64() || x.IsUint64()) && (m.IsInt64() || m.IsUint64())) {
+      if (x.IsInt64() && m.IsInt64()) ok = x.GetInt64() % m.GetInt64() == 0;
+      else if (x.IsUint64() && m.IsUint64()) ok = x.GetUint64() % m.GetUint64() == 0;
+      else ok = std::fmod(x.GetDouble(), m.GetDouble()) == 0;
+    } else {
+      double q = x.GetDouble() / m.GetDouble();
+      ok = std::isfinite(q) && std::fabs(q - std::round(q)) <= 1e-9 * std::max(1.0, std::fabs(q));
     }
-    return true;
+    if (!ok) Report(n, kw, NumText(x) + " is not a multiple of " + NumText(m));
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_Maximum(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMaximum: {
-        if (!x.IsNumber()) return true;
-        int c = CompareNumbers(x, *n->maximum);
-        bool ok = n->maximum_exclusive ? c < 0 : c <= 0;
-        if (!ok)
-          Report(n, kw, NumText(x) + " is greater than " + (n->maximum_exclusive ? "or equal to " : "") +
-                            "the maximum " + NumText(*n->maximum));
-        return ok;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsNumber()) return true;
+    int c = CompareNumbers(x, *n->maximum);
+    bool ok = n->maximum_exclusive ? c < 0 : c <= 0;
+    if (!ok)
+      Report(n, kw, NumText(x) + " is greater than " + (n->maximum_exclusive ? "or equal to " : "") +
+                        "the maximum " + NumText(*n->maximum));
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_Minimum(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMinimum: {
-        if (!x.IsNumber()) return true;
-        int c = CompareNumbers(x, *n->minimum);
-        bool ok = n->minimum_exclusive ? c > 0 : c >= 0;
-        if (!ok)
-          Report(n, kw, NumText(x) + " is less than " + (n->minimum_exclusive ? "or equal to " : "") +
-                            "the minimum " + NumText(*n->minimum));
-        return ok;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsNumber()) return true;
+    int c = CompareNumbers(x, *n->minimum);
+    bool ok = n->minimum_exclusive ? c > 0 : c >= 0;
+    if (!ok)
+      Report(n, kw, NumText(x) + " is less than " + (n->minimum_exclusive ? "or equal to " : "") +
+                        "the minimum " + NumText(*n->minimum));
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_ExclusiveMaximum(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kExclusiveMaximum: {
-        if (!x.IsNumber() || CompareNumbers(x, *n->exclusive_maximum) < 0) return true;
-        Report(n, kw, NumText(x) + " must be less than " + NumText(*n->exclusive_maximum));
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsNumber() || CompareNumbers(x, *n->exclusive_maximum) < 0) return true;
+    Report(n, kw, NumText(x) + " must be less than " + NumText(*n->exclusive_maximum));
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_ExclusiveMinimum(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kExclusiveMinimum: {
-        if (!x.IsNumber() || CompareNumbers(x, *n->exclusive_minimum) > 0) return true;
-        Report(n, kw, NumText(x) + " must be greater than " + NumText(*n->exclusive_minimum));
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsNumber() || CompareNumbers(x, *n->exclusive_minimum) > 0) return true;
+    Report(n, kw, NumText(x) + " must be greater than " + NumText(*n->exclusive_minimum));
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_MaxLength(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMaxLength: {
-        if (!x.IsString()) return true;
-        size_t len = CodePointCount(Sv(x));
-        if (len <= *n->max_length) return true;
-        Report(n, kw, "string is " + std::to_string(len) + " characters long, at most " +
-                          std::to_string(*n->max_length) + " allowed");
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsString()) return true;
+    size_t len = CodePointCount(Sv(x));
+    if (len <= *n->max_length) return true;
+    Report(n, kw, "string is " + std::to_string(len) + " characters long, at most " +
+                      std::to_string(*n->max_length) + " allowed");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_MinLength(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMinLength: {
-        if (!x.IsString()) return true;
-        size_t len = CodePointCount(Sv(x));
-        if (len >= *n->min_length) return true;
-        Report(n, kw, "string is " + std::to_string(len) + " characters long, at least " +
-                          std::to_string(*n->min_length) + " required");
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsString()) return true;
+    size_t len = CodePointCount(Sv(x));
+    if (len >= *n->min_length) return true;
+    Report(n, kw, "string is " + std::to_string(len) + " characters long, at least " +
+                      std::to_string(*n->min_length) + " required");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_Pattern(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kPattern: {
-        if (!x.IsString() || n->pattern->Search(Sv(x))) return true;
-        Report(n, kw, Quote(Sv(x)) + " does not match the pattern " + Quote(n->pattern->pattern()));
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsString() || n->pattern->Search(Sv(x))) return true;
+    Report(n, kw, Quote(Sv(x)) + " does not match the pattern " + Quote(n->pattern->pattern()));
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_Format(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kFormat: {
-        if (CheckFormat(n->format, x)) return true;
-        Report(n, kw, JsonShort(x) + " is not a valid " + n->format);
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (CheckFormat(n->format, x)) return true;
+    Report(n, kw, JsonShort(x) + " is not a valid " + n->format);
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_MaxItems(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMaxItems:
-        if (!x.IsArray() || x.Size() <= *n->max_items) return true;
-        Report(n, kw, "array has " + std::to_string(x.Size()) + " items, at most " + std::to_string(*n->max_items) +
-                          " allowed");
-        return false;
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsArray() || x.Size() <= *n->max_items) return true;
+    Report(n, kw, "array has " + std::to_string(x.Size()) + " items, at most " + std::to_string(*n->max_items) +
+                      " allowed");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_MinItems(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMinItems:
-        if (!x.IsArray() || x.Size() >= *n->min_items) return true;
-        Report(n, kw, "array has " + std::to_string(x.Size()) + " items, at least " +
-                          std::to_string(*n->min_items) + " required");
-        return false;
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsArray() || x.Size() >= *n->min_items) return true;
+    Report(n, kw, "array has " + std::to_string(x.Size()) + " items, at least " +
+                      std::to_string(*n->min_items) + " required");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_UniqueItems(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kUniqueItems: {
-        if (!x.IsArray()) return true;
-        std::unordered_multimap<size_t, rapidjson::SizeType> seen;
-        for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
-          size_t h = JsonHash(x[i]);
-          auto range = seen.equal_range(h);
-          for (auto it = range.first; it != range.second; ++it) {
-            if (JsonEqual(x[it->second], x[i])) {
-              Report(n, kw,
-                     "items " + std::to_string(it->second) + " and " + std::to_string(i) + " are equal; items must be unique");
-              return false;
-            }
-          }
-          seen.emplace(h, i);
+    if (!x.IsArray()) return true;
+    std::unordered_multimap<size_t, rapidjson::SizeType> seen;
+    for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
+      size_t h = JsonHash(x[i]);
+      auto range = seen.equal_range(h);
+      for (auto it = range.first; it != range.second; ++it) {
+        if (JsonEqual(x[it->second], x[i])) {
+          Report(n, kw,
+                 "items " + std::to_string(it->second) + " and " + std::to_string(i) + " are equal; items must be unique");
+          return false;
         }
-        return true;
       }
-      default:
-        break;
+      seen.emplace(h, i);
     }
     return true;
   }
 
   [[gnu::noinline]] bool Kw_Items(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kItems: {
-        if (!x.IsArray()) return true;
-        bool ok = true;
-        size_t size = x.Size();
-        size_t i = 0;
-        for (; i < n->prefix_items.size() && i < size; ++i) {
-          if (!Child(n->prefix_items[i], x[static_cast<rapidjson::SizeType>(i)], Index(i))) {
-            ok = false;
-            if (!collecting()) return false;
-          }
-          if (e) e->MarkItem(i, size);
-        }
-        const Edge* rest = n->items ? &*n->items : n->additional_items ? &*n->additional_items : nullptr;
-        if (rest) {
-          for (; i < size; ++i) {
-            if (!Child(*rest, x[static_cast<rapidjson::SizeType>(i)], Index(i))) {
-              ok = false;
-              if (!collecting()) return false;
-            }
-            if (e) e->MarkItem(i, size);
-          }
-        }
-        return ok;
+    (void)k;
+    if (!x.IsArray()) return true;
+    bool ok = true;
+    size_t size = x.Size();
+    size_t i = 0;
+    for (; i < n->prefix_items.size() && i < size; ++i) {
+      if (!Child(n->prefix_items[i], x[static_cast<rapidjson::SizeType>(i)], Index(i))) {
+        ok = false;
+        if (!collecting()) return false;
       }
-      default:
-        break;
+      if (e) e->MarkItem(i, size);
     }
-    return true;
+    const Edge* rest = n->items ? &*n->items : n->additional_items ? &*n->additional_items : nullptr;
+    if (rest) {
+      for (; i < size; ++i) {
+        if (!Child(*rest, x[static_cast<rapidjson::SizeType>(i)], Index(i))) {
+          ok = false;
+          if (!collecting()) return false;
+        }
+        if (e) e->MarkItem(i, size);
+      }
+    }
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_Contains(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kContains: {
-        if (!x.IsArray()) return true;
-        uint64_t matches = 0;
-        bool annotate = e && n->res->draft == Draft::k2020_12;
-        uint64_t min = n->min_contains.value_or(1);
-        for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
-          if (QuietChild(*n->contains, x[i], Index(i))) {
-            ++matches;
-            if (annotate) e->MarkItem(i, x.Size());
-            if (!annotate && !n->max_contains && matches >= min) break;
-          }
-        }
-        if (matches < min) {
-          Report(n, kw, matches == 0 ? "no item matches the 'contains' schema"
-                                     : std::to_string(matches) + " items match the 'contains' schema, at least " +
-                                           std::to_string(min) + " required");
-          return false;
-        }
-        if (n->max_contains && matches > *n->max_contains) {
-          Report(n, "maxContains", std::to_string(matches) + " items match the 'contains' schema, at most " +
-                                       std::to_string(*n->max_contains) + " allowed");
-          return false;
-        }
-        return true;
+    if (!x.IsArray()) return true;
+    uint64_t matches = 0;
+    bool annotate = e && n->res->draft == Draft::k2020_12;
+    uint64_t min = n->min_contains.value_or(1);
+    for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
+      if (QuietChild(*n->contains, x[i], Index(i))) {
+        ++matches;
+        if (annotate) e->MarkItem(i, x.Size());
+        if (!annotate && !n->max_contains && matches >= min) break;
       }
-      default:
-        break;
+    }
+    if (matches < min) {
+      Report(n, kw, matches == 0 ? "no item matches the 'contains' schema"
+                                 : std::to_string(matches) + " items match the 'contains' schema, at least " +
+                                       std::to_string(min) + " required");
+      return false;
+    }
+    if (n->max_contains && matches > *n->max_contains) {
+      Report(n, "maxContains", std::to_string(matches) + " items match the 'contains' schema, at most " +
+                                   std::to_string(*n->max_contains) + " allowed");
+      return false;
     }
     return true;
   }
 
   [[gnu::noinline]] bool Kw_MaxProperties(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMaxProperties:
-        if (!x.IsObject() || x.MemberCount() <= *n->max_properties) return true;
-        Report(n, kw, "object has " + std::to_string(x.MemberCount()) + " properties, at most " +
-                          std::to_string(*n->max_properties) + " allowed");
-        return false;
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsObject() || x.MemberCount() <= *n->max_properties) return true;
+    Report(n, kw, "object has " + std::to_string(x.MemberCount()) + " properties, at most " +
+                      std::to_string(*n->max_properties) + " allowed");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_MinProperties(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kMinProperties:
-        if (!x.IsObject() || x.MemberCount() >= *n->min_properties) return true;
-        Report(n, kw, "object has " + std::to_string(x.MemberCount()) + " properties, at least " +
-                          std::to_string(*n->min_properties) + " required");
-        return false;
-      default:
-        break;
-    }
-    return true;
+    if (!x.IsObject() || x.MemberCount() >= *n->min_properties) return true;
+    Report(n, kw, "object has " + std::to_string(x.MemberCount()) + " properties, at least " +
+                      std::to_string(*n->min_properties) + " required");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_Required(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kRequired: {
-        if (!x.IsObject()) return true;
-        bool ok = true;
-        for (const auto& name : n->required) {
-          if (!x.HasMember(Value(rapidjson::StringRef(name.data(), name.size())))) {
-            ok = false;
-            Report(n, kw, "missing required property " + Quote(name), {name});
-            if (!collecting()) return false;
-          }
-        }
-        return ok;
+    if (!x.IsObject()) return true;
+    bool ok = true;
+    for (const auto& name : n->required) {
+      if (!x.HasMember(Value(rapidjson::StringRef(name.data(), name.size())))) {
+        ok = false;
+        Report(n, kw, "missing required property " + Quote(name), {name});
+        if (!collecting()) return false;
       }
-      default:
-        break;
     }
-    return true;
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_DependentRequired(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kDependentRequired: {
-        if (!x.IsObject()) return true;
-        bool ok = true;
-        for (const auto& [key, names] : n->dependent_required) {
-          if (!x.HasMember(Value(rapidjson::StringRef(key.data(), key.size())))) continue;
-          for (const auto& name : names) {
-            if (!x.HasMember(Value(rapidjson::StringRef(name.data(), name.size())))) {
-              ok = false;
-              Report(n, n->res->draft <= Draft::k07 ? "dependencies" : kw,
-                     "property " + Quote(name) + " is required when " + Quote(key) + " is set", {name});
-              if (!collecting()) return false;
-            }
-          }
+    if (!x.IsObject()) return true;
+    bool ok = true;
+    for (const auto& [key, names] : n->dependent_required) {
+      if (!x.HasMember(Value(rapidjson::StringRef(key.data(), key.size())))) continue;
+      for (const auto& name : names) {
+        if (!x.HasMember(Value(rapidjson::StringRef(name.data(), name.size())))) {
+          ok = false;
+          Report(n, n->res->draft <= Draft::k07 ? "dependencies" : kw,
+                 "property " + Quote(name) + " is required when " + Quote(key) + " is set", {name});
+          if (!collecting()) return false;
         }
-        return ok;
       }
-      default:
-        break;
     }
-    return true;
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_DependentSchemas(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kDependentSchemas: {
-        if (!x.IsObject()) return true;
-        bool ok = true;
-        for (const auto& [key, edge] : n->dependent_schemas) {
-          if (!x.HasMember(Value(rapidjson::StringRef(key.data(), key.size())))) continue;
-          if (!InPlace(edge, x, e)) {
-            ok = false;
-            if (!collecting()) return false;
-          }
-        }
-        return ok;
+    (void)k;
+    if (!x.IsObject()) return true;
+    bool ok = true;
+    for (const auto& [key, edge] : n->dependent_schemas) {
+      if (!x.HasMember(Value(rapidjson::StringRef(key.data(), key.size())))) continue;
+      if (!InPlace(edge, x, e)) {
+        ok = false;
+        if (!collecting()) return false;
       }
-      default:
-        break;
     }
-    return true;
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_Properties(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kProperties:
-        return Properties(n, x, e);
-      default:
-        break;
-    }
-    return true;
+    (void)k;
+    return Properties(n, x, e);
   }
 
   [[gnu::noinline]] bool Kw_PropertyNames(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
+    (void)k;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kPropertyNames: {
-        if (!x.IsObject()) return true;
-        bool ok = true;
-        size_t i = 0;
-        for (auto m = x.MemberBegin(); m != x.MemberEnd(); ++m, ++i) {
-          Value name(rapidjson::StringRef(m->name.GetString(), m->name.GetStringLength()));
-          if (!Child(*n->property_names, name, Key(x, i))) {
-            ok = false;
-            if (!collecting()) return false;
-          }
-        }
-        return ok;
+    if (!x.IsObject()) return true;
+    bool ok = true;
+    size_t i = 0;
+    for (auto m = x.MemberBegin(); m != x.MemberEnd(); ++m, ++i) {
+      Value name(rapidjson::StringRef(m->name.GetString(), m->name.GetStringLength()));
+      if (!Child(*n->property_names, name, Key(x, i))) {
+        ok = false;
+        if (!collecting()) return false;
       }
-      default:
-        break;
     }
-    return true;
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_AllOf(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kAllOf: {
-        bool ok = true;
-        for (const auto& edge : n->all_of) {
-          if (!InPlace(edge, x, e)) {
-            ok = false;
-            if (!collecting()) return false;
-          }
-        }
-        return ok;
+    (void)k;
+    bool ok = true;
+    for (const auto& edge : n->all_of) {
+      if (!InPlace(edge, x, e)) {
+        ok = false;
+        if (!collecting()) return false;
       }
-      default:
-        break;
     }
-    return true;
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_AnyOf(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kAnyOf:
-      case Kw::kOneOf:
-        return Alternatives(n, k, x, e);
-      default:
-        break;
-    }
-    return true;
+    return Alternatives(n, k, x, e);
   }
 
   [[gnu::noinline]] bool Kw_Not(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
     (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kNot: {
-        if (!Quiet(*n->not_, x, nullptr)) return true;
-        Report(n, kw, "value " + JsonShort(x) + " must not match the schema in 'not'");
-        return false;
-      }
-      default:
-        break;
-    }
-    return true;
+    if (!Quiet(*n->not_, x, nullptr)) return true;
+    Report(n, kw, "value " + JsonShort(x) + " must not match the schema in 'not'");
+    return false;
   }
 
   [[gnu::noinline]] bool Kw_If(const Node* n, Kw k, const Value& x, Eval* e) {
-    const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kIf: {
-        Eval branch;
-        bool cond = Quiet(*n->if_, x, e ? &branch : nullptr);
-        if (cond && e) e->Merge(branch);
-        const std::optional<Edge>& next = cond ? n->then_ : n->else_;
-        if (!next) return true;
-        return InPlace(*next, x, e);
-      }
-      default:
-        break;
-    }
-    return true;
+    (void)k;
+    Eval branch;
+    bool cond = Quiet(*n->if_, x, e ? &branch : nullptr);
+    if (cond && e) e->Merge(branch);
+    const std::optional<Edge>& next = cond ? n->then_ : n->else_;
+    if (!next) return true;
+    return InPlace(*next, x, e);
   }
 
   [[gnu::noinline]] bool Kw_UnevaluatedItems(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kUnevaluatedItems: {
-        if (!x.IsArray()) return true;
-        bool ok = true;
-        for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
-          if (e->Item(i)) continue;
-          const Edge& ui = *n->unevaluated_items;
-          bool pass = ui.node->is_bool ? ui.node->bool_value : Child(ui, x[i], Index(i));
-          if (!pass) {
-            ok = false;
-            if (ui.node->is_bool) {
-              PathTok tok = Index(i);
-              Report(n, kw, "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)", {}, &tok);
-            }
-            if (!collecting()) return false;
-          }
-          e->MarkItem(i, x.Size());
+    if (!x.IsArray()) return true;
+    bool ok = true;
+    for (rapidjson::SizeType i = 0; i < x.Size(); ++i) {
+      if (e->Item(i)) continue;
+      const Edge& ui = *n->unevaluated_items;
+      bool pass = ui.node->is_bool ? ui.node->bool_value : Child(ui, x[i], Index(i));
+      if (!pass) {
+        ok = false;
+        if (ui.node->is_bool) {
+          PathTok tok = Index(i);
+          Report(n, kw, "item " + std::to_string(i) + " is not allowed (unevaluatedItems is false)", {}, &tok);
         }
-        return ok;
+        if (!collecting()) return false;
       }
-      default:
-        break;
+      e->MarkItem(i, x.Size());
     }
-    return true;
+    return ok;
   }
 
   [[gnu::noinline]] bool Kw_UnevaluatedProperties(const Node* n, Kw k, const Value& x, Eval* e) {
     const char* kw = KwName(k);
-    (void)kw;
-    (void)e;
-    (void)n;
-    switch (k) {
-      case Kw::kUnevaluatedProperties: {
-        if (!x.IsObject()) return true;
-        bool ok = true;
-        size_t i = 0;
-        for (auto m = x.MemberBegin(); m != x.MemberEnd(); ++m, ++i) {
-          if (e->Prop(i)) continue;
-          const Edge& up = *n->unevaluated_properties;
-          bool pass = up.node->is_bool ? up.node->bool_value : Child(up, m->value, Key(x, i));
-          if (!pass) {
-            ok = false;
-            if (up.node->is_bool) {
-              PathTok tok = Key(x, i);
-              std::string name(Sv(m->name));
-              std::vector<std::string> extra{name};
-              for (const auto& p : n->properties) extra.push_back(p.first);
-              Report(n, kw, "property " + Quote(name) + " is not allowed (unevaluatedProperties is false)", extra,
-                     &tok);
-            }
-            if (!collecting()) return false;
-          }
-          e->MarkProp(i, x.MemberCount());
+    if (!x.IsObject()) return true;
+    bool ok = true;
+    size_t i = 0;
+    for (auto m = x.MemberBegin(); m != x.MemberEnd(); ++m, ++i) {
+      if (e->Prop(i)) continue;
+      const Edge& up = *n->unevaluated_properties;
+      bool pass = up.node->is_bool ? up.node->bool_value : Child(up, m->value, Key(x, i));
+      if (!pass) {
+        ok = false;
+        if (up.node->is_bool) {
+          PathTok tok = Key(x, i);
+          std::string name(Sv(m->name));
+          std::vector<std::string> extra{name};
+          for (const auto& p : n->properties) extra.push_back(p.first);
+          Report(n, kw, "property " + Quote(name) + " is not allowed (unevaluatedProperties is false)", extra,
+                 &tok);
         }
-        return ok;
+        if (!collecting()) return false;
       }
-      default:
-        break;
+      e->MarkProp(i, x.MemberCount());
     }
-    return true;
+    return ok;
   }
 
 
