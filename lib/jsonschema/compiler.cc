@@ -474,6 +474,10 @@ class Compiler {
       if (const Value* r = Member(v, "$ref")) {  // up to draft-07, $ref replaces the whole schema
         n.ref.path = "/$ref";
         add_ref(Kw::kRef, *r, "$ref");
+        // Sibling annotations do not validate, but Describe() still reports them (charts often write them).
+        if (const Value* desc = Member(v, "description"); desc && desc->IsString()) n.description = desc;
+        if (const Value* t = Member(v, "title"); t && t->IsString()) n.title = t;
+        if (const Value* def = Member(v, "default")) n.default_value = def;
         return;
       }
     }

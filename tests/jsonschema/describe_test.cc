@@ -39,3 +39,15 @@ TEST_CASE("Describe finds defined, pattern, free-form, undeclared and forbidden 
   CHECK(s.Describe({"image", "tga", "deeper"}).status == Status::kForbidden);
   CHECK(s.Describe({}).status == Status::kDefined);
 }
+
+TEST_CASE("Describe reports annotations beside a draft-07 $ref", "[jsonschema]") {
+  Schema s = Compile(R"({"$schema": "http://json-schema.org/draft-07/schema#",
+                         "definitions": {"port": {"type": "integer", "description": "a port", "default": 80}},
+                         "properties": {"http": {"$ref": "#/definitions/port", "description": "HTTP port"},
+                                        "https": {"$ref": "#/definitions/port"}}})");
+  CHECK(s.Describe({"http"}).description == "HTTP port");
+  CHECK(s.Describe({"https"}).description == "a port");
+  REQUIRE(s.Describe({"https"}).default_value != nullptr);
+  CHECK(s.Describe({"https"}).default_value->GetInt() == 80);
+  CHECK_FALSE(Valid(s, R"({"http": "x"})"));
+}
