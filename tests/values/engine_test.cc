@@ -156,6 +156,10 @@ TEST_CASE("capstan values merge/explain/diff on the command line", "[values][cli
   auto r = capstan::test::Run({capstan, "values", "merge", chart, "--set", "db.port=1", "-o", "json"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find(R"("db":{"enabled":true,"global":{},"port":1})") != std::string::npos);
+  auto before = capstan::test::Run({capstan, "values", "merge", "--set", "db.port=2", "-f", d.Write("z.yaml", "z: 1\n"),
+                                    chart, "-o", "json"});
+  CHECK(before.exit_code == 0);
+  CHECK(before.out.find(R"("port":2)") != std::string::npos);
   auto y = capstan::test::Run({capstan, "values", "merge", chart, "--helm", "3"});
   CHECK(y.exit_code == 0);
   CHECK(y.out.find("db:\n  enabled: true\n  global: {}\n  port: 5432\n") != std::string::npos);
