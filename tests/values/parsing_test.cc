@@ -164,6 +164,9 @@ TEST_CASE("--set parser: paths, lists, escapes, typed values", "[values][strvals
   CHECK(Set({"a.b=x,y"}, SetMode::kLiteral) == R"({"a":{"b":"x,y"}})");
   CHECK(Set({R"(a={"z":1.0},b=[1,"x"],c=,d=null)"}, SetMode::kJson) == R"({"a":{"z":1},"b":[1,"x"],"c":null,"d":null})");
   CHECK(Set({"a[0]"}) == R"({"a":[]})");  // Helm quirk: no value, no error
+  CHECK(Set({R"(a="\u00e9\ud83d\ude00\n",b={"k":{"n":[-0.5e-3,1E2,true,false]}} ,c=0)"}, SetMode::kJson) ==
+        R"({"a":"é😀\n","b":{"k":{"n":[-0.0005,100,true,false]}},"c":0})");
+  CHECK(Set({R"(l[1]={"x":1})"}, SetMode::kJson) == R"({"l":[null,{"x":1}]})");
 }
 
 TEST_CASE("--set parser: errors read like Helm's", "[values][strvals]") {
@@ -184,6 +187,10 @@ TEST_CASE("--set parser: errors read like Helm's", "[values][strvals]") {
   CHECK_THROWS_WITH(ParseSetInto("a[0]=1", SetMode::kTyped, v, Origin{}),
                     "unable to parse key: interface conversion: interface {} is int64, not []interface {}");
   CHECK_THROWS(Set({"a={"}, SetMode::kJson));
+  CHECK(SetError("a=tru", SetMode::kJson) == "unexpected EOF");
+  CHECK(SetError("a=x", SetMode::kJson) == "invalid character 'x' looking for beginning of value");
+  CHECK(SetError("a=[1,]", SetMode::kJson) == "invalid character ']' looking for beginning of value");
+  CHECK(SetError(R"(a={"k" 1})", SetMode::kJson) == "invalid character '1' after object key");
 }
 
 TEST_CASE("toJson escapes like Go and toYaml quotes like go-yaml v2", "[values][output]") {
