@@ -124,7 +124,7 @@ ChartSource FromDirectory(const std::string& dir) {
       std::string name = entry.path().filename().string();
       if (name.empty() || name[0] == '_' || name[0] == '.') continue;  // Helm skips these
       if (entry.is_directory(ec)) {
-        if (fs::exists(entry.path() / "Chart.yaml", ec)) src.subdirs.push_back(name);
+        src.subdirs.push_back(name);  // without a Chart.yaml Helm fails to load it too
       } else if (EndsWith(name, ".tgz")) {
         src.archives.push_back(name);
       }
@@ -143,6 +143,10 @@ std::shared_ptr<Chart> LoadFrom(const ChartSource& src, const std::string& displ
   chart->path = src.path;
   std::string chart_yaml;
   if (!src.read("Chart.yaml", &chart_yaml)) {
+    if (depth > 0) {
+      throw Error("error unpacking subchart " + src.path + " in " + display_parent +
+                  ": Chart.yaml file is missing (remove the folder from charts/ or run `helm dependency build`)");
+    }
     throw UsageError(src.path + ": Chart.yaml file is missing; pass the chart directory (the one with Chart.yaml)");
   }
   auto meta_layer = std::make_shared<Layer>();

@@ -87,6 +87,10 @@ TEST_CASE("chart loading errors are clear", "[values][deps]") {
   CHECK_THROWS_WITH(LoadChart(d.path(), 4), Catch::Contains("Chart.yaml file is missing"));
   d.Write("c/Chart.yaml", "apiVersion: v2\nversion: 1.0.0\n");
   CHECK_THROWS_WITH(LoadChart(d.path() + "/c", 4), Catch::Contains("chart.metadata.name is required"));
+  d.Write("p/Chart.yaml", "apiVersion: v2\nname: p\nversion: 1.0.0\n");
+  d.Write("p/charts/empty/README", "x\n");
+  CHECK_THROWS_WITH(LoadChart(d.path() + "/p", 4), Catch::Contains("error unpacking subchart") &&
+                                                      Catch::Contains("Chart.yaml file is missing"));
 }
 
 TEST_CASE("explain lists every layer that set, replaced or deleted a path", "[values][explain]") {
