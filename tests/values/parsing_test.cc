@@ -145,7 +145,7 @@ TEST_CASE("values files: an empty item of an indentless sequence is null, as in 
   CHECK(Load("t: |\n  -\nc:\n- x\n-\n") == R"({"c":["x",null],"t":"-\n"})");
 }
 
-TEST_CASE("--set parser: paths, lists, escapes, typed values", "[values][strvals]") {
+TEST_CASE("strvals parser: paths, lists, escapes, typed values", "[values][strvals]") {
   CHECK(Set({"a.b.c=1"}) == R"({"a":{"b":{"c":1}}})");
   CHECK(Set({"a=1,b=2"}) == R"({"a":1,"b":2})");
   CHECK(Set({"name[1].x=1"}) == R"({"name":[null,{"x":1}]})");
@@ -169,7 +169,7 @@ TEST_CASE("--set parser: paths, lists, escapes, typed values", "[values][strvals
   CHECK(Set({R"(l[1]={"x":1})"}, SetMode::kJson) == R"({"l":[null,{"x":1}]})");
 }
 
-TEST_CASE("--set parser: errors read like Helm's", "[values][strvals]") {
+TEST_CASE("strvals parser: errors read like Helm's", "[values][strvals]") {
   CHECK(SetError("a") == R"(key "a" has no value)");
   CHECK(SetError("a,b=1") == R"(key "a" has no value (cannot end with ,))");
   CHECK(SetError("a.=1") == R"(key map "a" has no value)");
