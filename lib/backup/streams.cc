@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "backup/cancel.h"
 #include "util/error.h"
 
 namespace capstan::backup {
@@ -33,6 +34,7 @@ FileSink::~FileSink() {
 }
 
 void FileSink::Write(const char* data, size_t n) {
+  ThrowIfCancelled();
   hash_.Update(data, n);
   size_ += n;
   while (n > 0) {
