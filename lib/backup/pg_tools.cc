@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <regex>
+#include <cctype>
 
 #include "backup/streams.h"
 #include "backup/cancel.h"
@@ -36,12 +36,16 @@ std::string QuoteConnValue(const std::string& v) {
 }  // namespace
 
 bool ParsePgToolVersion(const std::string& output, std::string& version, int& major) {
-  static const std::regex re(R"(^\S+ \(PostgreSQL\) (\d+)(\.\d+)?(\.\d+)?)");
-  std::smatch m;
+  // "<name> (PostgreSQL) <major>[.<minor>[.<patch>]][ ...]"
   std::string first = output.substr(0, output.find('\n'));
-  if (!std::regex_search(first, m, re)) return false;
-  version = m[1].str() + m[2].str() + m[3].str();
-  major = std::atoi(m[1].str().c_str());
+  const std::string marker = " (PostgreSQL) ";
+  size_t at = first.find(marker);
+  if (at == std::string::npos || at == 0) return false;
+  size_t i = at + marker.size(), start = i;
+  while (i < first.size() && (std::isdigit(static_cast<unsigned char>(first[i])) || first[i] == '.')) ++i;
+  version = first.substr(start, i - start);
+  if (version.empty() || !std::isdigit(static_cast<unsigned char>(version[0]))) return false;
+  major = std::atoi(version.c_str());
   return major > 0;
 }
 

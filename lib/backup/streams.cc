@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -22,6 +23,13 @@ constexpr size_t kGzipBuffer = 256 << 10;
   throw Error(msg);
 }
 }  // namespace
+
+size_t MemorySource::Read(char* out, size_t n) {
+  size_t k = std::min(n, size_ - pos_);
+  std::memcpy(out, data_ + pos_, k);
+  pos_ += k;
+  return k;
+}
 
 FileSink::FileSink(const std::string& path, unsigned mode, std::atomic<uint64_t>* progress)
     : path_(path), progress_(progress) {

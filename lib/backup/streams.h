@@ -27,6 +27,27 @@ class ByteSource {
   virtual size_t Read(char* data, size_t n) = 0;
 };
 
+// In-memory sink and source (tests, fuzzing, small payloads).
+class StringSink : public ByteSink {
+ public:
+  void Write(const char* data, size_t n) override { data_.append(data, n); }
+  std::string& data() { return data_; }
+
+ private:
+  std::string data_;
+};
+
+class MemorySource : public ByteSource {
+ public:
+  MemorySource(const char* data, size_t size) : data_(data), size_(size) {}
+  size_t Read(char* out, size_t n) override;
+
+ private:
+  const char* data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
 // Writes to a new file (created exclusively with the given mode), hashing and counting the bytes. Errors name
 // the path; ENOSPC, EDQUOT and EFBIG become PreconditionError (exit 3). Finish() fsyncs and closes.
 class FileSink : public ByteSink {
