@@ -16,7 +16,7 @@ namespace {
 
 std::string OneLine(std::string s) {
   for (auto& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   return std::string(Trim(s));
 }
 
@@ -97,13 +97,15 @@ Connection Connection::Open(const Settings& settings) {
     PQfinish(c);
     auto now = std::chrono::steady_clock::now();
     auto wait = std::chrono::milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * jitter(rng)));
-    if (!IsTransientConnectError(msg) || now + wait > deadline) {
+    if (!IsTransientConnectError(msg) || now >= deadline) {
       auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - start);
       std::string tries = attempt > 1 ? " (after " + std::to_string(attempt) + " attempts over " +
                                             FormatDuration(waited) + ")"
                                       : "";
       throw PreconditionError("cannot connect to PostgreSQL at " + where + ": " + msg + tries + "; " + WhatToDo(msg));
     }
+    wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) +
+                              std::chrono::milliseconds(1));
     log::Warn("PostgreSQL not reachable yet, retrying",
               {{"database", where}, {"attempt", attempt}, {"retry_in_ms", static_cast<long long>(wait.count())},
                {"error", msg}});
