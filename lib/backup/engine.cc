@@ -148,6 +148,8 @@ void VerifyArtifact(const std::string& dir, Artifact& a, const PgTool* pg_restor
                   std::to_string(a.entries) + ": the restore point is corrupt");
     a.entries = toc;
   } else {
+    // The checksum first, so that a corrupt archive is reported as such (not as a gzip or tar error).
+    CheckDigest(path, a, DigestFile(path, progress));
     ArchiveCheck c = CheckArchiveFile(path, progress);
     CheckDigest(path, a, FileDigest{c.size, c.sha256});
     if (a.entries != 0 && c.entries != a.entries)

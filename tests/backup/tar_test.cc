@@ -174,7 +174,7 @@ TEST_CASE("a directory tree survives archive and extraction byte for byte, with 
   test::WriteBytes(src + "/exec.sh", "#!/bin/sh\n", 0755);
   test::WriteBytes(src + "/ro/inside", "in a read-only dir", 0444);
   std::string big;
-  for (int i = 0; i < 300000; ++i) big += static_cast<char>((i * 7919) % 251);
+  for (unsigned i = 0; i < 300000; ++i) big += static_cast<char>((i * 7919u) % 251);
   test::WriteBytes(src + "/sub/big.bin", big, 0600);
   test::WriteBytes(src + "/" + std::string(150, 'n'), "long name", 0644);
   ::symlink("a.txt", (src + "/link").c_str());
