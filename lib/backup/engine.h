@@ -20,8 +20,8 @@ struct BackupOptions {
   pg::Settings pg;
   std::string pg_dump_path, pg_restore_path;
   std::string release, namespace_name, revision, chart, chart_version, app_version;
-  int dump_compress = 6;     // pg_dump --compress
-  int archive_compress = 3;  // gzip level of directory archives
+  int dump_compress = 1;     // pg_dump --compress (1: fastest; the dump is ~15% larger than at 6)
+  int archive_compress = 1;  // gzip level of directory archives
   RetentionPolicy retention;
 };
 
