@@ -11,6 +11,11 @@ namespace capstan::backup {
 
 namespace {
 
+// The member k of object o, or nullptr (avoids comparing member iterators, ambiguous for clang in C++20).
+const rapidjson::Value* Member(const rapidjson::Value& o, const char* k) {
+  return o.HasMember(k) ? &o[k] : nullptr;
+}
+
 bool SafeName(std::string_view s) {
   if (s.empty() || s.size() > 128 || s[0] == '.' || s[0] == '-') return false;
   for (char c : s)
@@ -87,22 +92,22 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where) {
   auto bad = [&](const std::string& why) { return Error(where + ": " + why + ": the restore point's manifest is corrupt"); };
   if (!d.IsObject()) throw bad("not a JSON object");
   auto get_str = [&](const rapidjson::Value& o, const char* k, bool required) -> std::string {
-    auto it = o.FindMember(k);
-    if (it == o.MemberEnd() || it->value.IsNull()) {
+    const rapidjson::Value* v = Member(o, k);
+    if (!v || v->IsNull()) {
       if (required) throw bad(std::string("missing \"") + k + "\"");
       return "";
     }
-    if (!it->value.IsString()) throw bad(std::string("\"") + k + "\" is not a string");
-    return std::string(it->value.GetString(), it->value.GetStringLength());
+    if (!v->IsString()) throw bad(std::string("\"") + k + "\" is not a string");
+    return std::string(v->GetString(), v->GetStringLength());
   };
   auto get_u64 = [&](const rapidjson::Value& o, const char* k, bool required) -> uint64_t {
-    auto it = o.FindMember(k);
-    if (it == o.MemberEnd()) {
+    const rapidjson::Value* v = Member(o, k);
+    if (!v) {
       if (required) throw bad(std::string("missing \"") + k + "\"");
       return 0;
     }
-    if (!it->value.IsUint64()) throw bad(std::string("\"") + k + "\" is not a non-negative integer");
-    return it->value.GetUint64();
+    if (!v->IsUint64()) throw bad(std::string("\"") + k + "\" is not a non-negative integer");
+    return v->GetUint64();
   };
   if (get_str(d, "format", true) != kManifestFormat)
     throw bad("unknown format (expected \"" + std::string(kManifestFormat) + "\")");
@@ -110,9 +115,9 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where) {
   m.id = get_str(d, "id", true);
   if (!ValidId(m.id)) throw bad("invalid id");
   m.time = get_str(d, "time", true);
-  auto tu = d.FindMember("time_unix");
-  if (tu == d.MemberEnd() || !tu->value.IsInt64()) throw bad("missing or invalid \"time_unix\"");
-  m.time_unix = tu->value.GetInt64();
+  const rapidjson::Value* tu = Member(d, "time_unix");
+  if (!tu || !tu->IsInt64()) throw bad("missing or invalid \"time_unix\"");
+  m.time_unix = tu->GetInt64();
   m.state = get_str(d, "state", true);
   m.release = get_str(d, "release", false);
   m.namespace_name = get_str(d, "namespace", false);
@@ -121,20 +126,20 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where) {
   m.chart_version = get_str(d, "chart_version", false);
   m.app_version = get_str(d, "app_version", false);
   m.capstan_version = get_str(d, "capstan_version", false);
-  auto db = d.FindMember("database");
-  if (db != d.MemberEnd()) {
-    if (!db->value.IsObject()) throw bad("\"database\" is not an object");
-    m.database = get_str(db->value, "name", false);
-    m.server_version = get_str(db->value, "server_version", false);
-    m.server_version_num = static_cast<int>(get_u64(db->value, "server_version_num", false) & 0x7fffffff);
-    m.pg_dump_version = get_str(db->value, "pg_dump_version", false);
-    m.pg_dump_major = static_cast<int>(get_u64(db->value, "pg_dump_major", false) & 0x7fffffff);
+  if (const rapidjson::Value* dbv = Member(d, "database")) {
+    const rapidjson::Value& dbo = *dbv;
+    if (!dbo.IsObject()) throw bad("\"database\" is not an object");
+    m.database = get_str(dbo, "name", false);
+    m.server_version = get_str(dbo, "server_version", false);
+    m.server_version_num = static_cast<int>(get_u64(dbo, "server_version_num", false) & 0x7fffffff);
+    m.pg_dump_version = get_str(dbo, "pg_dump_version", false);
+    m.pg_dump_major = static_cast<int>(get_u64(dbo, "pg_dump_major", false) & 0x7fffffff);
   }
-  auto secs = d.FindMember("seconds");
-  if (secs != d.MemberEnd() && secs->value.IsNumber()) m.seconds = secs->value.GetDouble();
-  auto arts = d.FindMember("artifacts");
-  if (arts == d.MemberEnd() || !arts->value.IsArray()) throw bad("missing \"artifacts\" array");
-  for (const auto& a : arts->value.GetArray()) {
+  const rapidjson::Value* secs = Member(d, "seconds");
+  if (secs && secs->IsNumber()) m.seconds = secs->GetDouble();
+  const rapidjson::Value* arts = Member(d, "artifacts");
+  if (!arts || !arts->IsArray()) throw bad("missing \"artifacts\" array");
+  for (const auto& a : arts->GetArray()) {
     if (!a.IsObject()) throw bad("an artifact is not an object");
     Artifact art;
     art.name = get_str(a, "name", true);
