@@ -83,7 +83,7 @@ void LoadConfigFile(const std::string& path, Config& config) {
   yaml::Node root = tree.root();
   if (!root) return;
   Reader r(path);
-  r.Keys(root, {"release", "namespace", "maxDocumentSize", "threads", "report", "checksum", "safety"});
+  r.Keys(root, {"release", "namespace", "maxDocumentSize", "threads", "report", "checksum", "safety", "waits"});
   if (auto n = root.Get("release")) config.pipeline.release = r.Str(n);
   if (auto n = root.Get("namespace")) config.pipeline.namespace_ = r.Str(n);
   if (auto n = root.Get("maxDocumentSize")) config.pipeline.max_document_size = ParseSize(r.Str(n));
@@ -96,6 +96,14 @@ void LoadConfigFile(const std::string& path, Config& config) {
       config.safety.prestop_seconds = static_cast<int>(ParseDuration(r.Str(n)).count() / 1000);
     if (auto n = c.Get("keepPersistentVolumeClaims")) config.safety.keep_pvcs = r.Bool(n);
     if (auto n = c.Get("safeRollingUpdate")) config.safety.rolling_update = r.Bool(n);
+  }
+  if (auto c = root.Get("waits")) {
+    r.Keys(c, {"enabled", "image", "annotation", "timeout", "containerName"});
+    if (auto n = c.Get("enabled")) config.waits.enabled = r.Bool(n);
+    if (auto n = c.Get("image")) config.waits.image = r.Str(n);
+    if (auto n = c.Get("annotation")) config.waits.annotation = r.Str(n);
+    if (auto n = c.Get("timeout")) config.waits.timeout = r.Str(n);
+    if (auto n = c.Get("containerName")) config.waits.container_name = r.Str(n);
   }
   if (auto c = root.Get("checksum")) {
     r.Keys(c, {"enabled", "annotation", "optOutAnnotation", "optIn", "env", "hmacKeyFile", "strict", "workloadKinds"});

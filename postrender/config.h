@@ -5,6 +5,7 @@
 
 #include "postrender/filters/checksum_filter.h"
 #include "postrender/filters/safety_filter.h"
+#include "postrender/filters/wait_filter.h"
 #include "postrender/pipeline.h"
 
 namespace capstan::postrender {
@@ -13,6 +14,7 @@ struct Config {
   PipelineOptions pipeline;
   ChecksumOptions checksum;
   SafetyOptions safety;
+  WaitOptions waits;
   bool check = false;           // check mode: change nothing, report risks
   std::string output = "text";  // check mode output: text | json
   std::string fail_on;          // check mode: exit 1 at findings of this severity or worse (warning | error)

@@ -103,6 +103,11 @@ int main(int argc, char** argv) {
   app.add_flag("--keep-pvcs", config.safety.keep_pvcs, "Annotate PersistentVolumeClaims helm.sh/resource-policy: keep");
   app.add_flag("--safe-rolling-update", config.safety.rolling_update,
                "Deployments without a strategy roll with maxUnavailable 0, maxSurge 1");
+  app.add_flag("--waits", config.waits.enabled,
+               "Inject a capstan wait init container into workloads annotated capstan.dev/wait-for");
+  app.add_option("--wait-image", config.waits.image, "Image of the injected capstan wait container")
+      ->envname("CAPSTAN_WAIT_IMAGE");
+  app.add_option("--wait-timeout", config.waits.timeout, "--timeout of the injected capstan wait (default 5m)");
   app.add_flag("--check", config.check, "Change nothing: report upgrade risks instead of manifests");
   app.add_option("-o,--output", config.output, "Check mode output: text or json")
       ->check(CLI::IsMember({"text", "json"}));

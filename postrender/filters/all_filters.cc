@@ -3,6 +3,7 @@
 #include "postrender/filters/check_filter.h"
 #include "postrender/filters/checksum_filter.h"
 #include "postrender/filters/safety_filter.h"
+#include "postrender/filters/wait_filter.h"
 
 namespace capstan::postrender {
 
@@ -13,6 +14,7 @@ std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
     return filters;
   }
   if (config.checksum.enabled) filters.push_back(std::make_unique<ChecksumFilter>(config.checksum));
+  if (config.waits.enabled) filters.push_back(std::make_unique<WaitFilter>(config.waits));
   if (config.safety.any()) filters.push_back(std::make_unique<SafetyFilter>(config.safety));
   return filters;
 }

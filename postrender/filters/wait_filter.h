@@ -1,0 +1,47 @@
+// Injects `capstan wait` as the first init container of every workload that declares what it waits for in the
+// capstan.dev/wait-for annotation (on the workload or its pod template; grammar in docs/wait.md). The conditions
+// are parsed and validated here (a bad annotation is an error naming the document and column) and written back in
+// canonical form as the container's arguments. Hook-aware: a pre-install/pre-upgrade/pre-rollback/pre-delete hook
+// that would wait for a Service this release creates is not injected (Helm creates those Services only after the
+// pre-hooks finished: a deadlock); a finding says so. Idempotent: a workload that already has the container is
+// left alone.
+#pragma once
+#include <mutex>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "postrender/filter.h"
+
+namespace capstan::postrender {
+
+struct WaitOptions {
+  bool enabled = false;
+  std::string image;                              // the capstan hook image (required when enabled)
+  std::string annotation = "capstan.dev/wait-for";
+  std::string timeout = "5m";                     // --timeout of the injected command (when no timeout= says less)
+  std::string container_name = "capstan-wait";
+  std::string cpu_request = "10m";
+  std::string memory_request = "16Mi";
+  std::string memory_limit = "64Mi";
+};
+
+class WaitFilter : public Filter {
+ public:
+  explicit WaitFilter(WaitOptions options);
+  const char* name() const override { return "wait"; }
+  bool Observes(const DocInfo& info) const override;
+  void Observe(const DocInfo& info, const yaml::Node& root) override;
+  bool Wants(const DocInfo& info) const override;
+  void Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) override;
+
+ private:
+  // A Service this release creates outside hooks (namespace, name).
+  bool ReleaseService(const std::string& ns, const std::string& host) const;
+  WaitOptions options_;
+  long long timeout_ms_ = 0;
+  mutable std::mutex mu_;
+  std::set<std::pair<std::string, std::string>> services_;
+};
+
+}  // namespace capstan::postrender

@@ -1,0 +1,229 @@
+// The wait filter: capstan.dev/wait-for on a workload or its pod template becomes the first init container running
+// `capstan wait` with the canonical conditions; bad annotations are errors with the column; pre-hooks that would
+// wait for a Service of the release are not injected; other documents are untouched; the run is idempotent; the
+// injected arguments are accepted by the real binary.
+#include <catch2/catch.hpp>
+
+#include "manifest/stream.h"
+#include "postrender_testing.h"
+#include "support/test_support.h"
+#include "yaml/tree.h"
+
+using namespace capstan;
+
+namespace {
+
+const char* kRelease = R"Y(---
+# Source: app/templates/db-svc.yaml
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  ports: [{port: 5432}]
+---
+# Source: app/templates/web.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    capstan.dev/wait-for: "tcp://db:5432, http://solr:8983/solr/admin/ping (expect 'OK', timeout = 2m)"
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      securityContext: {runAsUser: 1000}
+      initContainers:
+        - name: copy-config
+          image: busybox
+      containers:
+        - name: web
+          image: nginx
+          securityContext:
+            runAsNonRoot: true
+            readOnlyRootFilesystem: true
+---
+# Source: app/templates/worker.yaml
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: worker
+spec:
+  selector: {matchLabels: {app: worker}}
+  template:
+    metadata:
+      labels: {app: worker}
+      annotations:
+        capstan.dev/wait-for: |
+          dns:db
+          file:/shared/ready (content=abc123)
+    spec:
+      containers: [{name: w, image: w}]
+---
+# Source: app/templates/migrate.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: migrate
+  annotations:
+    helm.sh/hook: pre-install,pre-upgrade
+    capstan.dev/wait-for: "tcp://db:5432"
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: m, image: m}]
+---
+# Source: app/templates/external.yaml
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: external-check
+  annotations:
+    helm.sh/hook: pre-upgrade
+    capstan.dev/wait-for: "tcp://db.other-team:5432"
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: m, image: m}]
+---
+# Source: app/templates/plain.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: plain
+spec:
+  selector: {matchLabels: {app: plain}}
+  template:
+    metadata: {labels: {app: plain}}
+    spec:
+      containers: [{name: p, image: p}]
+)Y";
+
+postrender::Config Cfg() {
+  postrender::Config c;
+  c.pipeline.namespace_ = "default";
+  c.checksum.enabled = false;
+  c.waits.enabled = true;
+  c.waits.image = "registry.example/capstan:0.1.0";
+  return c;
+}
+
+std::vector<std::string> Args(const yaml::Node& ctr) {
+  std::vector<std::string> out;
+  for (const auto& a : ctr.Get("args").Items()) out.emplace_back(a.scalar());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("wait filter: the annotation becomes the first init container with canonical arguments") {
+  postrender::Report report;
+  std::string out = test::PostRender(kRelease, Cfg(), &report);
+  auto docs = manifest::Split(out);
+  REQUIRE(docs.size() == 6);
+  yaml::Tree web = yaml::Tree::Parse(docs[1].text);
+  auto spec = web.root().Get("spec").Get("template").Get("spec");
+  auto init = spec.Get("initContainers");
+  REQUIRE(init.size() == 2);
+  auto w = init.At(0);
+  CHECK(w.Get("name").scalar() == "capstan-wait");
+  CHECK(w.Get("image").scalar() == "registry.example/capstan:0.1.0");
+  std::vector<std::string> want = {"wait", "--timeout", "5m", "--", "tcp://db:5432",
+                                   "http://solr:8983/solr/admin/ping (expect=OK, timeout=2m)"};
+  CHECK(Args(w) == want);
+  CHECK(init.At(1).Get("name").scalar() == "copy-config");  // the chart's init container runs after the wait
+  CHECK(w.Get("resources").Get("requests").Get("cpu").scalar() == "10m");
+  CHECK(w.Get("resources").Get("limits").Get("memory").scalar() == "64Mi");
+  // The container-level securityContext of the pod's first container.
+  CHECK(w.Get("securityContext").Get("runAsNonRoot").scalar() == "true");
+  CHECK(w.Get("securityContext").Get("readOnlyRootFilesystem").scalar() == "true");
+
+  yaml::Tree worker = yaml::Tree::Parse(docs[2].text);
+  auto wi = worker.root().Get("spec").Get("template").Get("spec").Get("initContainers");
+  REQUIRE(wi.size() == 1);
+  std::vector<std::string> want2 = {"wait", "--timeout", "5m", "--", "dns:db", "file:/shared/ready (content=abc123)"};
+  CHECK(Args(wi.At(0)) == want2);
+  // No securityContext to copy: a restrictive one.
+  CHECK(wi.At(0).Get("securityContext").Get("allowPrivilegeEscalation").scalar() == "false");
+  CHECK(wi.At(0).Get("securityContext").Get("capabilities").Get("drop").At(0).scalar() == "ALL");
+
+  // Untouched: the Service and the workload without the annotation keep their bytes.
+  auto in = manifest::Split(kRelease);
+  CHECK(docs[0].text == in[0].text);
+  CHECK(docs[5].text == in[5].text);
+  // Idempotent.
+  CHECK(test::PostRender(out, Cfg()) == out);
+}
+
+TEST_CASE("wait filter: a pre-hook waiting for a Service of the release is not injected (deadlock)") {
+  postrender::Report report;
+  std::string out = test::PostRender(kRelease, Cfg(), &report);
+  auto docs = manifest::Split(out);
+  CHECK(docs[3].text == manifest::Split(kRelease)[3].text);
+  bool deadlock = false;
+  for (const auto& f : report.Findings())
+    deadlock |= f.code == "wait-deadlock" && f.object == "Job/migrate" && f.severity == "warning";
+  CHECK(deadlock);
+  // A pre-upgrade hook waiting for a Service of another namespace (not this release's) gets its wait.
+  yaml::Tree ext = yaml::Tree::Parse(docs[4].text);
+  auto init = ext.root().Get("spec").Get("template").Get("spec").Get("initContainers");
+  REQUIRE(init.size() == 1);
+  CHECK(Args(init.At(0)).back() == "tcp://db.other-team:5432");
+}
+
+TEST_CASE("wait filter: a bad annotation fails the run naming the document and the column") {
+  std::string bad = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    capstan.dev/wait-for: "tcp://db:5432, htp://solr"
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx}]
+)";
+  postrender::Report report;
+  CHECK_THROWS(test::PostRender(bad, Cfg(), &report));
+  bool found = false;
+  for (const auto& f : report.Findings())
+    if (f.code == "bad-wait-for") {
+      found = true;
+      CHECK(f.severity == "error");
+      CHECK_THAT(f.message, Catch::Contains("condition 2 at column 16: unknown condition kind 'htp'"));
+      CHECK_THAT(f.message, Catch::Contains("Deployment/web"));
+    }
+  CHECK(found);
+}
+
+TEST_CASE("wait filter: the injected command line runs in the real binary") {
+  std::string out = test::PostRender(kRelease, Cfg());
+  yaml::Tree worker = yaml::Tree::Parse(manifest::Split(out)[2].text);
+  auto args = Args(worker.root().Get("spec").Get("template").Get("spec").Get("initContainers").At(0));
+  // Point the file condition at a real file and shorten the timeout: the binary accepts the argv as injected.
+  test::TempDir dir;
+  std::string ready = dir.Write("ready", "abc123\n");
+  std::vector<std::string> argv = {test::Binary("capstan")};
+  for (auto a : args) {
+    if (a == "5m") a = "3s";
+    if (a.rfind("file:", 0) == 0) a = "file:" + ready + " (content=abc123)";
+    if (a == "dns:db") a = "dns:localhost";
+    argv.push_back(a);
+  }
+  auto r = test::Run(argv);
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+}
+
+TEST_CASE("wait filter: enabled without an image is a usage error") {
+  auto c = Cfg();
+  c.waits.image.clear();
+  CHECK_THROWS_AS(test::PostRender(kRelease, c), UsageError);
+}
