@@ -1,0 +1,139 @@
+// capstan backup [list|verify ID|prune]: a verified restore point of the database and directories (see
+// docs/backup.md). Flag parsing only; the work is in lib/backup.
+#include <cstdio>
+#include <memory>
+
+#include "backup/engine.h"
+#include "backup/report.h"
+#include "backup/retention.h"
+#include "hooks/command.h"
+#include "pg/flags.h"
+#include "util/error.h"
+#include "util/file_io.h"
+
+namespace capstan::hooks {
+namespace {
+
+struct BackupFlags {
+  std::string root;
+  std::string output;
+  std::vector<std::string> dirs;
+  bool no_database = false;
+  pg::ConnectionFlags db;
+  std::string pg_dump, pg_restore;
+  std::string release, namespace_name, revision, chart, chart_version, app_version;
+  int dump_compress = 6;
+  int archive_compress = 3;
+  int keep_last = -1;
+  std::string keep_within;
+  std::string verify_id;
+};
+
+void AddRootAndOutput(CLI::App& app, BackupFlags& f) {
+  app.add_option("--backup-root", f.root, "Directory holding the restore points (a persistent volume)")
+      ->envname("CAPSTAN_BACKUP_ROOT");
+  app.add_option("-o,--output", f.output, "text (default on a terminal) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+void AddRetention(CLI::App& app, BackupFlags& f) {
+  app.add_option("--keep-last", f.keep_last, "Keep the last N complete restore points")->check(CLI::NonNegativeNumber)
+      ->envname("CAPSTAN_KEEP_LAST");
+  app.add_option("--keep-within", f.keep_within, "Keep restore points younger than this age (7d, 36h, 2w)")
+      ->envname("CAPSTAN_KEEP_WITHIN");
+}
+
+backup::RetentionPolicy Policy(const BackupFlags& f) {
+  backup::RetentionPolicy p;
+  if (f.keep_last >= 0) p.keep_last = static_cast<uint64_t>(f.keep_last);
+  if (!f.keep_within.empty()) p.keep_within = backup::ParseAge(f.keep_within);
+  return p;
+}
+
+void Print(const std::string& s) { WriteAll(1, s); }
+
+Runner Setup(CLI::App& sub) {
+  auto f = std::make_shared<BackupFlags>();
+  sub.footer(
+      "Example: capstan backup --backup-root /backups --dir /data --release portal --keep-last 5 --dbname app\n"
+      "         capstan backup list --backup-root /backups\n"
+      "Exit codes: 0 complete and verified, 1 failed (nothing complete was left), 2 usage, 3 disk full or database "
+      "unreachable.");
+  AddRootAndOutput(sub, *f);
+  sub.add_option("--dir", f->dirs, "A directory to archive (repeatable): the shared volume");
+  sub.add_flag("--no-database", f->no_database, "Archive the directories only");
+  sub.add_option("--pg-dump", f->pg_dump, "pg_dump to run (default: PG_BIN, then PATH)")->envname("CAPSTAN_PG_DUMP");
+  sub.add_option("--pg-restore", f->pg_restore, "pg_restore used to verify the dump (default: PG_BIN, then PATH)")
+      ->envname("CAPSTAN_PG_RESTORE");
+  sub.add_option("--release", f->release, "Helm release name recorded in the manifest")->envname("CAPSTAN_RELEASE");
+  sub.add_option("-n,--namespace", f->namespace_name, "Release namespace recorded in the manifest")
+      ->envname("CAPSTAN_NAMESPACE");
+  sub.add_option("--revision", f->revision, "Release revision recorded in the manifest (.Release.Revision)")
+      ->envname("CAPSTAN_REVISION");
+  sub.add_option("--chart", f->chart, "Chart name recorded in the manifest")->envname("CAPSTAN_CHART");
+  sub.add_option("--chart-version", f->chart_version, "Chart version recorded in the manifest")
+      ->envname("CAPSTAN_CHART_VERSION");
+  sub.add_option("--app-version", f->app_version, "App version recorded in the manifest")->envname("CAPSTAN_APP_VERSION");
+  sub.add_option("--dump-compress", f->dump_compress, "pg_dump compression level 0..9 (default 6)")->check(CLI::Range(0, 9));
+  sub.add_option("--archive-compress", f->archive_compress, "gzip level of directory archives 1..9 (default 3)")
+      ->check(CLI::Range(1, 9));
+  AddRetention(sub, *f);
+  f->db.Add(sub);
+
+  CLI::App* list = sub.add_subcommand("list", "List restore points (complete ones newest first)");
+  list->footer("Example: capstan backup list --backup-root /backups -o json");
+  AddRootAndOutput(*list, *f);
+  CLI::App* verify = sub.add_subcommand("verify", "Re-read a restore point against its manifest");
+  verify->footer("Example: capstan backup verify latest --backup-root /backups");
+  AddRootAndOutput(*verify, *f);
+  verify->add_option("id", f->verify_id, "Restore point id, or latest")->required();
+  verify->add_option("--pg-restore", f->pg_restore, "pg_restore used to list the dump")->envname("CAPSTAN_PG_RESTORE");
+  CLI::App* prune = sub.add_subcommand("prune", "Delete restore points the retention policy does not keep");
+  prune->footer("Example: capstan backup prune --backup-root /backups --keep-last 3 --keep-within 7d");
+  AddRootAndOutput(*prune, *f);
+  AddRetention(*prune, *f);
+  sub.require_subcommand(0, 1);
+
+  return [f, list, verify, prune]() -> int {
+    backup::Output out = backup::ResolveOutput(f->output);
+    if (f->root.empty()) throw UsageError("no backup root: pass --backup-root DIR or set CAPSTAN_BACKUP_ROOT");
+    if (list->parsed()) {
+      Print(backup::RenderList(backup::ListPoints(f->root), out));
+      return kExitOk;
+    }
+    if (verify->parsed()) {
+      Print(backup::RenderVerify(backup::VerifyPoint(f->root, f->verify_id, f->pg_restore), out));
+      return kExitOk;
+    }
+    if (prune->parsed()) {
+      auto policy = Policy(*f);
+      if (!policy.Any()) throw UsageError("prune needs --keep-last N and/or --keep-within AGE");
+      Print(backup::RenderPrune(backup::Prune(f->root, policy), out));
+      return kExitOk;
+    }
+    backup::BackupOptions o;
+    o.root = f->root;
+    o.dirs = f->dirs;
+    o.database = !f->no_database;
+    if (o.database) o.pg = f->db.Resolve("capstan-backup");
+    o.pg_dump_path = f->pg_dump;
+    o.pg_restore_path = f->pg_restore;
+    o.release = f->release;
+    o.namespace_name = f->namespace_name;
+    o.revision = f->revision;
+    o.chart = f->chart;
+    o.chart_version = f->chart_version;
+    o.app_version = f->app_version;
+    o.dump_compress = f->dump_compress;
+    o.archive_compress = f->archive_compress;
+    o.retention = Policy(*f);
+    Print(backup::RenderBackup(backup::CreateBackup(o), out));
+    return kExitOk;
+  };
+}
+
+Registration reg("backup", "Make a verified restore point of the database and directories (list, verify, prune)",
+                 Setup);
+
+}  // namespace
+}  // namespace capstan::hooks

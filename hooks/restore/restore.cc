@@ -1,0 +1,62 @@
+// capstan restore --id ID|latest: verifies a restore point, then restores the database and the directories (see
+// docs/backup.md). Flag parsing only; the work is in lib/backup.
+#include <memory>
+
+#include "backup/engine.h"
+#include "backup/report.h"
+#include "hooks/command.h"
+#include "pg/flags.h"
+#include "util/error.h"
+#include "util/file_io.h"
+
+namespace capstan::hooks {
+namespace {
+
+struct RestoreFlags {
+  backup::RestoreOptions o;
+  std::string output;
+  std::vector<std::string> maps;
+  bool no_database = false, no_directories = false;
+  pg::ConnectionFlags db;
+};
+
+Runner Setup(CLI::App& sub) {
+  auto f = std::make_shared<RestoreFlags>();
+  sub.footer(
+      "Example: capstan restore --backup-root /backups --id latest --release portal --dbname app --dry-run\n"
+      "The restore point is verified first; a corrupt one is refused. The database's objects and the directories'\n"
+      "contents are replaced.");
+  sub.add_option("--backup-root", f->o.root, "Directory holding the restore points")->envname("CAPSTAN_BACKUP_ROOT");
+  sub.add_option("--id", f->o.id, "Restore point id, or latest (default)")->envname("CAPSTAN_RESTORE_ID");
+  sub.add_option("--release", f->o.release, "With --id latest: the newest restore point of this release")
+      ->envname("CAPSTAN_RELEASE");
+  sub.add_flag("--dry-run", f->o.dry_run, "Verify and show what would be restored; change nothing");
+  sub.add_flag("--no-database", f->no_database, "Do not restore the database");
+  sub.add_flag("--no-directories", f->no_directories, "Do not restore the directories");
+  sub.add_flag("--no-owner", f->o.no_owner, "pg_restore --no-owner: do not set object owners");
+  sub.add_option("--dir-map", f->maps, "FROM=TO: restore the archive of directory FROM into TO (repeatable)");
+  sub.add_option("--pg-restore", f->o.pg_restore_path, "pg_restore to run (default: PG_BIN, then PATH)")
+      ->envname("CAPSTAN_PG_RESTORE");
+  sub.add_option("-o,--output", f->output, "text (default on a terminal) or json")->check(CLI::IsMember({"text", "json"}));
+  f->db.Add(sub);
+  return [f]() -> int {
+    backup::Output out = backup::ResolveOutput(f->output);
+    if (f->o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR or set CAPSTAN_BACKUP_ROOT");
+    for (const auto& m : f->maps) {
+      auto eq = m.find('=');
+      if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())
+        throw UsageError("invalid --dir-map " + m + ": use FROM=TO (the backed-up directory and where to restore it)");
+      f->o.dir_map.emplace_back(m.substr(0, eq), m.substr(eq + 1));
+    }
+    f->o.database = !f->no_database;
+    f->o.directories = !f->no_directories;
+    if (f->o.database) f->o.pg = f->db.Resolve("capstan-restore");
+    WriteAll(1, backup::RenderRestore(backup::Restore(f->o), out));
+    return kExitOk;
+  };
+}
+
+Registration reg("restore", "Restore a verified restore point: the database and the directories", Setup);
+
+}  // namespace
+}  // namespace capstan::hooks

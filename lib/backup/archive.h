@@ -1,0 +1,70 @@
+// Directory archives (tar + gzip): writing a directory tree as a stream, reading an archive file back to check
+// it (hash, decompress, parse, validate every path), and extracting it into a fresh directory without ever
+// writing outside it. Modes, mtimes, ownership (when run as root), symlinks, hard links and empty directories are
+// kept. Restoring replaces a directory's contents through a staging directory inside it, so it works for mount
+// points and a failed restore leaves the old contents in place.
+#pragma once
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "backup/streams.h"
+
+namespace capstan::backup {
+
+// Top-level names starting with this prefix are Capstan's own staging directories: never archived.
+inline constexpr const char* kStagingPrefix = ".capstan-restore-";
+
+struct ArchiveStats {
+  uint64_t entries = 0;
+  uint64_t data_bytes = 0;  // bytes of file data (before compression)
+  uint64_t skipped = 0;     // sockets, devices, FIFOs, and excluded directories
+  uint64_t changed = 0;     // files whose size changed while they were read
+};
+
+struct WriteArchiveOptions {
+  std::set<std::pair<dev_t, ino_t>> exclude;  // directories to leave out (e.g. the backup root itself)
+  std::atomic<uint64_t>* progress = nullptr;  // file data bytes read
+};
+
+// Writes dir as a tar stream (uncompressed) into out. Throws Error naming the path on failure.
+ArchiveStats WriteDirectoryArchive(const std::string& dir, ByteSink& out, const WriteArchiveOptions& options);
+
+// Reads a .tar.gz file completely: SHA-256 and size of the file, and every entry validated as extractable.
+struct ArchiveCheck {
+  uint64_t size = 0;
+  std::string sha256;
+  uint64_t entries = 0;
+  uint64_t data_bytes = 0;
+};
+ArchiveCheck CheckArchiveFile(const std::string& path, std::atomic<uint64_t>* progress = nullptr);
+
+// Extracts a .tar.gz file into dest (an existing, empty directory). The archive is validated first (a full
+// pass) and nothing is written when it is unsafe; the file's SHA-256 is checked against expected_sha256 (when
+// not empty) on both passes.
+ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest, const std::string& expected_sha256,
+                                std::atomic<uint64_t>* progress = nullptr);
+
+// Replaces the contents of a directory with an archive's: Stage() extracts into <target>/.capstan-restore-<pid>/
+// (the old contents stay untouched), Commit() swaps old and new by renames, and the destructor removes the
+// staging directory (and so rolls back) when Commit() was not called or failed.
+class DirectoryRestore {
+ public:
+  DirectoryRestore(std::string target, std::string archive, std::string sha256);
+  ~DirectoryRestore();
+  DirectoryRestore(const DirectoryRestore&) = delete;
+  DirectoryRestore& operator=(const DirectoryRestore&) = delete;
+  ArchiveStats Stage(std::atomic<uint64_t>* progress = nullptr);
+  void Commit();
+  const std::string& target() const { return target_; }
+
+ private:
+  std::string target_, archive_, sha256_, staging_;
+  bool committed_ = false;
+};
+
+}  // namespace capstan::backup

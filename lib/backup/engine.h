@@ -1,0 +1,89 @@
+// Restore points: creating one (pg_dump and directory archives in parallel, each hashed while written, then
+// verified by re-reading), listing, verifying, pruning by retention, and restoring. A restore point lives in
+// <root>/<id>/ with its artifacts and manifest.json; it is built in <root>/.tmp-<id>/ and renamed into place only
+// after verification, under the root's lock.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "backup/manifest.h"
+#include "backup/retention.h"
+#include "pg/settings.h"
+
+namespace capstan::backup {
+
+struct BackupOptions {
+  std::string root;
+  std::vector<std::string> dirs;
+  bool database = true;
+  pg::Settings pg;
+  std::string pg_dump_path, pg_restore_path;
+  std::string release, namespace_name, revision, chart, chart_version, app_version;
+  int dump_compress = 6;     // pg_dump --compress
+  int archive_compress = 3;  // gzip level of directory archives
+  RetentionPolicy retention;
+};
+
+struct BackupResult {
+  Manifest manifest;
+  std::string path;
+  std::vector<std::string> pruned;
+};
+
+BackupResult CreateBackup(const BackupOptions& options);
+
+struct PointInfo {
+  std::string id;
+  std::string path;
+  bool complete = false;
+  std::optional<Manifest> manifest;
+  std::string problem;  // why it is not complete ("in progress or interrupted", "manifest unreadable: ...")
+};
+
+// All restore points under root, complete ones newest first, then incomplete ones.
+std::vector<PointInfo> ListPoints(const std::string& root);
+
+// Resolves "latest" (the newest complete one, of `release` when not empty) or an id to a complete restore point.
+// Throws Error when there is none.
+PointInfo ResolvePoint(const std::string& root, const std::string& id, const std::string& release);
+
+// Re-reads every artifact against the manifest, lists the dump with pg_restore and validates the archives.
+// Throws Error naming the first problem. pg_restore_path may be empty (PG_BIN, PATH).
+struct VerifyResult {
+  Manifest manifest;
+  uint64_t bytes = 0;
+};
+VerifyResult VerifyPoint(const std::string& root, const std::string& id, const std::string& pg_restore_path);
+
+// Deletes complete restore points that the policy does not keep, and leftovers of interrupted runs. Takes the lock.
+std::vector<std::string> Prune(const std::string& root, const RetentionPolicy& policy);
+
+struct RestoreOptions {
+  std::string root;
+  std::string id = "latest";
+  std::string release;  // with "latest": the newest restore point of this release
+  bool dry_run = false;
+  bool database = true;
+  bool directories = true;
+  bool no_owner = false;
+  pg::Settings pg;
+  std::string pg_restore_path;
+  std::vector<std::pair<std::string, std::string>> dir_map;  // source dir recorded -> where to restore it
+};
+
+struct RestoreStep {
+  std::string kind;    // "database" or "directory"
+  std::string source;  // artifact source
+  std::string target;  // database description or directory
+  std::string artifact;
+  uint64_t size = 0;
+};
+struct RestoreResult {
+  Manifest manifest;
+  std::vector<RestoreStep> steps;
+  bool dry_run = false;
+};
+RestoreResult Restore(const RestoreOptions& options);
+
+}  // namespace capstan::backup

@@ -1,0 +1,156 @@
+#include "backup/manifest.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include "util/error.h"
+
+namespace capstan::backup {
+
+namespace {
+
+bool SafeName(std::string_view s) {
+  if (s.empty() || s.size() > 128 || s[0] == '.' || s[0] == '-') return false;
+  for (char c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-')) return false;
+  return true;
+}
+
+}  // namespace
+
+bool ValidId(std::string_view id) { return SafeName(id); }
+bool ValidArtifactName(std::string_view name) { return SafeName(name) && name != kManifestFile; }
+
+std::string ManifestToJson(const Manifest& m) {
+  rapidjson::StringBuffer sb;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
+  w.SetIndent(' ', 2);
+  auto str = [&](const char* k, const std::string& v) {
+    w.Key(k);
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  };
+  w.StartObject();
+  str("format", kManifestFormat);
+  str("id", m.id);
+  str("time", m.time);
+  w.Key("time_unix");
+  w.Int64(m.time_unix);
+  str("state", m.state);
+  str("release", m.release);
+  str("namespace", m.namespace_name);
+  str("revision", m.revision);
+  str("chart", m.chart);
+  str("chart_version", m.chart_version);
+  str("app_version", m.app_version);
+  w.Key("database");
+  w.StartObject();
+  str("name", m.database);
+  str("server_version", m.server_version);
+  w.Key("server_version_num");
+  w.Int(m.server_version_num);
+  str("pg_dump_version", m.pg_dump_version);
+  w.Key("pg_dump_major");
+  w.Int(m.pg_dump_major);
+  w.EndObject();
+  str("capstan_version", m.capstan_version);
+  w.Key("seconds");
+  w.Double(m.seconds);
+  w.Key("artifacts");
+  w.StartArray();
+  for (const auto& a : m.artifacts) {
+    w.StartObject();
+    str("name", a.name);
+    str("kind", a.kind);
+    str("source", a.source);
+    w.Key("size");
+    w.Uint64(a.size);
+    str("sha256", a.sha256);
+    w.Key("entries");
+    w.Uint64(a.entries);
+    w.Key("data_bytes");
+    w.Uint64(a.data_bytes);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+}
+
+Manifest ManifestFromJson(std::string_view json, const std::string& where) {
+  rapidjson::Document d;
+  d.Parse(json.data(), json.size());
+  if (d.HasParseError())
+    throw Error(where + ": not valid JSON at offset " + std::to_string(d.GetErrorOffset()) + " (" +
+                rapidjson::GetParseError_En(d.GetParseError()) + "): the restore point is corrupt");
+  auto bad = [&](const std::string& why) { return Error(where + ": " + why + ": the restore point's manifest is corrupt"); };
+  if (!d.IsObject()) throw bad("not a JSON object");
+  auto get_str = [&](const rapidjson::Value& o, const char* k, bool required) -> std::string {
+    auto it = o.FindMember(k);
+    if (it == o.MemberEnd() || it->value.IsNull()) {
+      if (required) throw bad(std::string("missing \"") + k + "\"");
+      return "";
+    }
+    if (!it->value.IsString()) throw bad(std::string("\"") + k + "\" is not a string");
+    return std::string(it->value.GetString(), it->value.GetStringLength());
+  };
+  auto get_u64 = [&](const rapidjson::Value& o, const char* k, bool required) -> uint64_t {
+    auto it = o.FindMember(k);
+    if (it == o.MemberEnd()) {
+      if (required) throw bad(std::string("missing \"") + k + "\"");
+      return 0;
+    }
+    if (!it->value.IsUint64()) throw bad(std::string("\"") + k + "\" is not a non-negative integer");
+    return it->value.GetUint64();
+  };
+  if (get_str(d, "format", true) != kManifestFormat)
+    throw bad("unknown format (expected \"" + std::string(kManifestFormat) + "\")");
+  Manifest m;
+  m.id = get_str(d, "id", true);
+  if (!ValidId(m.id)) throw bad("invalid id");
+  m.time = get_str(d, "time", true);
+  auto tu = d.FindMember("time_unix");
+  if (tu == d.MemberEnd() || !tu->value.IsInt64()) throw bad("missing or invalid \"time_unix\"");
+  m.time_unix = tu->value.GetInt64();
+  m.state = get_str(d, "state", true);
+  m.release = get_str(d, "release", false);
+  m.namespace_name = get_str(d, "namespace", false);
+  m.revision = get_str(d, "revision", false);
+  m.chart = get_str(d, "chart", false);
+  m.chart_version = get_str(d, "chart_version", false);
+  m.app_version = get_str(d, "app_version", false);
+  m.capstan_version = get_str(d, "capstan_version", false);
+  auto db = d.FindMember("database");
+  if (db != d.MemberEnd()) {
+    if (!db->value.IsObject()) throw bad("\"database\" is not an object");
+    m.database = get_str(db->value, "name", false);
+    m.server_version = get_str(db->value, "server_version", false);
+    m.server_version_num = static_cast<int>(get_u64(db->value, "server_version_num", false) & 0x7fffffff);
+    m.pg_dump_version = get_str(db->value, "pg_dump_version", false);
+    m.pg_dump_major = static_cast<int>(get_u64(db->value, "pg_dump_major", false) & 0x7fffffff);
+  }
+  auto secs = d.FindMember("seconds");
+  if (secs != d.MemberEnd() && secs->value.IsNumber()) m.seconds = secs->value.GetDouble();
+  auto arts = d.FindMember("artifacts");
+  if (arts == d.MemberEnd() || !arts->value.IsArray()) throw bad("missing \"artifacts\" array");
+  for (const auto& a : arts->value.GetArray()) {
+    if (!a.IsObject()) throw bad("an artifact is not an object");
+    Artifact art;
+    art.name = get_str(a, "name", true);
+    if (!ValidArtifactName(art.name)) throw bad("invalid artifact name");
+    art.kind = get_str(a, "kind", true);
+    if (art.kind != kKindDump && art.kind != kKindArchive) throw bad("unknown artifact kind \"" + art.kind + "\"");
+    art.source = get_str(a, "source", false);
+    art.size = get_u64(a, "size", true);
+    art.sha256 = get_str(a, "sha256", true);
+    if (art.sha256.size() != 64 || art.sha256.find_first_not_of("0123456789abcdef") != std::string::npos)
+      throw bad("artifact " + art.name + " has an invalid sha256");
+    art.entries = get_u64(a, "entries", false);
+    art.data_bytes = get_u64(a, "data_bytes", false);
+    m.artifacts.push_back(std::move(art));
+  }
+  return m;
+}
+
+}  // namespace capstan::backup

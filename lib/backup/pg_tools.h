@@ -1,0 +1,50 @@
+// pg_dump and pg_restore as child processes (no shell): finding them (--pg-dump/--pg-restore, then PG_BIN, then
+// PATH), their major version, the compatibility check against the server, the connection they get (a conninfo
+// without the password in argv; the password only in the child's PGPASSWORD), a dump streamed through SHA-256
+// into a file, `pg_restore --list` of a dump, and a restore that replaces the database's objects.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pg/settings.h"
+
+namespace capstan::backup {
+
+struct PgTool {
+  std::string name;     // "pg_dump"
+  std::string path;
+  std::string version;  // "15.20"
+  int major = 0;        // 15 (9.6 -> 9)
+};
+
+// Parses "pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)"; returns false when it is not such a line.
+bool ParsePgToolVersion(const std::string& output, std::string& version, int& major);
+// Finds and runs `<tool> --version`; throws UsageError (not found, not runnable, unparsable output).
+PgTool ProbePgTool(const std::string& name, const std::string& explicit_path);
+// Throws Error when pg_dump is older than the server: "pg_dump 15 cannot dump server 16: ...".
+void CheckDumpCompatible(const PgTool& pg_dump, int server_version_num, const std::string& flag = "--pg-dump");
+
+// How a child tool connects: a conninfo string with no password, and the environment carrying the password.
+struct ChildConnection {
+  std::string conninfo;
+  std::vector<std::string> env;  // "PGPASSWORD=..." when a password was given by file or URL
+  std::string dbname;
+  std::string description;       // redacted, for logs
+};
+ChildConnection ChildConnectionFor(const pg::Settings& settings);
+
+struct DumpOutcome {
+  uint64_t size = 0;
+  std::string sha256;
+};
+// Runs pg_dump -Fc into a new file at path, hashing as it writes; checks the exit status and the format magic.
+DumpOutcome RunDump(const PgTool& pg_dump, const ChildConnection& conn, const std::string& path, int compress_level,
+                    std::atomic<uint64_t>* progress);
+// Runs pg_restore --list on a dump; returns the number of TOC entries; throws Error when it fails or is empty.
+uint64_t ListDump(const PgTool& pg_restore, const std::string& path);
+// Restores a dump into the connection's database, replacing its objects in one transaction.
+void RestoreDump(const PgTool& pg_restore, const ChildConnection& conn, const std::string& path, bool no_owner);
+
+}  // namespace capstan::backup

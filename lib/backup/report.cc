@@ -1,0 +1,189 @@
+#include "backup/report.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "util/duration.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace capstan::backup {
+
+namespace {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(JsonWriter& w, const char* k, const std::string& v) {
+  w.Key(k);
+  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+// The manifest as an embedded object (same fields as manifest.json).
+void ManifestObject(JsonWriter& w, const Manifest& m) {
+  std::string json = ManifestToJson(m);
+  rapidjson::Document d;
+  d.Parse(json.c_str());
+  d.Accept(w);
+}
+
+std::string Finish(rapidjson::StringBuffer& sb) { return std::string(sb.GetString(), sb.GetSize()) + "\n"; }
+
+std::string ArtifactsText(const Manifest& m) {
+  std::string out;
+  for (const auto& a : m.artifacts) {
+    char line[512];
+    std::snprintf(line, sizeof line, "  %-28s %-18s %10s  sha256 %s  %s\n", a.name.c_str(), a.kind.c_str(),
+                  FormatSize(a.size).c_str(), a.sha256.substr(0, 16).c_str(), a.source.c_str());
+    out += line;
+  }
+  return out;
+}
+
+}  // namespace
+
+Output ResolveOutput(const std::string& flag) {
+  if (flag.empty()) return ::isatty(1) ? Output::kText : Output::kJson;
+  if (flag == "text") return Output::kText;
+  if (flag == "json") return Output::kJson;
+  throw UsageError("invalid --output " + Quote(flag) + ": use text or json");
+}
+
+std::string RenderBackup(const BackupResult& r, Output out) {
+  if (out == Output::kText) {
+    std::string s = "restore point " + r.manifest.id + " complete and verified (" + r.path + ", " +
+                    std::to_string(static_cast<int>(r.manifest.seconds * 10) / 10.0).substr(0, 6) + "s)\n" +
+                    ArtifactsText(r.manifest);
+    if (!r.pruned.empty()) s += "pruned: " + Join(r.pruned, ", ") + "\n";
+    return s;
+  }
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  Str(w, "result", "complete");
+  Str(w, "path", r.path);
+  w.Key("manifest");
+  ManifestObject(w, r.manifest);
+  w.Key("pruned");
+  w.StartArray();
+  for (const auto& p : r.pruned) w.String(p.c_str());
+  w.EndArray();
+  w.EndObject();
+  return Finish(sb);
+}
+
+std::string RenderList(const std::vector<PointInfo>& points, Output out) {
+  if (out == Output::kText) {
+    if (points.empty()) return "no restore points\n";
+    std::string s;
+    char line[1024];
+    std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-10s %s\n", "ID", "STATE", "TIME", "RELEASE", "SIZE",
+                  "CHART/APP");
+    s += line;
+    for (const auto& p : points) {
+      uint64_t size = 0;
+      std::string time, release, chart;
+      if (p.manifest) {
+        for (const auto& a : p.manifest->artifacts) size += a.size;
+        time = p.manifest->time;
+        release = p.manifest->release;
+        chart = p.manifest->chart_version + "/" + p.manifest->app_version;
+      }
+      std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-10s %s\n", p.id.c_str(),
+                    p.complete ? "complete" : "incomplete", time.c_str(), release.c_str(),
+                    p.manifest ? FormatSize(size).c_str() : "-", p.complete ? chart.c_str() : p.problem.c_str());
+      s += line;
+    }
+    return s;
+  }
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  w.Key("restore_points");
+  w.StartArray();
+  for (const auto& p : points) {
+    w.StartObject();
+    Str(w, "id", p.id);
+    Str(w, "path", p.path);
+    Str(w, "state", p.complete ? "complete" : "incomplete");
+    if (!p.problem.empty()) Str(w, "problem", p.problem);
+    if (p.manifest) {
+      w.Key("manifest");
+      ManifestObject(w, *p.manifest);
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return Finish(sb);
+}
+
+std::string RenderVerify(const VerifyResult& r, Output out) {
+  if (out == Output::kText)
+    return "restore point " + r.manifest.id + " verified: " + std::to_string(r.manifest.artifacts.size()) +
+           " artifacts, " + FormatSize(r.bytes) + " re-read, checksums match\n" + ArtifactsText(r.manifest);
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  Str(w, "result", "verified");
+  Str(w, "id", r.manifest.id);
+  w.Key("bytes");
+  w.Uint64(r.bytes);
+  w.Key("manifest");
+  ManifestObject(w, r.manifest);
+  w.EndObject();
+  return Finish(sb);
+}
+
+std::string RenderPrune(const std::vector<std::string>& deleted, Output out) {
+  if (out == Output::kText) return deleted.empty() ? "nothing to prune\n" : "pruned: " + Join(deleted, ", ") + "\n";
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  w.Key("pruned");
+  w.StartArray();
+  for (const auto& p : deleted) w.String(p.c_str());
+  w.EndArray();
+  w.EndObject();
+  return Finish(sb);
+}
+
+std::string RenderRestore(const RestoreResult& r, Output out) {
+  if (out == Output::kText) {
+    std::string s = std::string(r.dry_run ? "would restore" : "restored") + " restore point " + r.manifest.id + " (" +
+                    r.manifest.time + ", release " + (r.manifest.release.empty() ? "-" : r.manifest.release) + "):\n";
+    for (const auto& st : r.steps)
+      s += "  " + st.kind + " " + st.target + " from " + st.artifact + " (" + FormatSize(st.size) + ")" +
+           (r.dry_run ? (st.kind == "database" ? ": its objects would be replaced" : ": its contents would be replaced")
+                      : "") + "\n";
+    return s;
+  }
+  rapidjson::StringBuffer sb;
+  JsonWriter w(sb);
+  w.StartObject();
+  Str(w, "result", r.dry_run ? "dry-run" : "restored");
+  Str(w, "id", r.manifest.id);
+  w.Key("steps");
+  w.StartArray();
+  for (const auto& st : r.steps) {
+    w.StartObject();
+    Str(w, "kind", st.kind);
+    Str(w, "source", st.source);
+    Str(w, "target", st.target);
+    Str(w, "artifact", st.artifact);
+    w.Key("size");
+    w.Uint64(st.size);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("manifest");
+  ManifestObject(w, r.manifest);
+  w.EndObject();
+  return Finish(sb);
+}
+
+}  // namespace capstan::backup
