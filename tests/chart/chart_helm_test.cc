@@ -5,6 +5,7 @@
 // digest check: between chart version 1 and 2 exactly the workloads whose configuration changed get a new digest.
 #include <catch2/catch.hpp>
 
+#include <rapidjson/document.h>
 #include <set>
 #include <sstream>
 
@@ -173,14 +174,16 @@ TEST_CASE("upgrade rehearsal, digests: v1 -> v2 rolls exactly the workloads whos
   for (const HelmHome* home : {&h3, &h4}) {
     INFO("helm " << home->helm());
     RenderOptions o1;
-    o1.values = Overlay("staging");
+    o1.values = Overlay("dev");  // the chart's own Secret: PostgreSQL and the backup Jobs get digests too
+    o1.set = {"hooks.restoreOnRollback.enabled=true"};
     RenderOptions o2 = o1;
     o2.chart = v2.dir();
     o2.values.insert(o2.values.begin(), V2Values());  // version 2's new defaults, under the user's files
     auto before = Digests(Render(*home, o1));
     auto after = Digests(Render(*home, o2));
 
-    // Configuration changed (portal.properties): the app servers and the manager roll.
+    // Configuration changed (portal.properties): the app servers and the manager roll. Solr (its own ConfigMap) and
+    // PostgreSQL (the password Secret) keep their digests.
     std::set<std::string> changed = {"StatefulSet/" + p + "app", "Deployment/" + p + "manager"};
     std::set<std::string> unchanged = {"StatefulSet/" + p + "postgresql", "StatefulSet/" + p + "solr"};
     if (home->helm() == 4) {  // Helm 4 sends hooks through the post-renderer too
@@ -209,5 +212,34 @@ TEST_CASE("upgrade rehearsal, digests: v1 -> v2 rolls exactly the workloads whos
     expected.insert(unchanged.begin(), unchanged.end());
     CHECK(all_before == expected);  // no workload we did not think about
     CHECK(all_after == expected);
+  }
+}
+
+TEST_CASE("the post-renderer reports no risk on the production overlay, only the Secrets kept outside the chart") {
+  HelmHome h3(3), h4(4);
+  for (const HelmHome* home : {&h3, &h4}) {
+    INFO("helm " << home->helm());
+    TempDir t;
+    RenderOptions o;
+    o.values = Overlay("production");
+    o.post_args = {"--report=" + t.path() + "/report.json"};
+    Render(*home, o);
+    rapidjson::Document report;
+    report.Parse(test::Slurp(t.path() + "/report.json").c_str());
+    REQUIRE(!report.HasParseError());
+    REQUIRE(report.HasMember("findings"));
+    size_t warnings = 0;
+    for (const auto& f : report["findings"].GetArray()) {
+      std::string severity = f["severity"].GetString(), message = f["message"].GetString();
+      INFO(f["object"].GetString() << ": " << severity << " " << f["code"].GetString() << ": " << message);
+      CHECK(severity != "error");
+      if (severity != "warning") continue;
+      ++warnings;
+      // The only warnings: the existingSecret and the CA Secret, which production keeps outside the chart.
+      CHECK(std::string(f["code"].GetString()) == "missing-reference");
+      CHECK((message.rfind("Secret/portal-db-production ", 0) == 0 || message.rfind("Secret/portal-db-ca ", 0) == 0));
+    }
+    // 2 Secrets x (app servers, manager); Helm 4 also post-renders the hooks: + backup, migrate, restore Jobs.
+    CHECK(warnings == (home->helm() == 3 ? 4u : 10u));
   }
 }
