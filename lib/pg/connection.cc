@@ -16,7 +16,7 @@ namespace {
 
 std::string OneLine(std::string s) {
   for (auto& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   return std::string(Trim(s));
 }
 
@@ -29,6 +29,17 @@ std::string WhatToDo(const std::string& msg) {
            "matches the certificate";
   if (msg.find("does not exist") != std::string::npos) return "check the database name and user";
   return "check the host, port and that the server is running";
+}
+
+// Server notices (NOTICE, WARNING from migrations) go to the log instead of libpq's default, which writes raw
+// lines to stderr and would break JSON logs.
+void NoticeReceiver(void*, const PGresult* r) {
+  const char* sev = PQresultErrorField(r, PG_DIAG_SEVERITY_NONLOCALIZED);
+  const char* msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  std::string text = msg ? msg : OneLine(PQresultErrorMessage(r));
+  std::string level = sev ? sev : "NOTICE";
+  if (level == "WARNING") log::Warn("server: " + text);
+  else log::Debug("server: " + text, {{"severity", level}});
 }
 
 }  // namespace
@@ -47,6 +58,7 @@ bool IsTransientConnectError(std::string_view m) {
 }
 
 Connection::Connection(PGconn* c) : conn_(c) {
+  PQsetNoticeReceiver(c, &NoticeReceiver, nullptr);
   std::string host = PQhost(c) ? PQhost(c) : "";
   description_ = "host=" + host + " port=" + (PQport(c) ? PQport(c) : "") + " dbname=" + (PQdb(c) ? PQdb(c) : "") +
                  " user=" + (PQuser(c) ? PQuser(c) : "") + " ssl=" + (PQsslInUse(c) ? "on" : "off");
@@ -97,13 +109,15 @@ Connection Connection::Open(const Settings& settings) {
     PQfinish(c);
     auto now = std::chrono::steady_clock::now();
     auto wait = std::chrono::milliseconds(static_cast<long long>(static_cast<double>(delay.count()) * jitter(rng)));
-    if (!IsTransientConnectError(msg) || now + wait > deadline) {
+    if (!IsTransientConnectError(msg) || now >= deadline) {
       auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(now - start);
       std::string tries = attempt > 1 ? " (after " + std::to_string(attempt) + " attempts over " +
                                             FormatDuration(waited) + ")"
                                       : "";
       throw PreconditionError("cannot connect to PostgreSQL at " + where + ": " + msg + tries + "; " + WhatToDo(msg));
     }
+    wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now) +
+                              std::chrono::milliseconds(1));
     log::Warn("PostgreSQL not reachable yet, retrying",
               {{"database", where}, {"attempt", attempt}, {"retry_in_ms", static_cast<long long>(wait.count())},
                {"error", msg}});

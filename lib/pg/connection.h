@@ -48,6 +48,11 @@ class Connection {
   std::string ServerVersion();                                       // SHOW server_version: "15.4 (Debian 15.4-1)"
   bool SslInUse() const { return PQsslInUse(conn_) != 0; }
   bool Alive() const { return conn_ && PQstatus(conn_) == CONNECTION_OK; }
+  // Inside a transaction block (open or failed), as PQtransactionStatus reports after the last command.
+  bool InTransaction() const {
+    auto t = PQtransactionStatus(conn_);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+  }
   // Redacted description of where we are connected: "host=... port=... dbname=... user=... ssl=on".
   const std::string& description() const { return description_; }
   PGconn* raw() const { return conn_; }

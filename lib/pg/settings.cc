@@ -8,7 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "util/error.h"
@@ -66,11 +67,45 @@ std::string ReadPasswordFile(const std::string& path) {
 }  // namespace
 
 std::string RedactConnInfo(const std::string& conninfo) {
-  // URL form: scheme://user:password@host...
-  static const std::regex url_pw(R"(^([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@?#]*):[^@/?#]*@)");
-  static const std::regex kv_pw(R"((password\s*=\s*)('([^'\\]|\\.)*'|[^\s&]*))", std::regex::icase);
-  std::string out = std::regex_replace(conninfo, url_pw, "$1:***@");
-  return std::regex_replace(out, kv_pw, "$1***");
+  std::string out = conninfo;
+  // URL form: scheme://user:password@host... -> scheme://user:***@host...
+  size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    size_t auth = scheme + 3;
+    size_t auth_end = out.find_first_of("/?#", auth);
+    if (auth_end == std::string::npos) auth_end = out.size();
+    size_t at = out.rfind('@', auth_end);
+    if (at != std::string::npos && at >= auth) {
+      size_t colon = out.find(':', auth);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // key=value form (conninfo, or a URL query parameter): password=secret / password = 'se cret'.
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  const std::string key = "password";
+  for (size_t i = 0; i + key.size() <= out.size(); ++i) {
+    if (i > 0 && !std::isspace(static_cast<unsigned char>(out[i - 1])) && out[i - 1] != '?' && out[i - 1] != '&')
+      continue;
+    bool match = true;
+    for (size_t k = 0; k < key.size() && match; ++k) match = lower(out[i + k]) == key[k];
+    if (!match) continue;
+    size_t j = i + key.size();
+    while (j < out.size() && out[j] == ' ') ++j;
+    if (j >= out.size() || out[j] != '=') continue;
+    ++j;
+    while (j < out.size() && out[j] == ' ') ++j;
+    size_t v = j;
+    if (j < out.size() && out[j] == '\'') {
+      ++j;
+      while (j < out.size() && out[j] != '\'') j += (out[j] == '\\') ? 2 : 1;
+      j = std::min(j + 1, out.size());
+    } else {
+      while (j < out.size() && !std::isspace(static_cast<unsigned char>(out[j])) && out[j] != '&') ++j;
+    }
+    out.replace(v, j - v, "***");
+    i = v + 2;
+  }
+  return out;
 }
 
 std::map<std::string, std::string> EffectiveParams(const Settings& s) {

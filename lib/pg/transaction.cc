@@ -5,7 +5,7 @@ namespace capstan::pg {
 Transaction::Transaction(Connection& conn) : conn_(conn) { conn_.Exec("BEGIN"); }
 
 Transaction::~Transaction() {
-  if (open_ && conn_.Alive()) conn_.TryExec("ROLLBACK");
+  if (open_ && conn_.Alive() && conn_.InTransaction()) conn_.TryExec("ROLLBACK");
 }
 
 void Transaction::Commit() {
