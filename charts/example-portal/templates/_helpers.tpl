@@ -83,7 +83,8 @@ helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+
 
 {{/* The condition app pods wait for (capstan.dev/wait-for): the database answers and its schema is recent enough. */}}
 {{- define "portal.waitFor" -}}
-{{- printf "postgres://%s@%s:%s/%s (schema>=%s, password-file=/secrets/db/password)" .Values.database.user (include "portal.dbHost" .) (include "portal.dbPort" .) .Values.database.name (include "portal.schemaVersion" .) -}}
+{{- $ca := ternary ", ca=/secrets/db/ca.crt" "" (ne .Values.database.caSecret "") -}}
+{{- printf "postgres://%s@%s:%s/%s?sslmode=%s (schema>=%s, password-file=/secrets/db/password%s)" .Values.database.user (include "portal.dbHost" .) (include "portal.dbPort" .) .Values.database.name .Values.database.sslmode (include "portal.schemaVersion" .) $ca -}}
 {{- end -}}
 
 {{/* Container security context: non-root, read-only root filesystem, no privileges. */}}
