@@ -6,6 +6,8 @@
                                               line per error, exit 1 when any object is invalid or has no schema
   manifest_tool.py digests FILE               "<Kind>/<name>\t<capstan.dev/config-digest>" per pod template
   manifest_tool.py objects FILE               "<Kind>/<name>\t<helm.sh/hook>\t<hook-weight>\t<delete-policy>"
+  manifest_tool.py annotation FILE KIND/NAME KEY
+                                              the pod template annotation KEY of workload KIND/NAME (exit 1 if absent)
   manifest_tool.py security FILE              one line per pod template breaking the chart's rules: every container
                                               non-root, read-only root filesystem, no privilege escalation, all
                                               capabilities dropped; exit 1 if any
@@ -138,6 +140,20 @@ def cmd_objects(path):
     return 0
 
 
+def cmd_annotation(path, workload, key):
+    for obj in load(path):
+        t = pod_template(obj)
+        if t and ref(obj) == workload:
+            value = ((t.get("metadata") or {}).get("annotations") or {}).get(key)
+            if value is None:
+                print("manifest_tool: %s has no annotation %s" % (workload, key), file=sys.stderr)
+                return 1
+            print(value)
+            return 0
+    print("manifest_tool: no workload %s in %s" % (workload, path), file=sys.stderr)
+    return 1
+
+
 def cmd_security(path):
     bad = []
     templates = 0
@@ -241,6 +257,8 @@ def main(argv):
         return cmd_digests(argv[1])
     if len(argv) == 2 and argv[0] == "objects":
         return cmd_objects(argv[1])
+    if len(argv) == 4 and argv[0] == "annotation":
+        return cmd_annotation(argv[1], argv[2], argv[3])
     if len(argv) == 2 and argv[0] == "security":
         return cmd_security(argv[1])
     if len(argv) >= 4 and argv[0] == "job":

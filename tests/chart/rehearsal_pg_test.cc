@@ -3,7 +3,8 @@
 // real Helm 3 and Helm 4 through capstan-postrender, and the hook Jobs' REAL command lines (args and env taken from
 // the rendered Jobs, mount paths mapped to local directories by tests/chart/manifest_tool.py; the Service host name
 // mapped to the test server) run against the test PostgreSQL and a directory standing in for the shared volume:
-// install (migrate v1), the app writes data, upgrade (backup, migrate v1 -> v2), the new version writes data and
+// install (migrate v1), the app writes data, upgrade (backup, migrate v1 -> v2; the app pods' wait-for condition holds
+// only once the schema is recent enough, checked with `capstan wait`), the new version writes data and
 // fails, rollback (the v1 revision's pre-rollback restore Job); the database and the folder must be exactly as they
 // were before the upgrade. Each step names the Job and the command line that failed.
 #include <catch2/catch.hpp>
@@ -128,6 +129,31 @@ void RunJob(const Cluster& c, const std::string& step, const std::string& stream
   REQUIRE(r.exit_code == want_exit);
 }
 
+// The condition the app pods wait for (capstan.dev/wait-for, run by the init container the post-renderer injects),
+// checked with `capstan wait` against the test server: the Service name becomes the test server's address and the
+// Secret's mount path a local copy of the password and CA.
+int WaitForApp(const Cluster& c, const std::string& stream) {
+  TempDir work;
+  auto a = ManifestTool({"annotation", work.Write("stream.yaml", stream), "StatefulSet/" + kPrefix + "app",
+                         "capstan.dev/wait-for"});
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  std::string cond = a.out.substr(0, a.out.find_last_not_of('\n') + 1);
+  const std::string service = kPrefix + "postgresql:5432";
+  REQUIRE(cond.find(service) != std::string::npos);
+  cond.replace(cond.find(service), service.size(), c.pg.at("PGHOST") + ":" + c.pg.at("PGPORT"));
+  for (size_t at; (at = cond.find("/secrets/db/")) != std::string::npos;)
+    cond.replace(at, 12, work.path() + "/secret/");
+  work.Write("secret/password", c.pg.at("PGPASSWORD") + "\n");
+  work.Write("secret/ca.crt", test::Slurp(c.pg.at("CAPSTAN_TEST_PG_CA")));
+  ProcessOptions o;
+  o.unset_env = {"PGPASSWORD", "PGPASSFILE", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "KUBERNETES_SERVICE_HOST"};
+  auto r = test::Run({test::Binary("capstan"), "wait", "--timeout", "3s", cond}, o);
+  INFO("capstan wait --timeout 3s '" << cond << "'\nexit " << r.exit_code << ": " << r.err);
+  REQUIRE((r.exit_code == 0 || r.exit_code == 1));
+  return r.exit_code;
+}
+
 void WriteFile(const std::string& path, const std::string& text) {
   fs::create_directories(fs::path(path).parent_path());
   std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
@@ -174,9 +200,14 @@ TEST_CASE("upgrade rehearsal: backup, migrate v1 -> v2, failed upgrade, restore 
       const std::string db_before = DbState(c);
       const auto folder_before = FolderState(c.Shared());
 
+      // The v1 app pods may start; v2's would wait (they need schema version 2).
+      CHECK(WaitForApp(c, v1) == 0);
+      CHECK(WaitForApp(c, v2_stream) == 1);
+
       // Upgrade to v2: pre-upgrade backup, then the migration to schema version 2.
       RunJob(c, "upgrade v2: backup", v2_stream, kPrefix + "backup");
       RunJob(c, "upgrade v2: migrate v1 -> v2", v2_stream, kPrefix + "migrate");
+      CHECK(WaitForApp(c, v2_stream) == 0);  // now the v2 app pods start
       {
         auto r = Psql(c, "SELECT count(*) FROM page_revision; SELECT max(version) FROM capstan_schema_history");
         INFO(r.err);
