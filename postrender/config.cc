@@ -98,7 +98,8 @@ void LoadConfigFile(const std::string& path, Config& config) {
     if (auto n = c.Get("safeRollingUpdate")) config.safety.rolling_update = r.Bool(n);
   }
   if (auto c = root.Get("waits")) {
-    r.Keys(c, {"enabled", "image", "annotation", "timeout", "containerName"});
+    r.Keys(c, {"enabled", "image", "annotation", "timeout", "containerName", "orderedStartTimeout"});
+    if (auto n = c.Get("orderedStartTimeout")) config.ordered_start_timeout = r.Str(n);
     if (auto n = c.Get("enabled")) config.waits.enabled = r.Bool(n);
     if (auto n = c.Get("image")) config.waits.image = r.Str(n);
     if (auto n = c.Get("annotation")) config.waits.annotation = r.Str(n);

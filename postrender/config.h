@@ -15,6 +15,7 @@ struct Config {
   ChecksumOptions checksum;
   SafetyOptions safety;
   WaitOptions waits;
+  std::string ordered_start_timeout = "30m";  // how long pods > 0 wait for pod 0 (capstan.dev/ordered-start)
   bool check = false;           // check mode: change nothing, report risks
   std::string output = "text";  // check mode output: text | json
   std::string fail_on;          // check mode: exit 1 at findings of this severity or worse (warning | error)

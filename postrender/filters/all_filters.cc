@@ -3,6 +3,7 @@
 #include "postrender/filters/check_filter.h"
 #include "postrender/filters/checksum_filter.h"
 #include "postrender/filters/safety_filter.h"
+#include "postrender/filters/ordered_start_filter.h"
 #include "postrender/filters/wait_filter.h"
 
 namespace capstan::postrender {
@@ -14,7 +15,16 @@ std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
     return filters;
   }
   if (config.checksum.enabled) filters.push_back(std::make_unique<ChecksumFilter>(config.checksum));
-  if (config.waits.enabled) filters.push_back(std::make_unique<WaitFilter>(config.waits));
+  if (config.waits.enabled) {
+    filters.push_back(std::make_unique<WaitFilter>(config.waits));
+    // StatefulSets that opt in with capstan.dev/ordered-start use the same hook image.
+    OrderedStartOptions ordered;
+    ordered.enabled = true;
+    ordered.image = config.waits.image;
+    ordered.timeout = config.ordered_start_timeout;
+    ordered.digest_annotation = config.checksum.annotation;
+    filters.push_back(std::make_unique<OrderedStartFilter>(ordered));
+  }
   if (config.safety.any()) filters.push_back(std::make_unique<SafetyFilter>(config.safety));
   return filters;
 }

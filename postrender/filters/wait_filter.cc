@@ -114,6 +114,38 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
               c->Describe() + " has timeout=" + wait::FormatDurationExact(*c->timeout()) +
                   ", longer than the injected --timeout " + options_.timeout + " (the shorter one applies)");
 
+  // The files the conditions read (password-file=, ca=, file: targets) live on the pod's volumes: mount, read-only,
+  // every volume of the pod's containers whose mountPath holds one of them.
+  yaml::Snippet mounts = yaml::Snippet::List();
+  {
+    std::vector<std::string> paths;
+    for (const auto& a : wait::WaitArgv(conditions, wo)) {
+      for (size_t p = a.find('/'); p != std::string::npos; p = a.find('/', p + 1)) {
+        char before = p == 0 ? ' ' : a[p - 1];
+        if (before != '=' && before != ':' && before != ' ' && before != '\'') continue;
+        if (p + 1 < a.size() && a[p + 1] == '/') continue;  // "scheme://"
+        size_t e = a.find_first_of(" ,)'", p);
+        paths.push_back(a.substr(p, e == std::string::npos ? std::string::npos : e - p));
+      }
+    }
+    std::set<std::pair<std::string, std::string>> seen;
+    for (const char* list : {"initContainers", "containers"})
+      for (const auto& c : tmpl.spec().Get(list).Items())
+        for (const auto& m : c.Get("volumeMounts").Items()) {
+          std::string name(m.Get("name").scalar()), mp(m.Get("mountPath").scalar());
+          if (name.empty() || mp.empty() || m.Get("subPath") || seen.count({name, mp})) continue;
+          std::string prefix = mp.back() == '/' ? mp : mp + "/";
+          bool used = false;
+          for (const auto& p : paths) used |= p == mp || StartsWith(p, prefix);
+          if (!used) continue;
+          seen.insert({name, mp});
+          mounts.Push(yaml::Snippet::Map()
+                          .Set("name", yaml::Snippet::String(name))
+                          .Set("mountPath", yaml::Snippet::String(mp))
+                          .Set("readOnly", yaml::Snippet::Bool(true)));
+        }
+  }
+
   yaml::Snippet resources = yaml::Snippet::Map();
   resources.Set("requests", yaml::Snippet::Map()
                                 .Set("cpu", yaml::Snippet::String(options_.cpu_request))
@@ -124,6 +156,7 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
   ctr.Set("image", yaml::Snippet::String(options_.image));
   ctr.Set("args", args);
   ctr.Set("resources", resources);
+  if (!mounts.empty()) ctr.Set("volumeMounts", mounts);
   ctr.Set("securityContext", SecurityContext(tmpl));
 
   std::vector<std::string> path = tmpl.path;

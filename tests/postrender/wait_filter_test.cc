@@ -227,3 +227,84 @@ TEST_CASE("wait filter: enabled without an image is a usage error") {
   c.waits.image.clear();
   CHECK_THROWS_AS(test::PostRender(kRelease, c), UsageError);
 }
+
+TEST_CASE("wait filter: the init container mounts the volumes holding the files its conditions read") {
+  std::string doc = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  template:
+    metadata:
+      annotations:
+        capstan.dev/wait-for: "postgres://app@db:5432/portal (schema>=2, password-file=/secrets/db/password, ca=/secrets/ca/ca.crt)"
+    spec:
+      containers:
+        - name: app
+          image: app
+          volumeMounts:
+            - {name: db-secret, mountPath: /secrets/db}
+            - {name: db-ca, mountPath: /secrets/ca/}
+            - {name: data, mountPath: /data}
+)";
+  postrender::Config cfg;
+  cfg.waits.enabled = true;
+  cfg.waits.image = "capstan:test";
+  std::string out = test::PostRender(doc, cfg);
+  yaml::Tree t = yaml::Tree::Parse(out);
+  yaml::Node init = t.root().Get("spec").Get("template").Get("spec").Get("initContainers").At(0);
+  REQUIRE(init.Get("name").scalar() == "capstan-wait");
+  auto mounts = init.Get("volumeMounts").Items();
+  REQUIRE(mounts.size() == 2);
+  CHECK(mounts[0].Get("name").scalar() == "db-secret");
+  CHECK(mounts[0].Get("readOnly").scalar() == "true");
+  CHECK(mounts[1].Get("name").scalar() == "db-ca");
+}
+
+TEST_CASE("ordered start: pods > 0 wait for pod 0's marker; pod 0 writes it; RollingUpdate refused") {
+  std::string sts = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: content
+  annotations:
+    capstan.dev/ordered-start: "true"
+    capstan.dev/ordered-start-volume: shared
+    capstan.dev/ordered-start-ready: "http://127.0.0.1:8080/health (expect=UP)"
+spec:
+  serviceName: content
+  template:
+    spec:
+      containers:
+        - name: cms
+          image: cms
+          volumeMounts: [{name: shared, mountPath: /profile}]
+          envFrom: [{configMapRef: {name: cfg}}]
+)";
+  postrender::Config cfg;
+  cfg.waits.enabled = true;
+  cfg.waits.image = "capstan:test";
+  postrender::Report report;
+  std::string out = test::PostRender(sts, cfg, &report);
+  yaml::Tree t = yaml::Tree::Parse(out);
+  yaml::Node spec = t.root().Get("spec").Get("template").Get("spec");
+  yaml::Node init = spec.Get("initContainers").At(0);
+  CHECK(init.Get("name").scalar() == "capstan-ordered-start");
+  std::vector<std::string> args;
+  for (const auto& a : init.Get("args").Items()) args.emplace_back(a.scalar());
+  CHECK(args == std::vector<std::string>{"wait", "--ordered-start", "--marker-dir", "/profile/.capstan", "--timeout", "30m"});
+  CHECK(init.Get("env").At(1).Get("valueFrom").Get("fieldRef").Get("fieldPath").scalar() ==
+        "metadata.annotations['capstan.dev/config-digest']");
+  yaml::Node mark = spec.Get("containers").At(0);
+  CHECK(mark.Get("name").scalar() == "capstan-mark-ready");
+  CHECK(mark.Get("args").At(4).scalar() == "--");
+  CHECK(mark.Get("args").At(5).scalar() == "http://127.0.0.1:8080/health (expect=UP)");
+  CHECK(spec.Get("containers").At(1).Get("name").scalar() == "cms");
+  CHECK(t.root().Get("spec").Get("updateStrategy").Get("type").scalar() == "OnDelete");
+  CHECK(t.root().Get("spec").Get("template").Get("metadata").Get("annotations").Get("kubectl.kubernetes.io/default-container").scalar() == "cms");
+  CHECK(!t.root().Get("spec").Get("template").Get("metadata").Get("annotations").Get("capstan.dev/config-digest").scalar().empty());
+  CHECK(test::PostRender(out, cfg) == out);  // idempotent
+
+  std::string rolling = sts;
+  rolling.replace(rolling.find("  serviceName: content\n"), 23, "  serviceName: content\n  updateStrategy: {type: RollingUpdate}\n");
+  CHECK_THROWS_WITH(test::PostRender(rolling, cfg), Catch::Contains("deadlocks with updateStrategy RollingUpdate"));
+}

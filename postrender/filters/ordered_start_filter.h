@@ -1,0 +1,40 @@
+// Ordered start for StatefulSets, opt-in with capstan.dev/ordered-start: "true" (on the StatefulSet or its pod
+// template), without Kubernetes API access (docs/wait.md, "Ordered start"): pod 0 writes a marker carrying the
+// current config digest on a volume all pods share once it has initialised; pods 1..n wait for that marker.
+// Injected into the pod template:
+//   - an init container `capstan wait --ordered-start`: pods > 0 wait until <volume>/.capstan/<set>.ready holds the
+//     current digest (pod 0 goes on at once);
+//   - a container `capstan mark-ready --keep-running`: on pod 0 it waits for the conditions of
+//     capstan.dev/ordered-start-ready (e.g. its own health page), then writes the marker; elsewhere it idles;
+//   - the pod name and digest reach both through the downward API (metadata.name and the
+//     capstan.dev/config-digest annotation, which the checksum filter writes).
+// The shared volume is named by capstan.dev/ordered-start-volume (its mountPath is taken from the pod's containers).
+// A StatefulSet rolling update replaces the highest ordinal first, so pods > 0 would wait for a pod 0 that is
+// replaced last: the filter sets updateStrategy OnDelete when the chart sets none, and reports an error when the
+// chart asks for RollingUpdate.
+#pragma once
+#include <string>
+
+#include "postrender/filter.h"
+
+namespace capstan::postrender {
+
+struct OrderedStartOptions {
+  bool enabled = false;
+  std::string image;  // the capstan hook image (the wait filter's)
+  std::string timeout = "30m";
+  std::string digest_annotation = "capstan.dev/config-digest";
+};
+
+class OrderedStartFilter : public Filter {
+ public:
+  explicit OrderedStartFilter(OrderedStartOptions options) : options_(std::move(options)) {}
+  const char* name() const override { return "ordered-start"; }
+  bool Wants(const DocInfo& info) const override;
+  void Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) override;
+
+ private:
+  OrderedStartOptions options_;
+};
+
+}  // namespace capstan::postrender
