@@ -29,7 +29,10 @@ struct ValidationError {
   std::string schema_uri;         // absolute URI of the schema resource + "#" + pointer to the failing keyword
   std::string keyword;            // "type", "required", "additionalProperties", ...
   std::string message;            // human-readable; says what was found and what is allowed
-  std::vector<std::string> extra; // e.g. unknown property names (additionalProperties), missing names (required)
+  // additionalProperties / unevaluatedProperties: one error per rejected key, located AT that key
+  // (instance_location "/obj/key"), extra = {key, then the property names the schema defines there}.
+  // required / dependentRequired: located at the object, extra = the missing names.
+  std::vector<std::string> extra;
 };
 
 // The schema is invalid: not JSON Schema, fails its meta-schema, an unresolvable $ref, an unsupported regex.
@@ -85,15 +88,20 @@ struct PathInfo {
   enum class Status {
     kDefined,     // named in `properties` (or an array index covered by `items`/`prefixItems`)
     kPattern,     // matched by a `patternProperties` pattern only
-    kOpen,        // allowed by `additionalProperties` / `unevaluatedProperties` (schema, true or absent)
-    kForbidden,   // `additionalProperties: false` (or `unevaluatedProperties: false`) rejects it
-    kUnconstrained,  // the parent location is not described by the schema at all (anything goes)
+    kAdditional,  // allowed by an explicit `additionalProperties` / `unevaluatedProperties` (true or a schema):
+                  // a free-form map
+    kUndeclared,  // not named, and no `additionalProperties`: JSON Schema allows it, but nothing declares it
+                  // (a linter may call it an unknown key)
+    kForbidden,   // `additionalProperties: false` (or `unevaluatedProperties: false`) rejects it; also when a
+                  // step before the last is forbidden (the walk stops there)
+    kUnconstrained,  // nothing at the parent declares properties (e.g. `{type: object}`, or the parent itself is
+                     // not described): anything goes
   };
   Status status = Status::kUnconstrained;
   std::string description;                   // first non-empty `description` (or `title`) of the subschemas
   bool deprecated = false;                   // any subschema has `deprecated: true`
   const rapidjson::Value* default_value = nullptr;  // `default` if present; valid while the Schema lives
-  std::vector<std::string> known_properties; // for kForbidden/kOpen: the names defined beside it (did-you-mean)
+  std::vector<std::string> known_properties; // the property names defined beside it (for did-you-mean)
 };
 
 class Schema {
