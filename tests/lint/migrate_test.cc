@@ -125,7 +125,4 @@ TEST_CASE("migrate reports conflicts and flow style instead of guessing") {
   CHECK(m.changes[1].reason.find("both 'x' and 'y' are set") != std::string::npos);
   CHECK(m.text == "a: {b: 1}\nx: 1\ny: 2\n");
   CHECK_THROWS_AS(MigrateText("a: [\n", r), Error);
-  CHECK(YamlKey("on") == "\"on\"");
-  CHECK(YamlKey("image") == "image");
-  CHECK(YamlKey("a b") == "\"a b\"");
 }

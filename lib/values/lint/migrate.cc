@@ -4,6 +4,7 @@
 
 #include "util/error.h"
 #include "util/strings.h"
+#include "yaml/snippet.h"
 
 namespace capstan::values::lint {
 namespace {
@@ -115,7 +116,7 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
   }
   Path from_parent(from.begin(), from.end() - 1), to_parent(to.begin(), to.end() - 1);
   if (from_parent == to_parent) {  // same map: replace the key token
-    std::string key = n->key_plain ? YamlKey(to.back()) : to.back();
+    std::string key = n->key_plain ? yaml::Snippet::Key(to.back()) : to.back();
     if (!n->key_plain && key.find_first_of("\"'\\") != std::string::npos) {
       a.reason = "the new key needs escaping inside the quoted old key: rename it by hand";
       return a;
@@ -149,7 +150,7 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
                                                                  EntryStart(t, n_line, n_indent)));
   // Rename the key inside the chunk.
   size_t key_off = n->key_begin - EntryStart(t, n_line, n_indent);
-  std::string new_key = n->key_plain ? YamlKey(to.back()) : to.back();
+  std::string new_key = n->key_plain ? yaml::Snippet::Key(to.back()) : to.back();
   chunk = chunk.substr(0, key_off) + new_key + chunk.substr(key_off + (n->key_end - n->key_begin));
 
   size_t e_line = LineStart(t, entry->key_begin);
@@ -207,7 +208,7 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
   std::string add;
   for (size_t i = have; i < to_parent.size(); ++i) {
     add.append(static_cast<size_t>(child_indent), ' ');
-    add += YamlKey(to_parent[i]) + ":\n";
+    add += yaml::Snippet::Key(to_parent[i]) + ":\n";
     child_indent += 2;
   }
   add += Reindent(chunk, n_indent, child_indent);
@@ -217,27 +218,6 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
 }
 
 }  // namespace
-
-std::string YamlKey(const std::string& key) {
-  static const char* words[] = {"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"};
-  bool safe = !key.empty();
-  for (size_t i = 0; i < key.size() && safe; ++i) {
-    char c = key[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > 0 && ((c >= '0' && c <= '9') ||
-                                                                                          c == '-' || c == '.' ||
-                                                                                          c == '/'));
-    safe = ok;
-  }
-  for (const char* w : words)
-    if (ToLower(key) == w) safe = false;
-  if (safe) return key;
-  std::string out = "\"";
-  for (char c : key) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 MigrateResult MigrateText(std::string_view text, const ChartRenames& renames, const KeyNormalizer& normalize) {
   MigrateResult result;

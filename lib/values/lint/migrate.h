@@ -30,7 +30,4 @@ struct MigrateResult {
 // applied=false and a reason. Throws Error when the text is not valid YAML.
 MigrateResult MigrateText(std::string_view text, const ChartRenames& renames, const KeyNormalizer& normalize = {});
 
-// A key as it must be written in block YAML: plain when safe, otherwise double-quoted.
-std::string YamlKey(const std::string& key);
-
 }  // namespace capstan::values::lint
