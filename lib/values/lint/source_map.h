@@ -2,8 +2,8 @@
 // its key, its byte range, and for scalars the raw text and style (plain or quoted). Linters use it to point a
 // finding at the exact key, to see how a scalar was written (an unquoted NO, 0755, 1.10) and to map a JSON
 // Schema pointer to a line of values.schema.json; `values migrate` uses the byte ranges to edit the text.
-// Built from libfyaml's event stream (node marks), every document of a multi-document file (later documents
-// overwrite the entries of earlier ones, as Helm 4 merges them).
+// Built on the shared yaml::Tree (lib/yaml), every document of a multi-document file (later documents overwrite
+// the entries of earlier ones, as Helm 4 merges them).
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -55,6 +55,8 @@ class SourceMap {
   int documents() const { return documents_; }
 
  private:
+  friend struct SourceMapBuilder;
+  void Add(SourceNode n);
   std::vector<SourceNode> nodes_;
   std::map<std::string, size_t> index_;
   SourceError error_;
