@@ -1,4 +1,7 @@
 #include "values/value.h"
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
+#endif
 
 #include <cmath>
 
@@ -24,9 +27,21 @@ std::string Layer::Describe() const {
     case LayerKind::kValuesFile:
       return file;
     case LayerKind::kImport:
-      return "import-values of " + chart;
+    {
+      std::string out = "import-values of ";
+      out += chart;
+      return out;
+    }
     default:
-      return std::string(LayerKindName(kind)) + " #" + std::to_string(index) + " (" + flag + ")";
+    {
+      std::string out(LayerKindName(kind));
+      out += " #";
+      out += std::to_string(index);
+      out += " (";
+      out += flag;
+      out += ')';
+      return out;
+    }
   }
 }
 
@@ -35,8 +50,12 @@ std::string Origin::Location() const {
   std::string out = layer->Describe();
   bool is_file = layer->kind == LayerKind::kChartDefault || layer->kind == LayerKind::kValuesFile;
   if (is_file && line > 0) {
-    out += ":" + std::to_string(line);
-    if (column > 0) out += ":" + std::to_string(column);
+    out += ':';
+    out += std::to_string(line);
+    if (column > 0) {
+      out += ':';
+      out += std::to_string(column);
+    }
   }
   return out;
 }
