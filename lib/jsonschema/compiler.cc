@@ -63,6 +63,12 @@ std::string Slash(std::string_view token) {
   return s;
 }
 
+// "the latest draft" URI that some generators (e.g. Kubernetes schema exports) write.
+bool IsLatestAlias(std::string uri) {
+  while (!uri.empty() && uri.back() == '#') uri.pop_back();
+  return uri == "http://json-schema.org/schema" || uri == "https://json-schema.org/schema";
+}
+
 bool IsSchemaValue(const Value& v) { return v.IsObject() || v.IsBool(); }
 
 class Compiler {
@@ -121,6 +127,7 @@ class Compiler {
     if (!s) return;
     if (!s->IsString()) throw SchemaError(source, pointer + "/$schema", "$schema must be a string (a meta-schema URI)");
     std::string uri(Sv(*s));
+    if (IsLatestAlias(uri)) return;  // "http://json-schema.org/schema#": the caller's default draft
     if (auto d = KnownDraftOf(uri)) {
       draft = *d;
       vocab = Vocab{};
