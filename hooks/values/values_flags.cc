@@ -32,7 +32,10 @@ void LogWarnings(const std::vector<capstan::values::Warning>& warnings) {
     if (!seen.insert(w.message + "\n" + where).second) continue;
     log::Fields fields;
     if (!where.empty()) fields.emplace_back("at", where);
-    log::Warn(w.message, fields);
+    std::string_view msg = w.message;
+    for (std::string_view prefix : {"Warning: ", "warning: "})
+      if (msg.substr(0, prefix.size()) == prefix) msg.remove_prefix(prefix.size());
+    log::Warn(msg, fields);
   }
 }
 

@@ -239,7 +239,7 @@ const GValue* PathValue(const GValue& root, const std::string& path) {
 
 class DependencyPass {
  public:
-  DependencyPass(int helm, std::vector<Warning>* warnings) : helm_(helm), warnings_(warnings), co_(helm, warnings) {}
+  DependencyPass(int helm, std::vector<Warning>* warnings) : warnings_(warnings), co_(helm, warnings) {}
 
   // processDependencyEnabled
   void Enabled(GChart& c, const GValue& v, const std::string& path) {
@@ -393,7 +393,6 @@ class DependencyPass {
     c.values = copy;
   }
 
-  int helm_;
   std::vector<Warning>* warnings_;
   Coalescer co_;
 };

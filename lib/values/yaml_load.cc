@@ -5,11 +5,13 @@
 
 #include <libfyaml.h>
 
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <memory>
 
 #include "util/error.h"
+#include "util/strings.h"
 #include "yaml/yaml11.h"
 
 namespace capstan::values {
@@ -351,6 +353,98 @@ const char* GoTypeName(const Value& v) {
   }
 }
 
+// libfyaml 0.7 rejects an empty item of an indentless block sequence ("key:\n- 1\n-\nnext: 2"), which go-yaml
+// reads as null. When parsing fails, a bare "-" line whose next content line is not more indented (so the item is
+// certainly empty) is rewritten to "- ~" and the parse retried. Lines inside block scalars are left alone.
+bool RewriteEmptySequenceItems(std::string_view text, std::string* out) {
+  std::vector<std::string_view> lines;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string_view::npos) {
+      lines.push_back(text.substr(start));
+      break;
+    }
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  auto indent_of = [](std::string_view l) {
+    size_t i = 0;
+    while (i < l.size() && l[i] == ' ') ++i;
+    return i;
+  };
+  auto blank = [&](std::string_view l) {
+    size_t i = indent_of(l);
+    return i == l.size() || l[i] == '#' || l[i] == '\r';
+  };
+  bool changed = false;
+  long block_indent = -1;  // inside a block scalar started by a line with this indentation
+  std::string result;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view l = lines[i];
+    size_t ind = indent_of(l);
+    if (block_indent >= 0) {
+      if (blank(l) || static_cast<long>(ind) > block_indent) {
+        result.append(l);
+        if (i + 1 < lines.size()) result += '\n';
+        continue;
+      }
+      block_indent = -1;
+    }
+    std::string_view body = l.substr(ind);
+    size_t hash = body.find(" #");
+    std::string_view code = Trim(hash == std::string_view::npos ? body : body.substr(0, hash));
+    bool bare_dash = code == "-";
+    if (bare_dash) {
+      size_t j = i + 1;
+      while (j < lines.size() && blank(lines[j])) ++j;
+      if (j == lines.size() || indent_of(lines[j]) <= ind) {
+        result.append(l.substr(0, ind));
+        result += "- ~";
+        changed = true;
+        if (i + 1 < lines.size()) result += '\n';
+        continue;
+      }
+    }
+    // A block scalar header ends the line: "key: |", "- >-", "key: |2+".
+    if (!code.empty()) {
+      size_t k = code.size();
+      while (k > 0 && (std::isdigit(static_cast<unsigned char>(code[k - 1])) || code[k - 1] == '+' || code[k - 1] == '-'))
+        --k;
+      if (k > 0 && (code[k - 1] == '|' || code[k - 1] == '>') &&
+          (k == 1 || code[k - 2] == ' ' || code[k - 2] == ':' || code[k - 2] == '-')) {
+        block_indent = static_cast<long>(ind);
+      }
+    }
+    result.append(l);
+    if (i + 1 < lines.size()) result += '\n';
+  }
+  if (changed) *out = std::move(result);
+  return changed;
+}
+
+Value ParseAll(std::string_view text, const LayerPtr& layer, int helm_major) {
+  Builder b(text, layer);
+  Value result = Value::MakeMap(Origin{layer, 1, 1});
+  Value doc;
+  bool empty = false;
+  bool any = false;
+  while (b.NextDocument(&doc, &empty)) {
+    if (!doc.is_null() && !doc.is_map()) {
+      throw ParseFailure{"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal " +
+                             std::string(GoTypeName(doc)) + " into Go value of type map[string]interface {}",
+                         doc.origin().line};
+    }
+    if (doc.is_map()) {
+      result = any ? MergeMaps(result, doc) : doc;
+      result.set_origin(Origin{layer, 1, 1});
+      any = true;
+    }
+    if (helm_major < 4) break;  // Helm 3: the first document only
+  }
+  return result;
+}
+
 }  // namespace
 
 Value MergeMaps(const Value& a, const Value& b) {
@@ -371,24 +465,15 @@ Value ParseValuesYaml(std::string_view text, const LayerPtr& layer, int helm_maj
   std::string prefix = "failed to parse " + FileName(layer) + ": ";
   if (helm_major >= 4) prefix += "cannot unmarshal yaml document: ";
   try {
-    Builder b(text, layer);
-    Value result = Value::MakeMap(Origin{layer, 1, 1});
-    Value doc;
-    bool empty = false;
-    bool any = false;
-    while (b.NextDocument(&doc, &empty)) {
-      if (!doc.is_null() && !doc.is_map()) {
-        throw ParseFailure{"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal " +
-                               std::string(GoTypeName(doc)) + " into Go value of type map[string]interface {}",
-                           doc.origin().line};
-      }
-      if (doc.is_map()) result = any ? MergeMaps(result, doc) : doc;
-      if (doc.is_map()) result.set_origin(Origin{layer, 1, 1});
-      any = any || doc.is_map();
-      if (helm_major < 4) break;  // Helm 3: the first document only
-    }
-    return result;
+    return ParseAll(text, layer, helm_major);
   } catch (const ParseFailure& f) {
+    std::string rewritten;
+    if (RewriteEmptySequenceItems(text, &rewritten)) {
+      try {
+        return ParseAll(rewritten, layer, helm_major);
+      } catch (const ParseFailure&) {
+      }
+    }
     std::string where = f.line > 0 ? "yaml: line " + std::to_string(f.line) + ": " : "yaml: ";
     throw Error(prefix + "error converting YAML to JSON: " + where + f.message);
   }
