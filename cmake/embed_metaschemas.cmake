@@ -1,5 +1,6 @@
-# Embeds the JSON Schema meta-schemas (draft-04 .. 2020-12, plus the 2019-09/2020-12 vocabulary meta-schemas) into
-# capstan_core at build time. They come from Debian's python3-jsonschema (installed by scripts/setup.sh) and are
+# Build-time inputs of the JSON Schema validator (lib/jsonschema). Embeds the JSON Schema meta-schemas (draft-04 ..
+# 2020-12, plus the 2019-09/2020-12 vocabulary meta-schemas) into capstan_core, and generates the Unicode category
+# tables for patterns. They come from Debian's python3-jsonschema (installed by scripts/setup.sh) and are
 # never committed. Included from CMakeLists.txt; the same file runs in script mode (-P) to write the .cc.
 set(_capstan_meta_names draft4.json draft6.json draft7.json draft2019-09.json draft2020-12.json vocabularies.json)
 
@@ -44,3 +45,16 @@ add_custom_command(OUTPUT "${_capstan_meta_out}"
   DEPENDS ${_capstan_meta_inputs} "${CMAKE_CURRENT_LIST_FILE}"
   COMMENT "Embedding JSON Schema meta-schemas from ${CAPSTAN_METASCHEMA_DIR}" VERBATIM)
 target_sources(capstan_core PRIVATE "${_capstan_meta_out}")
+
+# Unicode General_Category tables for \p{...} in patterns, generated from Python's unicodedata (python3 is in
+# scripts/setup.sh's package list).
+find_program(CAPSTAN_PYTHON3 python3)
+if(NOT CAPSTAN_PYTHON3)
+  message(FATAL_ERROR "python3 is needed to generate the Unicode tables of the JSON Schema validator: run scripts/setup.sh")
+endif()
+set(_capstan_uc_out "${CMAKE_BINARY_DIR}/generated/jsonschema_unicode_categories.cc")
+add_custom_command(OUTPUT "${_capstan_uc_out}"
+  COMMAND "${CAPSTAN_PYTHON3}" "${CMAKE_SOURCE_DIR}/scripts/gen_unicode_categories.py" "${_capstan_uc_out}"
+  DEPENDS "${CMAKE_SOURCE_DIR}/scripts/gen_unicode_categories.py"
+  COMMENT "Generating Unicode category tables for JSON Schema patterns" VERBATIM)
+target_sources(capstan_core PRIVATE "${_capstan_uc_out}")

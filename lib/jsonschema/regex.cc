@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "jsonschema/unicode.h"
+#include "jsonschema/unicode_categories.h"
 
 namespace capstan::jsonschema {
 namespace {
@@ -317,8 +318,28 @@ class RegexCompiler {
         }
         break;
       case 'p':
-      case 'P':
-        Fail("Unicode property escapes (\\p{...}) are not supported");
+      case 'P': {
+        if (!More() || Peek() != '{') Fail("\\p needs a {Category}");
+        ++pos_;
+        std::string name;
+        while (More() && Peek() != '}' && name.size() < 64) {
+          name += static_cast<char>(Peek() & 0x7F);
+          ++pos_;
+        }
+        if (!More() || Peek() != '}') Fail("unterminated \\p{...}");
+        ++pos_;
+        for (const char* prefix : {"General_Category=", "gc="})
+          if (name.rfind(prefix, 0) == 0) name = name.substr(std::string_view(prefix).size());
+        for (const UnicodeCategory& cat : UnicodeCategories()) {
+          if (name == cat.name) {
+            std::vector<Regex::Range> r;
+            for (size_t k = 0; k < cat.count; ++k) r.push_back({cat.ranges[k].lo, cat.ranges[k].hi});
+            ranges = e == 'p' ? r : Complement(r);
+            return false;
+          }
+        }
+        Fail("unsupported Unicode property \\p{" + name + "} (General_Category values like L, Lu, Nd, Letter are supported)");
+      }
       default:
         break;
     }

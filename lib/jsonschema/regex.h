@@ -2,8 +2,9 @@
 // Compiled to a Pike VM over Unicode code points: matching is linear in the input (no backtracking, no recursion),
 // so a hostile pattern cannot hang or overflow the stack. Supported: literals, `.`, classes with ranges and
 // \d \w \s (and negations), escapes (\n \t \xHH \uHHHH \u{...} \cX), groups (capturing, `(?:)`, `(?<name>)`),
-// alternation, greedy and lazy quantifiers (* + ? {n} {n,} {n,m}), anchors ^ $ and \b \B. Not supported (the
-// pattern is rejected with a clear reason): back-references, look-around, \p{...} Unicode properties.
+// alternation, greedy and lazy quantifiers (* + ? {n} {n,} {n,m}), anchors ^ $ and \b \B, and \p{..} / \P{..}
+// with Unicode General_Category values (L, Lu, Nd, Letter, ...). Not supported (the pattern is rejected with a clear
+// reason): back-references, look-around, \p{Script=...} and other properties, flags.
 #pragma once
 #include <cstdint>
 #include <string>

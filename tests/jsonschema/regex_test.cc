@@ -35,6 +35,16 @@ TEST_CASE("regex: literals, classes, anchors, alternation, quantifiers", "[jsons
   CHECK(Match("", "anything"));
 }
 
+TEST_CASE("regex: Unicode General_Category escapes", "[jsonschema][regex]") {
+  CHECK(Match("^\\p{Letter}+$", "abc\xC3\xA9\xD0\x96"));
+  CHECK_FALSE(Match("^\\p{L}+$", "ab1"));
+  CHECK(Match("^\\P{Nd}+$", "abc"));
+  CHECK(Match("^[\\p{Lu}\\d]+$", "A1\xC3\x89"));
+  CHECK_FALSE(Match("^[\\p{Lu}\\d]+$", "a"));
+  CHECK(Match("^\\p{gc=Nd}$", "\xD9\xA3"));  // ARABIC-INDIC DIGIT THREE
+  CHECK_THROWS_WITH(Regex("\\p{Script=Greek}"), Catch::Contains("unsupported Unicode property"));
+}
+
 TEST_CASE("regex: linear time on hostile patterns", "[jsonschema][regex]") {
   std::string text(5000, 'a');
   CHECK_FALSE(Regex("^(a+)+$").Search(text + "!"));
