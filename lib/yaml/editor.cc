@@ -1,5 +1,7 @@
 #include "yaml/editor.h"
 
+#include <algorithm>
+
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -153,7 +155,14 @@ void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Sn
   std::string_view t = tree_.text();
   if (map.IsFlow() || value.IsFlow() || (replacement.is_scalar())) {
     std::string text = replacement.is_scalar() ? replacement.RenderFlow() : replacement.RenderFlow();
-    if (value.has_position() && !(value.IsNull() && value.scalar().empty())) {
+    if (value.style() == Style::kLiteral || value.style() == Style::kFolded) {
+      // A block scalar's marks cover its content lines, not its header: replace from the key's colon to the end of
+      // the content (trailing blank lines stay as blank lines).
+      size_t b = ColonAfter(key_node);
+      size_t e = std::max(value.end().offset, static_cast<uint32_t>(b));
+      while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\n' || t[e - 1] == '\r')) --e;
+      edits_.Replace(b, e, " " + text);
+    } else if (value.has_position() && !(value.IsNull() && value.scalar().empty())) {
       size_t b = value.start().offset, e = value.end().offset;
       if (value.style() == Style::kSingleQuoted || value.style() == Style::kDoubleQuoted) {
         if (b > 0 && (t[b - 1] == '"' || t[b - 1] == '\'')) --b;

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "util/error.h"
+
 namespace capstan::yaml {
 
 std::string Snippet::Quoted(const std::string& s) {
@@ -94,6 +96,10 @@ void Snippet::Merge(const Snippet& other) {
     }
   } else if (kind_ == kList && other.kind_ == kList) {
     items_.insert(items_.end(), other.items_.begin(), other.items_.end());
+  } else if (kind_ != other.kind_ && !(is_map() && empty()) && !(is_list() && empty())) {
+    // e.g. one edit wants a mapping where another wants a list: neither may silently win
+    throw Error("conflicting edits of the same YAML value (a " + std::string(is_map() ? "mapping" : is_list() ? "list" : "scalar") +
+                " and a " + (other.is_map() ? "mapping" : other.is_list() ? "list" : "scalar") + ")");
   } else {
     *this = other;
   }

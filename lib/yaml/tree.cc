@@ -3,6 +3,7 @@
 #include <libfyaml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <unordered_map>
@@ -63,18 +64,103 @@ Style ScalarStyle(enum fy_scalar_style s) {
   }
 }
 
+// libfyaml 0.7.12 mis-parses an EMPTY block scalar inside an indented block collection: "  a: |-\n  b: 1\n"
+// makes "b: 1" the content of a, and the decoded text reads past its buffer. We parse a copy in which each such
+// header (|, >, |-, >+, |2-, ...) is replaced by a scalar of the same length ("" or ~), so every offset stays the
+// same, and restore the scalar's style and empty value afterwards.
+struct EmptyBlockPatch {
+  uint32_t offset;
+  Style style;
+};
+
+size_t Indent(std::string_view line) {
+  size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return i;
+}
+
+std::string PatchEmptyBlockScalars(std::string_view text, std::vector<EmptyBlockPatch>* patches) {
+  std::string patched;
+  std::vector<std::string_view> lines;
+  std::vector<size_t> starts;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t eol = text.find('\n', pos);
+    size_t end = eol == std::string_view::npos ? text.size() : eol;
+    std::string_view line = text.substr(pos, end - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    lines.push_back(line);
+    starts.push_back(pos);
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
+  }
+  size_t skip_above = std::string::npos;  // inside a non-empty block scalar: lines indented more than this
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    size_t ind = Indent(line);
+    bool blank = ind == line.size();
+    if (skip_above != std::string::npos) {
+      if (blank || ind > skip_above) continue;
+      skip_above = std::string::npos;
+    }
+    // strip a trailing comment (" #...") and spaces
+    std::string_view body = line;
+    size_t hash = body.find(" #");
+    if (hash != std::string_view::npos) body = body.substr(0, hash);
+    while (!body.empty() && body.back() == ' ') body.remove_suffix(1);
+    // the header: a block indicator with up to two modifiers, after ": " or "- "
+    size_t k = body.size();
+    size_t mods = 0;
+    while (k > 0 && mods < 2 && (body[k - 1] == '-' || body[k - 1] == '+' || (body[k - 1] >= '1' && body[k - 1] <= '9')))
+      --k, ++mods;
+    if (k == 0 || (body[k - 1] != '|' && body[k - 1] != '>')) continue;
+    size_t ind_pos = k - 1;
+    if (ind_pos < 1 || body[ind_pos - 1] != ' ') continue;
+    std::string_view before = body.substr(0, ind_pos - 1);
+    size_t owner;  // the column of the key (or of the dash) that owns the scalar
+    if (before.size() >= 1 && before.back() == ':') {
+      owner = ind;  // skip compact sequence dashes: "- - key: |" is owned by key's column
+      while (owner + 1 < before.size() && before[owner] == '-' && before[owner + 1] == ' ') {
+        owner += 2;
+        while (owner < before.size() && before[owner] == ' ') ++owner;
+      }
+    } else if (!before.empty() && before.back() == '-' && Indent(before) == before.size() - 1) {
+      owner = before.size() - 1;
+    } else {
+      continue;
+    }
+    // the next non-blank line decides: content only when indented more than the owner
+    size_t j = i + 1;
+    while (j < lines.size() && Indent(lines[j]) == lines[j].size()) ++j;
+    if (j < lines.size() && Indent(lines[j]) > owner) {
+      skip_above = owner;
+      continue;
+    }
+    if (owner == 0) continue;  // top level is parsed correctly
+    if (patched.empty()) patched.assign(text);
+    size_t off = starts[i] + ind_pos;
+    size_t len = 1 + mods;
+    std::string repl = len == 1 ? "~" : "\"\"" + std::string(len - 2, ' ');
+    patched.replace(off, len, repl);
+    patches->push_back({static_cast<uint32_t>(off), body[ind_pos] == '|' ? Style::kLiteral : Style::kFolded});
+  }
+  return patched;
+}
+
 }  // namespace
 
 // Builds Trees from libfyaml events.
 class TreeBuilder {
  public:
   TreeBuilder(std::string_view text, const ParseOptions& options) : text_(text), options_(options) {
+    CheckText(text);
+    patched_ = PatchEmptyBlockScalars(text, &patches_);
+    std::string_view parse_text = patched_.empty() ? text : std::string_view(patched_);
     struct fy_parse_cfg cfg;
     std::memset(&cfg, 0, sizeof cfg);
-    cfg.flags = static_cast<enum fy_parse_cfg_flags>(FYPCF_DEFAULT_VERSION_1_1 | FYPCF_DISABLE_MMAP_OPT);
+    cfg.flags = static_cast<enum fy_parse_cfg_flags>(FYPCF_DEFAULT_VERSION_1_1 | FYPCF_DISABLE_MMAP_OPT | FYPCF_DISABLE_RECYCLING);
     cfg.diag = diag_.diag;
     parser_ = fy_parser_create(&cfg);
-    if (!parser_ || fy_parser_set_string(parser_, text.data(), text.size()) != 0)
+    if (!parser_ || fy_parser_set_string(parser_, parse_text.data(), parse_text.size()) != 0)
       throw Error("cannot create the YAML parser");
   }
   ~TreeBuilder() { fy_parser_destroy(parser_); }
@@ -130,6 +216,12 @@ class TreeBuilder {
             r.style = ScalarStyle(fy_token_scalar_style(ev->scalar.value));
             size_t len = 0;
             const char* s = ev->scalar.value ? fy_token_get_text(ev->scalar.value, &len) : nullptr;
+            for (const auto& p : patches_)
+              if (r.has_pos && (r.start == p.offset || r.start == p.offset + 1)) {
+                r.style = p.style;  // an empty block scalar (see PatchEmptyBlockScalars)
+                r.start = p.offset;
+                len = 0;
+              }
             r.str_off = static_cast<uint32_t>(cur->arena_.size());
             if (s) cur->arena_.append(s, len);
             r.str_len = static_cast<uint32_t>(len);
@@ -267,9 +359,54 @@ class TreeBuilder {
 
   std::string_view text_;
   ParseOptions options_;
+  std::string patched_;
+  std::vector<EmptyBlockPatch> patches_;
   Diag diag_;
   struct fy_parser* parser_ = nullptr;
 };
+
+// The text must be UTF-8 (RFC 3629: no overlongs, surrogates or code points past U+10FFFF) without C0 control
+// characters other than tab, LF and CR, and without DEL. libfyaml 0.7.12 lets some of these through, and hangs
+// on invalid UTF-8 in a directive line.
+void CheckText(std::string_view text) {
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  uint32_t line = 0;
+  size_t line_start = 0;
+  auto fail = [&](size_t i, const std::string& what) {
+    throw ParseError(what, line, static_cast<uint32_t>(i - line_start));
+  };
+  for (size_t i = 0; i < n;) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == '\n') {
+        ++line;
+        line_start = i + 1;
+      } else if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "%02X", c);
+        fail(i, std::string("control character U+00") + buf + " is not allowed in YAML");
+      }
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c >= 0xE1 && c <= 0xEC) len = 3;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xEE && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    if (len == 0 || i + len > n || p[i + 1] < lo || p[i + 1] > hi) fail(i, "invalid UTF-8 byte sequence");
+    for (size_t k = 2; k < len; ++k)
+      if ((p[i + k] & 0xC0) != 0x80) fail(i, "invalid UTF-8 byte sequence");
+    i += len;
+  }
+}
+
 
 Tree Tree::Parse(std::string_view text, const ParseOptions& options) {
   ParseOptions o = options;

@@ -44,6 +44,10 @@ struct ParseOptions {
 class Tree;
 struct NodePair;
 
+// Throws ParseError unless text is UTF-8 without control characters (other than tab, LF, CR), as YAML requires.
+// Tree::Parse calls it; call it directly for text that is not parsed (comment-only documents).
+void CheckText(std::string_view text);
+
 // A light handle on a node of a Tree. A default-constructed (or missing) Node is invalid: test with valid().
 class Node {
  public:

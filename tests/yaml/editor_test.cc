@@ -117,3 +117,40 @@ TEST_CASE("editor merges intents that create the same missing parent") {
         "      labels:\n        c: \"3\"\n    spec:\n      initContainers:\n        - name: \"w1\"\n"
         "        - name: \"w2\"\n      containers:\n      - name: app\n");
 }
+
+TEST_CASE("tree: empty block scalars inside indented collections (libfyaml 0.7.12 workaround)") {
+  std::string doc = "data:\n  users.acl: |-\n  next: |-\n    x\n  e2: |\n  e3: >+ # c\n\n  e4: |+\n    a\n\n"
+                    "  cfg: |\n    inner: |\n    other: 1\n  last: 1\nl:\n  - |\n  - y\n";
+  Tree t = Tree::Parse(doc);
+  Node d = t.root().Get("data");
+  CHECK(d.size() == 7);
+  CHECK(d.Get("users.acl").scalar().empty());
+  CHECK(d.Get("users.acl").style() == Style::kLiteral);
+  CHECK(d.Get("next").scalar() == "x");
+  CHECK(d.Get("e2").scalar().empty());
+  CHECK(d.Get("e3").scalar().empty());
+  CHECK(d.Get("e3").style() == Style::kFolded);
+  CHECK(d.Get("e4").scalar() == "a\n\n");
+  CHECK(d.Get("cfg").scalar() == "inner: |\nother: 1\n");  // block content is never patched
+  CHECK(d.Get("last").scalar() == "1");
+  REQUIRE(t.root().Get("l").size() == 2);
+  CHECK(t.root().Get("l").At(0).scalar().empty());
+  CHECK(t.root().Get("l").At(1).scalar() == "y");
+  // positions refer to the original text
+  CHECK(doc.substr(d.Get("users.acl").start().offset, 2) == "|-");
+}
+
+TEST_CASE("editor replaces block scalars, keeping what follows") {
+  CHECK(SetAnno("data:\n  a: |-\n    line1\n    line2\n  b: 1\n", {"data", "a"}, "new") ==
+        "data:\n  a: \"new\"\n  b: 1\n");
+  CHECK(SetAnno("data:\n  a: >+\n    text\n\n  b: 1\n", {"data", "a"}, "x") == "data:\n  a: \"x\"\n\n  b: 1\n");
+}
+
+TEST_CASE("editor refuses conflicting intents on one value") {
+  std::string doc = "a: 1\nitems:\nb: 2\n";
+  Tree t = Tree::Parse(doc);
+  Edits e;
+  Editor ed(t, e);
+  ed.Set(t.root(), {"items", "k"}, Snippet::String("v"));
+  CHECK_THROWS_WITH(ed.Prepend(t.root(), {"items"}, Snippet::String("x")), Catch::Contains("conflicting edits"));
+}
