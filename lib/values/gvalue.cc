@@ -3,7 +3,7 @@
 #pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
 #endif
 
-#include "yaml/yaml11.h"
+#include "values/go_format.h"
 
 namespace capstan::values::internal {
 
@@ -71,7 +71,7 @@ std::string GoV(const GValue& v) {
     case Kind::kNull: return "<nil>";
     case Kind::kBool: return v.b ? "true" : "false";
     case Kind::kInt: return std::to_string(v.i);
-    case Kind::kFloat: return yaml::FormatFloatG(v.f, 64);
+    case Kind::kFloat: return FormatFloatG(v.f, 64);
     case Kind::kString: return v.s;
     case Kind::kList: {
       std::string out = "[";
@@ -103,7 +103,7 @@ std::string GoT(const GValue& v) {
     case Kind::kNull: return "%!t(<nil>)";
     case Kind::kBool: return v.b ? "true" : "false";
     case Kind::kInt: return "%!t(int64=" + std::to_string(v.i) + ")";
-    case Kind::kFloat: return "%!t(float64=" + yaml::FormatFloatG(v.f, 64) + ")";
+    case Kind::kFloat: return "%!t(float64=" + FormatFloatG(v.f, 64) + ")";
     case Kind::kString: return "%!t(string=" + v.s + ")";
     case Kind::kList: {
       std::string out = "[";

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "values/go_format.h"
 #include "yaml/yaml11.h"
 
 namespace capstan::values {
@@ -91,7 +92,7 @@ void Json(const Value& v, std::string& out, int indent, int depth) {
     case Kind::kNull: out += "null"; break;
     case Kind::kBool: out += v.as_bool() ? "true" : "false"; break;
     case Kind::kInt: out += std::to_string(v.as_int()); break;
-    case Kind::kFloat: out += yaml::FormatJsonFloat(v.as_float()); break;
+    case Kind::kFloat: out += FormatJsonFloat(v.as_float()); break;
     case Kind::kString: JsonString(v.as_string(), out); break;
     case Kind::kList: {
       if (v.list().empty()) {
@@ -134,7 +135,7 @@ void Json(const Value& v, std::string& out, int indent, int depth) {
 
 // go-yaml v2 would read this plain scalar back as something other than the same string.
 bool NeedsQuotesForType(const std::string& s) {
-  yaml::Scalar r = yaml::ResolvePlain(s);
+  yaml::ResolvedScalar r = yaml::ResolvePlain(s);
   if (r.type != yaml::ScalarType::kString) return true;
   // Base 60 floats ("1:20") are quoted by go-yaml v2 for YAML 1.1 compatibility.
   bool base60 = !s.empty();
@@ -230,10 +231,10 @@ std::string YamlString(const std::string& s, int indent) {
 }
 
 std::string YamlNumber(double f) {
-  std::string j = yaml::FormatJsonFloat(f);
-  yaml::Scalar r = yaml::ResolvePlain(j);
-  if (r.type == yaml::ScalarType::kInt || r.type == yaml::ScalarType::kUint) return j;
-  return yaml::FormatFloatG(f, 64);
+  std::string j = FormatJsonFloat(f);
+  yaml::ResolvedScalar r = yaml::ResolvePlain(j);
+  if (r.type == yaml::ScalarType::kInt) return j;
+  return FormatFloatG(f, 64);
 }
 
 std::string YamlScalar(const Value& v, int indent) {

@@ -3,7 +3,6 @@
 #pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
 #endif
 
-#include <libfyaml.h>
 
 #include <cctype>
 #include <cmath>
@@ -12,6 +11,8 @@
 
 #include "util/error.h"
 #include "util/strings.h"
+#include "values/go_format.h"
+#include "yaml/tree.h"
 #include "yaml/yaml11.h"
 
 namespace capstan::values {
@@ -24,319 +25,119 @@ struct ParseFailure {
   int line = 0;
 };
 
-class Builder {
+// Converts the documents of a yaml::Tree (the shared libfyaml reader, which also guards against libfyaml's known
+// bugs) into Values with go-yaml v2 / sigs.k8s.io/yaml semantics.
+class Converter {
  public:
-  Builder(std::string_view text, LayerPtr layer) : layer_(std::move(layer)) {
-    fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = nullptr;
-    dcfg.output_fn = [](fy_diag*, void*, const char*, size_t) {};
-    dcfg.colorize = false;
-    diag_ = fy_diag_create(&dcfg);
-    if (diag_) fy_diag_set_collect_errors(diag_, true);
-    fy_parse_cfg cfg{};
-    cfg.flags = static_cast<fy_parse_cfg_flags>(FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_1 | FYPCF_JSON_NONE);
-    cfg.diag = diag_;
-    parser_ = fy_parser_create(&cfg);
-    if (!parser_) throw Error("cannot create a YAML parser (out of memory?)");
-    if (fy_parser_set_string(parser_, text.data(), text.size()) != 0) {
-      throw Error("cannot read YAML input");
-    }
-  }
-  ~Builder() {
-    if (parser_) fy_parser_destroy(parser_);
-    if (diag_) fy_diag_destroy(diag_);
-  }
-  Builder(const Builder&) = delete;
-  Builder& operator=(const Builder&) = delete;
+  explicit Converter(LayerPtr layer) : layer_(std::move(layer)) {}
 
-  // Returns false at the end of the stream; otherwise fills *doc with the document's root (null if empty).
-  bool NextDocument(Value* doc, bool* empty) {
-    anchors_.clear();
-    while (true) {
-      Event ev = Next();
-      if (!ev) return false;
-      switch (ev->type) {
-        case FYET_STREAM_START: continue;
-        case FYET_STREAM_END: return false;
-        case FYET_DOCUMENT_START: {
-          Event first = Next();
-          if (!first) throw Fail("unexpected end of input", 0);
-          if (first->type == FYET_DOCUMENT_END) {
-            *doc = Value::Null();
-            *empty = true;
-            return true;
+  Value Convert(const yaml::Node& n) {
+    if (++nodes_ > kMaxNodes) throw ParseFailure{"document contains excessive aliasing", Line(n)};
+    yaml::Node node = n.kind() == yaml::Kind::kAlias ? n.Resolved() : n;
+    if (!node.valid()) return Value::Null(OriginOf(n));
+    switch (node.kind()) {
+      case yaml::Kind::kMapping: {
+        Value map = Value::MakeMap(OriginOf(n));
+        for (const auto& [k, v] : node.Entries()) {
+          yaml::Node key = k.kind() == yaml::Kind::kAlias ? k.Resolved() : k;
+          if (key.valid() && key.kind() == yaml::Kind::kScalar && k.kind() != yaml::Kind::kAlias &&
+              key.scalar() == "<<" && key.style() == yaml::Style::kPlain && key.tag().empty()) {
+            MergeInto(map, v);
+            continue;
           }
-          *doc = Build(first.get());
-          *empty = false;
-          Event end = Next();
-          if (!end || end->type != FYET_DOCUMENT_END) throw Fail("expected the end of the document", 0);
-          return true;
+          Origin key_origin = OriginOf(k);
+          Value value = Convert(v);
+          value.set_origin(key_origin);  // a node's origin is where its key is written
+          map.map()[KeyString(key)] = std::move(value);  // duplicate keys: the last wins, as in go-yaml v2
         }
-        default: throw Fail("unexpected YAML event", 0);
+        if (!map.map().empty() && map.origin().line == 0) map.set_origin(map.map().begin()->second.origin());
+        return map;
       }
+      case yaml::Kind::kSequence: {
+        Value list = Value::MakeList(OriginOf(n));
+        for (const auto& item : node.Items()) list.list().push_back(Convert(item));
+        return list;
+      }
+      default: return Scalar(node, OriginOf(n));
     }
   }
 
  private:
-  struct EventDeleter {
-    fy_parser* parser;
-    void operator()(fy_event* e) const {
-      if (e) fy_parser_event_free(parser, e);
-    }
-  };
-  using Event = std::unique_ptr<fy_event, EventDeleter>;
+  int Line(const yaml::Node& n) const { return n.valid() && n.has_position() ? static_cast<int>(n.start().line) + 1 : 0; }
 
-  ParseFailure Fail(std::string message, int line) { return ParseFailure{std::move(message), line}; }
-
-  Event Next() {
-    fy_event* e = fy_parser_parse(parser_);
-    if (!e) {
-      if (fy_parser_get_stream_error(parser_)) {
-        std::string msg = "invalid YAML";
-        int line = 0;
-        if (diag_) {
-          void* it = nullptr;
-          if (fy_diag_error* err = fy_diag_errors_iterate(diag_, &it)) {
-            if (err->msg) msg = err->msg;
-            line = err->line + 1;
-          }
-        }
-        throw Fail(msg, line);
-      }
-      return Event(nullptr, EventDeleter{parser_});
-    }
-    return Event(e, EventDeleter{parser_});
-  }
-
-  Origin OriginOf(fy_token* tok) const {
+  Origin OriginOf(const yaml::Node& n) const {
     Origin o;
     o.layer = layer_;
-    if (tok) {
-      if (const fy_mark* m = fy_token_start_mark(tok)) {
-        o.line = m->line + 1;
-        o.column = m->column + 1;
-      }
+    if (n.valid() && n.has_position()) {
+      o.line = static_cast<int>(n.start().line) + 1;
+      o.column = static_cast<int>(n.start().column) + 1;
     }
     return o;
   }
 
-  static std::string TokenText(fy_token* tok) {
-    if (!tok) return {};
-    size_t len = 0;
-    const char* t = fy_token_get_text(tok, &len);
-    return t ? std::string(t, len) : std::string();
-  }
-
-  void Count() {
-    if (++nodes_ > kMaxNodes) throw Fail("document contains excessive aliasing", 0);
-  }
-
-  // A scalar with its go-yaml v2 resolution (needed for keys, which format ints and floats differently).
-  struct ScalarInfo {
-    yaml::Scalar resolved;
-    std::string text;
-    bool plain = true;
-  };
-
-  ScalarInfo Resolve(fy_event* ev) {
-    ScalarInfo info;
-    info.text = TokenText(ev->scalar.value);
-    std::string tag = TokenText(ev->scalar.tag);
-    bool quoted = fy_token_scalar_style(ev->scalar.value) != FYSS_PLAIN;
-    auto is = [&](const char* short_name, const char* long_name) { return tag == short_name || tag == long_name; };
-    if (is("!!str", "tag:yaml.org,2002:str") || is("!!binary", "tag:yaml.org,2002:binary")) {
-      info.plain = false;
-      return info;
-    }
-    if (quoted && tag.empty()) {
-      info.plain = false;
-      return info;
-    }
-    info.resolved = yaml::ResolvePlain(info.text);
-    if (!tag.empty() && tag != "!") {
-      // An explicit tag must agree with the resolution, as in go-yaml v2.
-      yaml::ScalarType t = info.resolved.type;
-      bool ok = true;
-      if (is("!!int", "tag:yaml.org,2002:int")) ok = t == yaml::ScalarType::kInt || t == yaml::ScalarType::kUint;
-      else if (is("!!float", "tag:yaml.org,2002:float")) {
-        ok = t == yaml::ScalarType::kInt || t == yaml::ScalarType::kUint || t == yaml::ScalarType::kFloat;
-      } else if (is("!!bool", "tag:yaml.org,2002:bool")) ok = t == yaml::ScalarType::kBool;
-      else if (is("!!null", "tag:yaml.org,2002:null")) ok = t == yaml::ScalarType::kNull;
-      if (!ok) {
-        throw Fail("cannot decode " + std::string(quoted ? "" : "!!") + "str `" + info.text + "` as a " + tag,
-                   OriginOf(ev->scalar.value).line);
-      }
-    } else if (tag == "!") {
-      info.plain = false;
-    }
-    if (!info.plain) info.resolved = yaml::Scalar{};
-    return info;
-  }
-
-  Value ScalarValue(const ScalarInfo& info, Origin origin) {
-    if (!info.plain) return Value::String(info.text, std::move(origin));
-    const auto& r = info.resolved;
+  Value Scalar(const yaml::Node& n, Origin origin) {
+    yaml::ResolvedScalar r = yaml::Resolve(n);
     switch (r.type) {
       case yaml::ScalarType::kNull: return Value::Null(std::move(origin));
-      case yaml::ScalarType::kBool: return Value::Bool(r.b, std::move(origin));
+      case yaml::ScalarType::kBool: return Value::Bool(r.boolean, std::move(origin));
       case yaml::ScalarType::kInt:
-      case yaml::ScalarType::kUint:
-        return Value::Float(r.AsDouble(), std::move(origin));
+        return Value::Float(r.is_unsigned ? static_cast<double>(r.uinteger) : static_cast<double>(r.integer),
+                            std::move(origin));
       case yaml::ScalarType::kFloat:
-        if (std::isnan(r.f) || std::isinf(r.f)) {
-          throw Fail("json: unsupported value: " +
-                         std::string(std::isnan(r.f) ? "NaN" : (r.f > 0 ? "+Inf" : "-Inf")),
-                     origin.line);
+        if (std::isnan(r.number) || std::isinf(r.number)) {
+          throw ParseFailure{"json: unsupported value: " +
+                                 std::string(std::isnan(r.number) ? "NaN" : (r.number > 0 ? "+Inf" : "-Inf")),
+                             origin.line};
         }
-        return Value::Float(r.f, std::move(origin));
-      case yaml::ScalarType::kString: return Value::String(info.text, std::move(origin));
+        return Value::Float(r.number, std::move(origin));
+      case yaml::ScalarType::kString: return Value::String(std::string(n.scalar()), std::move(origin));
     }
     return Value::Null(std::move(origin));
   }
 
-  std::string KeyString(const ScalarInfo& info, int line) {
-    if (!info.plain) return info.text;
-    const auto& r = info.resolved;
+  // sigs.k8s.io/yaml's conversion of a go-yaml map key to a JSON object key.
+  std::string KeyString(const yaml::Node& key) {
+    if (!key.valid()) throw ParseFailure{"Unsupported map key of type: %!s(<nil>)", 0};
+    if (key.kind() != yaml::Kind::kScalar) {
+      throw ParseFailure{"invalid map key: a map or a list cannot be a key", Line(key)};
+    }
+    yaml::ResolvedScalar r = yaml::Resolve(key);
     switch (r.type) {
-      case yaml::ScalarType::kString: return info.text;
-      case yaml::ScalarType::kBool: return r.b ? "true" : "false";
-      case yaml::ScalarType::kInt: return std::to_string(r.i);
-      case yaml::ScalarType::kUint: return std::to_string(r.u);
-      case yaml::ScalarType::kFloat: return yaml::FormatFloatKey(r.f);
-      case yaml::ScalarType::kNull:
-        throw Fail("Unsupported map key of type: %!s(<nil>)", line);
+      case yaml::ScalarType::kString: return std::string(key.scalar());
+      case yaml::ScalarType::kBool: return r.boolean ? "true" : "false";
+      case yaml::ScalarType::kInt: return r.is_unsigned ? std::to_string(r.uinteger) : std::to_string(r.integer);
+      case yaml::ScalarType::kFloat: return FormatFloatKey(r.number);
+      case yaml::ScalarType::kNull: break;
     }
-    return info.text;
+    throw ParseFailure{"Unsupported map key of type: %!s(<nil>)", Line(key)};
   }
 
-  void RememberAnchor(fy_token* anchor, const Value& v) {
-    if (anchor) anchors_[TokenText(anchor)] = v;
-  }
-
-  Value Build(fy_event* ev) {
-    Count();
-    switch (ev->type) {
-      case FYET_SCALAR: {
-        ScalarInfo info = Resolve(ev);
-        Value v = ScalarValue(info, OriginOf(ev->scalar.value));
-        RememberAnchor(ev->scalar.anchor, v);
-        return v;
-      }
-      case FYET_ALIAS: {
-        std::string name = TokenText(ev->alias.anchor);
-        auto it = anchors_.find(name);
-        if (it == anchors_.end()) throw Fail("unknown anchor '" + name + "' referenced", OriginOf(ev->alias.anchor).line);
-        CountTree(it->second);
-        return it->second;
-      }
-      case FYET_SEQUENCE_START: {
-        Value list = Value::MakeList(OriginOf(ev->sequence_start.sequence_start));
-        fy_token* anchor = ev->sequence_start.anchor;
-        std::string anchor_name = TokenText(anchor);
-        while (true) {
-          Event item = Next();
-          if (!item) throw Fail("unexpected end of a sequence", 0);
-          if (item->type == FYET_SEQUENCE_END) break;
-          list.list().push_back(Build(item.get()));
-        }
-        if (!list.list().empty() && list.origin().line == 0) list.set_origin(list.list().front().origin());
-        if (anchor) anchors_[anchor_name] = list;
-        return list;
-      }
-      case FYET_MAPPING_START: {
-        Value map = Value::MakeMap(OriginOf(ev->mapping_start.mapping_start));
-        fy_token* anchor = ev->mapping_start.anchor;
-        std::string anchor_name = TokenText(anchor);
-        bool first = true;
-        while (true) {
-          Event key = Next();
-          if (!key) throw Fail("unexpected end of a mapping", 0);
-          if (key->type == FYET_MAPPING_END) break;
-          if (key->type != FYET_SCALAR) {
-            if (key->type == FYET_ALIAS) {
-              Value k = Build(key.get());
-              if (!k.is_scalar()) throw Fail("invalid map key: a map or list cannot be a key", 0);
-              Event val = Next();
-              if (!val) throw Fail("unexpected end of a mapping", 0);
-              Value v = Build(val.get());
-              map.map()[ScalarKey(k)] = std::move(v);
-              continue;
-            }
-            throw Fail("invalid map key: a map or list cannot be a key (go-yaml: hash of unhashable type)",
-                       0);
-          }
-          Origin key_origin = OriginOf(key->scalar.value);
-          if (first && map.origin().line == 0) map.set_origin(key_origin);
-          first = false;
-          ScalarInfo kinfo = Resolve(key.get());
-          bool merge = kinfo.text == "<<" && fy_token_scalar_style(key->scalar.value) == FYSS_PLAIN &&
-                       TokenText(key->scalar.tag).empty();
-          if (key->scalar.anchor) RememberAnchor(key->scalar.anchor, ScalarValue(kinfo, key_origin));
-          Event val = Next();
-          if (!val) throw Fail("unexpected end of a mapping", 0);
-          if (merge) {
-            Value src = Build(val.get());
-            MergeInto(map, src, val->type == FYET_SEQUENCE_START, key_origin.line);
-            continue;
-          }
-          std::string k = KeyString(kinfo, key_origin.line);
-          Value v = Build(val.get());
-          // The node's origin is where its key is written: that is the line explain and lint point at.
-          v.set_origin(key_origin);
-          map.map()[k] = std::move(v);  // a duplicate key: the last one wins, as in go-yaml v2
-        }
-        if (anchor) anchors_[anchor_name] = map;
-        return map;
-      }
-      default: throw Fail("unexpected YAML event", 0);
-    }
-  }
-
-  std::string ScalarKey(const Value& k) {
-    switch (k.kind()) {
-      case Kind::kString: return k.as_string();
-      case Kind::kBool: return k.as_bool() ? "true" : "false";
-      case Kind::kFloat: {
-        double f = k.as_float();
-        if (f == std::floor(f) && std::fabs(f) < 9.2e18) return std::to_string(static_cast<int64_t>(f));
-        return yaml::FormatFloatKey(f);
-      }
-      case Kind::kInt: return std::to_string(k.as_int());
-      default: throw Fail("Unsupported map key of type: %!s(<nil>)", k.origin().line);
-    }
-  }
-
-  void MergeInto(Value& map, const Value& src, bool from_sequence, int line) {
-    auto need_map = [&]() { return Fail("map merge requires map or sequence of maps as the value", line); };
-    if (src.is_map()) {
-      if (from_sequence) throw need_map();
-      for (const auto& [k, v] : src.map()) map.map()[k] = v;
+  // go-yaml v2: "<<: map" or "<<: [map, map]" copies keys into the map being built (overriding earlier keys);
+  // in a list the earlier maps win.
+  void MergeInto(Value& map, const yaml::Node& value) {
+    int line = Line(value);
+    auto fail = [&]() { return ParseFailure{"map merge requires map or sequence of maps as the value", line}; };
+    yaml::Node v = value.kind() == yaml::Kind::kAlias ? value.Resolved() : value;
+    if (!v.valid()) throw fail();
+    if (v.kind() == yaml::Kind::kMapping) {
+      Value src = Convert(value);
+      for (auto& [k, c] : src.map()) map.map()[k] = std::move(c);
       return;
     }
-    if (src.is_list() && from_sequence) {
-      const auto& items = src.list();
+    if (v.kind() == yaml::Kind::kSequence && value.kind() != yaml::Kind::kAlias) {
+      auto items = v.Items();
       for (size_t i = items.size(); i-- > 0;) {
-        if (!items[i].is_map()) throw need_map();
-        for (const auto& [k, v] : items[i].map()) map.map()[k] = v;
+        yaml::Node item = items[i].kind() == yaml::Kind::kAlias ? items[i].Resolved() : items[i];
+        if (!item.valid() || item.kind() != yaml::Kind::kMapping) throw fail();
+        Value src = Convert(items[i]);
+        for (auto& [k, c] : src.map()) map.map()[k] = std::move(c);
       }
       return;
     }
-    throw need_map();
-  }
-
-  void CountTree(const Value& v) {
-    Count();
-    if (v.is_map())
-      for (const auto& [k, c] : v.map()) CountTree(c);
-    else if (v.is_list())
-      for (const auto& c : v.list()) CountTree(c);
+    throw fail();
   }
 
   LayerPtr layer_;
-  fy_diag* diag_ = nullptr;
-  fy_parser* parser_ = nullptr;
-  std::map<std::string, Value> anchors_;
   size_t nodes_ = 0;
 };
 
@@ -423,13 +224,24 @@ bool RewriteEmptySequenceItems(std::string_view text, std::string* out) {
   return changed;
 }
 
+std::vector<yaml::Tree> ParseTrees(std::string_view text) {
+  yaml::ParseOptions po;
+  po.allow_duplicate_keys = true;
+  po.allow_multiple_documents = true;
+  try {
+    return yaml::Tree::ParseAll(text, po);
+  } catch (const yaml::ParseError& e) {
+    throw ParseFailure{e.reason(), static_cast<int>(e.line()) + 1};
+  }
+}
+
 Value ParseAll(std::string_view text, const LayerPtr& layer, int helm_major) {
-  Builder b(text, layer);
+  std::vector<yaml::Tree> trees = ParseTrees(text);
   Value result = Value::MakeMap(Origin{layer, 1, 1});
-  Value doc;
-  bool empty = false;
   bool any = false;
-  while (b.NextDocument(&doc, &empty)) {
+  for (const auto& tree : trees) {
+    Converter conv(layer);
+    Value doc = tree.root().valid() ? conv.Convert(tree.root()) : Value::Null();
     if (!doc.is_null() && !doc.is_map()) {
       throw ParseFailure{"error unmarshaling JSON: while decoding JSON: json: cannot unmarshal " +
                              std::string(GoTypeName(doc)) + " into Go value of type map[string]interface {}",
@@ -481,11 +293,10 @@ Value ParseValuesYaml(std::string_view text, const LayerPtr& layer, int helm_maj
 
 Value ParseYamlDocument(std::string_view text, const LayerPtr& layer) {
   try {
-    Builder b(text, layer);
-    Value doc;
-    bool empty = false;
-    if (!b.NextDocument(&doc, &empty)) return Value::Null();
-    return doc;
+    std::vector<yaml::Tree> trees = ParseTrees(text);
+    if (trees.empty() || !trees.front().root().valid()) return Value::Null();
+    Converter conv(layer);
+    return conv.Convert(trees.front().root());
   } catch (const ParseFailure& f) {
     std::string where = f.line > 0 ? ":" + std::to_string(f.line) : "";
     throw Error("cannot parse " + FileName(layer) + where + ": " + f.message);

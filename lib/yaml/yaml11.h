@@ -1,36 +1,32 @@
-// YAML 1.1 scalar resolution exactly as go-yaml v2 (gopkg.in/yaml.v2 resolve.go) does it, which is what Helm and
-// Kubernetes (sigs.k8s.io/yaml) use: yes/no/on/off/y/n booleans, 0755 octal, 0x1F hex, 0b101 binary, 1_000,
-// .5, 1e3, .inf/.nan, ~ and empty as null. Only plain (unquoted, untagged) scalars are resolved; quoted and block
-// scalars are always strings.
+// YAML 1.1 scalar resolution exactly as Kubernetes and Helm read YAML (go-yaml v2 through sigs.k8s.io/yaml):
+// yes/no/on/off/y/n are booleans, 0755 is octal, 1_000 is 1000, .inf/.nan are floats; quoted or explicitly
+// tagged scalars are strings. Used to compare typed values (fidelity checks) and by the values engine.
 #pragma once
 #include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "yaml/tree.h"
+
 namespace capstan::yaml {
 
-enum class ScalarType { kNull, kBool, kInt, kUint, kFloat, kString };
+enum class ScalarType : uint8_t { kNull, kBool, kInt, kFloat, kString };
 
-struct Scalar {
+struct ResolvedScalar {
   ScalarType type = ScalarType::kString;
-  bool b = false;
-  int64_t i = 0;
-  uint64_t u = 0;
-  double f = 0;
-
-  // The numeric value as a float64 (what sigs.k8s.io/yaml -> JSON -> interface{} yields for every number).
-  double AsDouble() const;
+  bool boolean = false;
+  int64_t integer = 0;    // kInt (values that fit int64)
+  uint64_t uinteger = 0;  // kInt with is_unsigned (go-yaml v2 falls back to uint64)
+  bool is_unsigned = false;
+  double number = 0;      // kFloat
+  std::string_view text;  // the decoded text
 };
 
-// Resolves a plain scalar as go-yaml v2 does.
-Scalar ResolvePlain(std::string_view text);
-
-// Go's strconv.FormatFloat(f, 'g', -1, bits) (bits 32 or 64), for finite f.
-std::string FormatFloatG(double f, int bits);
-// Go's strconv.FormatFloat(f, 'g', -1, 32) with .inf/.nan spelled as YAML: how sigs.k8s.io/yaml turns a float map
-// key into a string.
-std::string FormatFloatKey(double f);
-// Go's encoding/json formatting of a float64 ('f' between 1e-6 and 1e21, else 'e' with a 1-digit minimum exponent).
-std::string FormatJsonFloat(double f);
+// Resolves a plain scalar's text with go-yaml v2 rules. Quoted and block scalars are always strings.
+ResolvedScalar ResolvePlain(std::string_view text);
+// Resolves a node: honours style and explicit tags (!!str, !!int, !!bool, !!float, !!null).
+ResolvedScalar Resolve(const Node& scalar);
+// A canonical text form of a resolved scalar ("int:493", "bool:true", "str:yes"), for comparisons.
+std::string Canonical(const ResolvedScalar& r);
 
 }  // namespace capstan::yaml

@@ -7,7 +7,6 @@
 #include "values/engine.h"
 #include "values/gvalue.h"
 #include "values/output.h"
-#include "yaml/yaml11.h"
 
 namespace {
 

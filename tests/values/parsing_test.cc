@@ -6,6 +6,7 @@
 #include "values/output.h"
 #include "values/strvals.h"
 #include "values/yaml_load.h"
+#include "values/go_format.h"
 #include "yaml/yaml11.h"
 
 namespace {
@@ -39,53 +40,59 @@ std::string SetError(const std::string& flag, SetMode mode = SetMode::kTyped) {
 
 }  // namespace
 
+double Num(std::string_view s) {
+  auto r = capstan::yaml::ResolvePlain(s);
+  if (r.type == capstan::yaml::ScalarType::kInt) return r.is_unsigned ? static_cast<double>(r.uinteger) : static_cast<double>(r.integer);
+  return r.number;
+}
+
 TEST_CASE("go-yaml v2 plain scalar resolution", "[values][yaml]") {
   using yaml::ResolvePlain;
   using yaml::ScalarType;
   for (const char* t : {"y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON"}) {
     INFO(t);
     CHECK(ResolvePlain(t).type == ScalarType::kBool);
-    CHECK(ResolvePlain(t).b);
+    CHECK(ResolvePlain(t).boolean);
   }
   for (const char* f : {"n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF"}) {
     INFO(f);
     CHECK(ResolvePlain(f).type == ScalarType::kBool);
-    CHECK_FALSE(ResolvePlain(f).b);
+    CHECK_FALSE(ResolvePlain(f).boolean);
   }
   for (const char* s : {"yEs", "oN", "nO", "tRUE", "2001-12-14", "1:20", "0x", "-", "1.2.3", "0b102", "0o8"}) {
     INFO(s);
     CHECK(ResolvePlain(s).type == ScalarType::kString);
   }
   for (const char* n : {"", "~", "null", "Null", "NULL"}) CHECK(ResolvePlain(n).type == ScalarType::kNull);
-  CHECK(ResolvePlain("0755").AsDouble() == 493);
-  CHECK(ResolvePlain("0x1F").AsDouble() == 31);
-  CHECK(ResolvePlain("0b101").AsDouble() == 5);
-  CHECK(ResolvePlain("0o17").AsDouble() == 15);
-  CHECK(ResolvePlain("1_000").AsDouble() == 1000);
-  CHECK(ResolvePlain(".5").AsDouble() == 0.5);
-  CHECK(ResolvePlain("1e3").AsDouble() == 1000);
-  CHECK(ResolvePlain("08").AsDouble() == 8);  // not octal: falls through to the float syntax
-  CHECK(ResolvePlain("+12").AsDouble() == 12);
-  CHECK(ResolvePlain("12345678901234567890").type == ScalarType::kUint);
+  CHECK(Num("0755") == 493);
+  CHECK(Num("0x1F") == 31);
+  CHECK(Num("0b101") == 5);
+  CHECK(Num("0o17") == 15);
+  CHECK(Num("1_000") == 1000);
+  CHECK(Num(".5") == 0.5);
+  CHECK(Num("1e3") == 1000);
+  CHECK(Num("08") == 8);  // not octal: falls through to the float syntax
+  CHECK(Num("+12") == 12);
+  CHECK(ResolvePlain("12345678901234567890").is_unsigned);
   CHECK(ResolvePlain("99999999999999999999").type == ScalarType::kFloat);
 }
 
 TEST_CASE("Go float formatting: encoding/json, %v and float32 keys", "[values][yaml]") {
-  CHECK(yaml::FormatJsonFloat(12345678901234567890.0) == "12345678901234567000");
-  CHECK(yaml::FormatJsonFloat(9223372036854775807.0) == "9223372036854776000");
-  CHECK(yaml::FormatJsonFloat(1e21) == "1e+21");
-  CHECK(yaml::FormatJsonFloat(1e20) == "100000000000000000000");
-  CHECK(yaml::FormatJsonFloat(0.000001) == "0.000001");
-  CHECK(yaml::FormatJsonFloat(1e-7) == "1e-7");
-  CHECK(yaml::FormatJsonFloat(-1.5e-7) == "-1.5e-7");
-  CHECK(yaml::FormatJsonFloat(0.5) == "0.5");
-  CHECK(yaml::FormatFloatG(12345678, 64) == "1.2345678e+07");
-  CHECK(yaml::FormatFloatG(999999, 64) == "999999");
-  CHECK(yaml::FormatFloatG(1e6, 64) == "1e+06");
-  CHECK(yaml::FormatFloatG(0.0001, 64) == "0.0001");
-  CHECK(yaml::FormatFloatG(0.00001, 64) == "1e-05");
-  CHECK(yaml::FormatFloatKey(1.5) == "1.5");
-  CHECK(yaml::FormatFloatKey(0.1) == "0.1");
+  CHECK(FormatJsonFloat(12345678901234567890.0) == "12345678901234567000");
+  CHECK(FormatJsonFloat(9223372036854775807.0) == "9223372036854776000");
+  CHECK(FormatJsonFloat(1e21) == "1e+21");
+  CHECK(FormatJsonFloat(1e20) == "100000000000000000000");
+  CHECK(FormatJsonFloat(0.000001) == "0.000001");
+  CHECK(FormatJsonFloat(1e-7) == "1e-7");
+  CHECK(FormatJsonFloat(-1.5e-7) == "-1.5e-7");
+  CHECK(FormatJsonFloat(0.5) == "0.5");
+  CHECK(FormatFloatG(12345678, 64) == "1.2345678e+07");
+  CHECK(FormatFloatG(999999, 64) == "999999");
+  CHECK(FormatFloatG(1e6, 64) == "1e+06");
+  CHECK(FormatFloatG(0.0001, 64) == "0.0001");
+  CHECK(FormatFloatG(0.00001, 64) == "1e-05");
+  CHECK(FormatFloatKey(1.5) == "1.5");
+  CHECK(FormatFloatKey(0.1) == "0.1");
 }
 
 TEST_CASE("values files: YAML 1.1 types, keys, anchors, merge keys, duplicates", "[values][yaml]") {

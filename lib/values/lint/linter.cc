@@ -19,6 +19,7 @@
 #include "values/lint/renames.h"
 #include "values/lint/source_map.h"
 #include "values/lint/type_surprise.h"
+#include "values/go_format.h"
 #include "values/output.h"
 #include "values/yaml_load.h"
 #include "yaml/yaml11.h"
@@ -48,12 +49,11 @@ namespace {
 // The key a map key in a values file becomes (sigs.k8s.io/yaml over go-yaml v2), as yaml_load.cc computes it.
 std::string NormalizeKey(std::string_view text, bool plain) {
   if (!plain) return std::string(text);
-  yaml::Scalar r = yaml::ResolvePlain(text);
+  yaml::ResolvedScalar r = yaml::ResolvePlain(text);
   switch (r.type) {
-    case yaml::ScalarType::kBool: return r.b ? "true" : "false";
-    case yaml::ScalarType::kInt: return std::to_string(r.i);
-    case yaml::ScalarType::kUint: return std::to_string(r.u);
-    case yaml::ScalarType::kFloat: return yaml::FormatFloatKey(r.f);
+    case yaml::ScalarType::kBool: return r.boolean ? "true" : "false";
+    case yaml::ScalarType::kInt: return r.is_unsigned ? std::to_string(r.uinteger) : std::to_string(r.integer);
+    case yaml::ScalarType::kFloat: return FormatFloatKey(r.number);
     default: return std::string(text);
   }
 }

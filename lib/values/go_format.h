@@ -1,0 +1,17 @@
+// Go's number formatting, as Helm's output shows numbers: encoding/json for toJson/toYaml (every YAML number is a
+// float64), %v / strconv 'g' for template text ({{ .Values.big }} prints 1.2345678e+07), and the float32 'g' form
+// sigs.k8s.io/yaml uses for float map keys.
+#pragma once
+#include <string>
+
+namespace capstan::values {
+
+// Go's strconv.FormatFloat(f, 'g', -1, bits) (bits 32 or 64), for finite f.
+std::string FormatFloatG(double f, int bits);
+// Go's strconv.FormatFloat(f, 'g', -1, 32) with .inf/.nan spelled as YAML: how sigs.k8s.io/yaml turns a float map
+// key into a string.
+std::string FormatFloatKey(double f);
+// Go's encoding/json formatting of a float64 ('f' between 1e-6 and 1e21, else 'e' with a 1-digit minimum exponent).
+std::string FormatJsonFloat(double f);
+
+}  // namespace capstan::values
