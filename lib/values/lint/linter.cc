@@ -114,7 +114,12 @@ struct ChartSchema {
   std::string file;
   std::string text;
   std::unique_ptr<jsonschema::Schema> schema;
-  SourceMap lines;
+  // Positions of the schema's keywords, built on first use (a missing required key, an invalid schema).
+  const SourceMap& lines() const {
+    if (!lines_) lines_ = std::make_unique<SourceMap>(SourceMap::Build(text));
+    return *lines_;
+  }
+  mutable std::unique_ptr<SourceMap> lines_;
   Path prefix;  // where the chart's values sit in the top chart's values
 };
 
@@ -261,7 +266,6 @@ void Linter::LoadSchemas() {
     }
     if (!found) continue;
     result_.inputs.push_back(cs.file);
-    cs.lines = SourceMap::Build(cs.text);
     rapidjson::Document doc;
     doc.Parse(cs.text.c_str(), cs.text.size());
     auto schema_finding = [&](int line, int col, const std::string& msg) {
@@ -295,7 +299,7 @@ void Linter::LoadSchemas() {
       cs.schema = std::make_unique<jsonschema::Schema>(
           jsonschema::Schema::Compile(doc, "file:///values.schema.json", jsonschema::Registry(), o));
     } catch (const jsonschema::SchemaError& e) {
-      const SourceNode* n = cs.lines.FindNearest(e.pointer());
+      const SourceNode* n = cs.lines().FindNearest(e.pointer());
       schema_finding(n ? (n->has_key ? n->key_line : n->line) : 0, n ? (n->has_key ? n->key_column : n->column) : 0,
                      "the schema itself is invalid at '" + (e.pointer().empty() ? "#" : e.pointer()) +
                          "': " + e.reason());
@@ -327,8 +331,8 @@ void Linter::ValidateSchemas() {
         std::string ptr;
         size_t hash = e.schema_uri.find('#');
         if (hash != std::string::npos) ptr = e.schema_uri.substr(hash + 1);
-        const SourceNode* n = cs.lines.Find(ptr);
-        if (!n) n = cs.lines.FindNearest(e.keyword_location);
+        const SourceNode* n = cs.lines().Find(ptr);
+        if (!n) n = cs.lines().FindNearest(e.keyword_location);
         if (n) {
           f.line = n->has_key ? n->key_line : n->line;
           f.column = n->has_key ? n->key_column : n->column;

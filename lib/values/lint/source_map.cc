@@ -1,7 +1,5 @@
 #include "values/lint/source_map.h"
 
-#include <algorithm>
-
 #include "yaml/tree.h"
 
 namespace capstan::values::lint {
@@ -79,8 +77,9 @@ struct Walker {
   }
 
   void Walk(const yaml::Node& v, SourceNode n, size_t depth) {
-    std::vector<std::pair<std::string, SourceNode>> children;
-    if (n.kind == SourceNode::Kind::kMap && depth < 512) {
+    SourceNode::Kind kind = n.kind;
+    SourceMapBuilder::Add(map, std::move(n));  // parents before children: document order
+    if (kind == SourceNode::Kind::kMap && depth < 512) {
       for (const auto& pair : v.Entries()) {
         if (!pair.key.IsScalar() || pair.key.kind() == yaml::Kind::kAlias) continue;  // complex keys: not indexed
         std::string raw(pair.key.scalar());
@@ -104,7 +103,7 @@ struct Walker {
         Walk(pair.value, std::move(c), depth + 1);
         path.pop_back();
       }
-    } else if (n.kind == SourceNode::Kind::kList && depth < 512) {
+    } else if (kind == SourceNode::Kind::kList && depth < 512) {
       size_t i = 0;
       for (const auto& item : v.Items()) {
         path.push_back(std::to_string(i++));
@@ -112,7 +111,6 @@ struct Walker {
         path.pop_back();
       }
     }
-    SourceMapBuilder::Add(map, std::move(n));
   }
 };
 
@@ -147,12 +145,6 @@ SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize
     w.Walk(doc.root(), w.Make(doc.root()), 0);
     ++w.document;
   }
-  // Document order (parents before children) for callers that iterate.
-  std::stable_sort(map.nodes_.begin(), map.nodes_.end(), [](const SourceNode& a, const SourceNode& b) {
-    return a.document != b.document ? a.document < b.document : a.begin < b.begin;
-  });
-  map.index_.clear();
-  for (size_t i = 0; i < map.nodes_.size(); ++i) map.index_[map.nodes_[i].pointer] = i;
   return map;
 }
 
