@@ -38,6 +38,12 @@ TEST_CASE("exit codes: 0 clean, 1 findings, warnings fail only with --strict, 2 
   auto bad = c.Cli({"-f", "base.yaml,env/prod.yaml"});
   CHECK(bad.exit_code == 1);
   CHECK_THAT(bad.out, Contains("env/prod.yaml:2:1: error: unknown key 'repicas'"));
+  // --schema replaces the chart's schema for the top chart.
+  c.Write("strict.json", "{\"type\": \"object\", \"required\": [\"owner\"]}\n");
+  auto other = c.Cli({"-f", "base.yaml", "--schema", "strict.json"});
+  CHECK(other.exit_code == 1);
+  CHECK_THAT(other.out, Contains("strict.json:1:") && Contains("owner"));
+  CHECK(c.Cli({"-f", "base.yaml", "--schema", "missing.json"}).exit_code == 2);
   CHECK(c.Cli({"-f", "nope.yaml"}).exit_code == 2);
   CHECK(c.Cli({"--bogus"}).exit_code == 2);
   CHECK(c.Cli({"-o", "xml"}).exit_code == 2);

@@ -4,6 +4,7 @@
 
 #include "util/error.h"
 #include "util/strings.h"
+#include "yaml/edits.h"
 #include "yaml/snippet.h"
 
 namespace capstan::values::lint {
@@ -121,7 +122,9 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
       a.reason = "the new key needs escaping inside the quoted old key: rename it by hand";
       return a;
     }
-    a.text = std::string(t.substr(0, n->key_begin)) + key + std::string(t.substr(n->key_end));
+    yaml::Edits edits;
+    edits.Replace(n->key_begin, n->key_end, key);
+    a.text = edits.Apply(t);
     a.applied = true;
     return a;
   }
@@ -155,9 +158,11 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
 
   size_t e_line = LineStart(t, entry->key_begin);
   int e_indent = Indent(LineAt(t, e_line));
-  size_t cut_begin = entry == n ? EntryStart(t, e_line, e_indent) : EntryStart(t, e_line, e_indent);
+  size_t cut_begin = EntryStart(t, e_line, e_indent);
   size_t cut_end = EntryEnd(t, e_line, e_indent);
-  std::string rest = std::string(t.substr(0, cut_begin)) + std::string(t.substr(cut_end));
+  yaml::Edits removal;
+  removal.Replace(cut_begin, cut_end, "");
+  std::string rest = removal.Apply(t);
 
   SourceMap rm = SourceMap::Build(rest, normalize);
   if (!rm.ok()) {
@@ -212,7 +217,9 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
     child_indent += 2;
   }
   add += Reindent(chunk, n_indent, child_indent);
-  a.text = rest.substr(0, insert_at) + add + rest.substr(insert_at);
+  yaml::Edits insert;
+  insert.Insert(insert_at, add);
+  a.text = insert.Apply(rest);
   a.applied = true;
   return a;
 }
