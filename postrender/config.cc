@@ -83,12 +83,20 @@ void LoadConfigFile(const std::string& path, Config& config) {
   yaml::Node root = tree.root();
   if (!root) return;
   Reader r(path);
-  r.Keys(root, {"release", "namespace", "maxDocumentSize", "threads", "report", "checksum"});
+  r.Keys(root, {"release", "namespace", "maxDocumentSize", "threads", "report", "checksum", "safety"});
   if (auto n = root.Get("release")) config.pipeline.release = r.Str(n);
   if (auto n = root.Get("namespace")) config.pipeline.namespace_ = r.Str(n);
   if (auto n = root.Get("maxDocumentSize")) config.pipeline.max_document_size = ParseSize(r.Str(n));
   if (auto n = root.Get("report")) config.report_file = r.Str(n);
   if (auto n = root.Get("threads")) config.pipeline.threads = static_cast<unsigned>(std::stoul(r.Str(n)));
+  if (auto c = root.Get("safety")) {
+    r.Keys(c, {"podDisruptionBudgets", "preStopDelay", "keepPersistentVolumeClaims", "safeRollingUpdate"});
+    if (auto n = c.Get("podDisruptionBudgets")) config.safety.pdb = r.Bool(n);
+    if (auto n = c.Get("preStopDelay"))
+      config.safety.prestop_seconds = static_cast<int>(ParseDuration(r.Str(n)).count() / 1000);
+    if (auto n = c.Get("keepPersistentVolumeClaims")) config.safety.keep_pvcs = r.Bool(n);
+    if (auto n = c.Get("safeRollingUpdate")) config.safety.rolling_update = r.Bool(n);
+  }
   if (auto c = root.Get("checksum")) {
     r.Keys(c, {"enabled", "annotation", "optOutAnnotation", "optIn", "env", "hmacKeyFile", "strict", "workloadKinds"});
     if (auto n = c.Get("enabled")) config.checksum.enabled = r.Bool(n);

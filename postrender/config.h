@@ -4,6 +4,7 @@
 #include <string>
 
 #include "postrender/filters/checksum_filter.h"
+#include "postrender/filters/safety_filter.h"
 #include "postrender/pipeline.h"
 
 namespace capstan::postrender {
@@ -11,6 +12,10 @@ namespace capstan::postrender {
 struct Config {
   PipelineOptions pipeline;
   ChecksumOptions checksum;
+  SafetyOptions safety;
+  bool check = false;           // check mode: change nothing, report risks
+  std::string output = "text";  // check mode output: text | json
+  std::string fail_on;          // check mode: exit 1 at findings of this severity or worse (warning | error)
   std::string hmac_key_file;
   std::string report_file;
   std::string previous_report_file;

@@ -96,11 +96,24 @@ int main(int argc, char** argv) {
                  "Key for HMAC digests (or CAPSTAN_HMAC_KEY): secrets cannot be brute-forced from the annotation")
       ->envname("CAPSTAN_HMAC_KEY_FILE");
   app.add_flag("--strict", config.checksum.strict, "Fail when a workload references an object not in the release");
+  std::string prestop;
+  app.add_flag("--pdb", config.safety.pdb,
+               "Add a PodDisruptionBudget (maxUnavailable 1) for Deployments/StatefulSets with 2+ replicas and none");
+  app.add_option("--prestop-delay", prestop, "Add a preStop sleep of this duration (e.g. 5s) where none is set");
+  app.add_flag("--keep-pvcs", config.safety.keep_pvcs, "Annotate PersistentVolumeClaims helm.sh/resource-policy: keep");
+  app.add_flag("--safe-rolling-update", config.safety.rolling_update,
+               "Deployments without a strategy roll with maxUnavailable 0, maxSurge 1");
+  app.add_flag("--check", config.check, "Change nothing: report upgrade risks instead of manifests");
+  app.add_option("-o,--output", config.output, "Check mode output: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("--fail-on", config.fail_on, "Check mode: exit 1 on findings of this severity or worse")
+      ->check(CLI::IsMember({"warning", "error"}));
   app.add_option("--workload-kind", kinds, "Extra workload kind: GROUP/KIND=PATH (e.g. example.com/Foo=spec.template)");
 
   return cli::RunMain(app, argc, argv, [&]() -> int {
     cli::ApplyCommonFlags(common);
     if (!max_doc.empty()) config.pipeline.max_document_size = ParseSize(max_doc);
+    if (!prestop.empty()) config.safety.prestop_seconds = static_cast<int>(ParseDuration(prestop).count() / 1000);
     for (const auto& k : kinds) config.checksum.extra_kinds.push_back(ParseWorkloadKind(k));
     if (!config.hmac_key_file.empty()) {
       config.checksum.hmac_key = ReadFile(config.hmac_key_file);
@@ -117,7 +130,27 @@ int main(int argc, char** argv) {
     std::string input = ReadAll(0);
     Report report;
     if (!config.previous_report_file.empty()) report.LoadPrevious(ReadFile(config.previous_report_file));
+    if (config.check) config.pipeline.fail_on_error_findings = false;
     Pipeline pipeline(config.pipeline, MakeFilters(config));
+    if (config.check) {
+      pipeline.Run(input, [](std::string_view) {}, report);
+      std::vector<Finding> findings = report.Findings();
+      if (config.output == "json") {
+        WriteAll(1, report.ToJson());
+      } else {
+        std::string text;
+        for (const auto& f : findings)
+          text += f.severity + ": " + f.object + (f.source.empty() ? "" : " (" + f.source + ")") + ": " + f.message +
+                  " [" + f.code + "]\n";
+        text += std::to_string(findings.size()) + " finding(s)\n";
+        WriteAll(1, text);
+      }
+      if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
+      size_t errors = report.CountFindings("error"), warnings = report.CountFindings("warning");
+      if ((config.fail_on == "error" && errors) || (config.fail_on == "warning" && (errors || warnings)))
+        return kExitFailed;
+      return kExitOk;
+    }
     StdoutSink out;
     size_t edited = pipeline.Run(input, [&](std::string_view s) { out.Write(s); }, report);
     out.Flush();

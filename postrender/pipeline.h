@@ -17,6 +17,7 @@ struct PipelineOptions {
   std::string namespace_ = "default";
   size_t max_document_size = 32u << 20;  // larger documents are refused (etcd stores at most ~1.5 MiB per object)
   unsigned threads = 0;                  // 0: one per core, at most 4
+  bool fail_on_error_findings = true;    // an error finding (strict mode) stops the run before any output
 };
 
 class Pipeline {

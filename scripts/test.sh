@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: builds the release (static) binaries, an AddressSanitizer+UBSan build and the
 # libFuzzer targets; starts the real PostgreSQL test server; runs every test (real Helm 3.17.3 and 4.1.4 included)
-# in both builds, and a bounded run of each fuzz target. Run scripts/setup.sh once first (the README's first
-# command does). Options: --quick (release build only), -R REGEX / -L LABEL passed to ctest.
+# in both builds, and a bounded run of each fuzz target. It runs scripts/setup.sh first (idempotent: quick when
+# everything is installed), so it works on a fresh machine.
+# Options: --quick (release build only), --no-setup, -R REGEX / -L LABEL passed to ctest.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
-QUICK=0; CTEST_ARGS=()
+QUICK=0; SETUP=1; CTEST_ARGS=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1 ;;
+    --no-setup) SETUP=0 ;;
     -R|-L|-E|-LE) CTEST_ARGS+=("$1" "$2"); shift ;;
     *) echo "usage: scripts/test.sh [--quick] [-R regex] [-L label]" >&2; exit 2 ;;
   esac
@@ -17,6 +19,7 @@ while [ $# -gt 0 ]; do
 done
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+export LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp:print_suppressions=0"
 
 build() { # dir, cmake args...
   local dir=$1; shift
@@ -24,6 +27,7 @@ build() { # dir, cmake args...
   cmake --build "$dir" -j"$JOBS"
 }
 
+[ $SETUP -eq 1 ] && ./scripts/setup.sh
 echo "== release build (static)"
 build build -DCMAKE_BUILD_TYPE=Release
 if [ $QUICK -eq 0 ]; then

@@ -35,6 +35,8 @@ size_t Editor::LineStart(size_t offset) const {
 
 size_t Editor::ColonAfter(Node key) const {
   std::string_view t = tree_.text();
+  if (!key.valid() || !key.has_position() || key.scalar().empty())
+    throw Error("cannot edit the YAML: a key without text (an empty or implicit key) has no position to edit at");
   size_t p = key.end().offset;
   while (p < t.size() && (t[p] == ' ' || t[p] == '\t' || t[p] == '"' || t[p] == '\'')) ++p;
   if (p >= t.size() || t[p] != ':')

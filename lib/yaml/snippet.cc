@@ -3,6 +3,8 @@
 #include <cstdio>
 
 #include "util/error.h"
+#include "yaml/tree.h"
+#include "yaml/yaml11.h"
 
 namespace capstan::yaml {
 
@@ -54,6 +56,24 @@ Snippet Snippet::Plain(std::string s) {
   Snippet n;
   n.text_ = std::move(s);
   return n;
+}
+
+Snippet Snippet::FromNode(const Node& node) {
+  Node n = node.Resolved();
+  if (n.IsMapping()) {
+    Snippet m = Map();
+    for (const auto& [k, v] : n.Entries()) m.Set(std::string(k.scalar()), FromNode(v));
+    return m;
+  }
+  if (n.IsSequence()) {
+    Snippet l = List();
+    for (const auto& item : n.Items()) l.Push(FromNode(item));
+    return l;
+  }
+  ResolvedScalar r = Resolve(n);
+  if (r.type == ScalarType::kString) return String(std::string(n.scalar()));
+  if (r.type == ScalarType::kNull) return Plain("null");
+  return Plain(std::string(n.scalar()));
 }
 
 Snippet Snippet::Map() {

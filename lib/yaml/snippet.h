@@ -8,6 +8,8 @@
 
 namespace capstan::yaml {
 
+class Node;
+
 class Snippet {
  public:
   static Snippet String(std::string s);
@@ -16,6 +18,9 @@ class Snippet {
   static Snippet Bool(bool v) { return Plain(v ? "true" : "false"); }
   static Snippet Map();
   static Snippet List();
+  // A copy of an existing node with the same YAML 1.1 meaning: plain scalars that read as numbers, booleans or
+  // null stay plain; every string is double-quoted. Aliases are followed.
+  static Snippet FromNode(const Node& node);
   Snippet& Set(std::string key, Snippet value);  // keeps insertion order
   Snippet& Push(Snippet item);
   // Deep merge: mappings merge key by key, lists append, scalars are replaced by other's.

@@ -82,3 +82,16 @@ TEST_CASE("capstan-postrender is linked fully statically") {
   CHECK_THAT(r.out + r.err, Catch::Contains("not a dynamic executable"));
 }
 #endif
+
+TEST_CASE("check mode: findings on stdout as text or JSON, exit 1 with --fail-on") {
+  std::string doc = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: one\nspec:\n  template:\n    spec:\n"
+                    "      containers: [{name: c, image: i, readinessProbe: {tcpSocket: {port: 1}}}]\n";
+  auto r = PostRender(doc, {"--check"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "warning: Deployment/one: 1 replica: every upgrade and node drain interrupts it; run 2 or more "
+                 "with a PodDisruptionBudget [single-replica]\n1 finding(s)\n");
+  r = PostRender(doc, {"--check", "--fail-on", "warning", "-o", "json"});
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("\"code\": \"single-replica\"") != std::string::npos);
+  CHECK(PostRender(doc, {"--check", "--fail-on", "error"}).exit_code == 0);
+}
