@@ -3,6 +3,7 @@
 // would read it; the findings are rendered in all five formats and the overlay is migrated. Bad input must end
 // as findings or a capstan::Error, never a crash, a hang or a sanitizer report.
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstddef>
