@@ -8,6 +8,8 @@
 
 #include "cli/cli.h"
 #include "log/log.h"
+#include "findings/format.h"
+#include "postrender/check_output.h"
 #include "postrender/config.h"
 #include "postrender/filters/all_filters.h"
 #include "postrender/pipeline.h"
@@ -109,8 +111,8 @@ int main(int argc, char** argv) {
       ->envname("CAPSTAN_WAIT_IMAGE");
   app.add_option("--wait-timeout", config.waits.timeout, "--timeout of the injected capstan wait (default 5m)");
   app.add_flag("--check", config.check, "Change nothing: report upgrade risks instead of manifests");
-  app.add_option("-o,--output", config.output, "Check mode output: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  app.add_option("-o,--output", config.output, "Check mode output: text, json, sarif, github or junit")
+      ->check(CLI::IsMember({"text", "json", "sarif", "github", "junit"}));
   app.add_option("--fail-on", config.fail_on, "Check mode: exit 1 on findings of this severity or worse")
       ->check(CLI::IsMember({"warning", "error"}));
   app.add_option("--workload-kind", kinds, "Extra workload kind: GROUP/KIND=PATH (e.g. example.com/Foo=spec.template)");
@@ -139,17 +141,10 @@ int main(int argc, char** argv) {
     Pipeline pipeline(config.pipeline, MakeFilters(config));
     if (config.check) {
       pipeline.Run(input, [](std::string_view) {}, report);
-      std::vector<Finding> findings = report.Findings();
-      if (config.output == "json") {
-        WriteAll(1, report.ToJson());
-      } else {
-        std::string text;
-        for (const auto& f : findings)
-          text += f.severity + ": " + f.object + (f.source.empty() ? "" : " (" + f.source + ")") + ": " + f.message +
-                  " [" + f.code + "]\n";
-        text += std::to_string(findings.size()) + " finding(s)\n";
-        WriteAll(1, text);
-      }
+      findings::RenderOptions ro;
+      ro.color = config.output == "text" && ::isatty(1) && std::getenv("NO_COLOR") == nullptr;
+      ro.threshold = config.fail_on == "warning" ? findings::Severity::kWarning : findings::Severity::kError;
+      WriteAll(1, findings::Render(findings::ParseFormat(config.output), CheckFindings(report, "<stdin>"), ro));
       if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
       size_t errors = report.CountFindings("error"), warnings = report.CountFindings("warning");
       if ((config.fail_on == "error" && errors) || (config.fail_on == "warning" && (errors || warnings)))

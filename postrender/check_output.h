@@ -1,0 +1,13 @@
+// The check mode's output: the post-renderer's findings as a findings::Report, rendered by the same formatters as
+// `capstan values lint` (text, JSON, SARIF 2.1.0, GitHub annotations, JUnit).
+#pragma once
+#include <string>
+
+#include "findings/finding.h"
+#include "postrender/report.h"
+
+namespace capstan::postrender {
+
+findings::Report CheckFindings(const Report& report, const std::string& input_name);
+
+}  // namespace capstan::postrender
