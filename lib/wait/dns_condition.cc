@@ -1,0 +1,42 @@
+// dns:NAME holds when NAME resolves to at least one address (through the system resolver: /etc/hosts, then the
+// servers in /etc/resolv.conf). Note that a Service name resolves as soon as the Service exists, before anything
+// listens behind it: prefer tcp:, http(s): or postgres: to wait for readiness.
+#include "util/strings.h"
+#include "wait/kinds.h"
+
+namespace capstan::wait::detail {
+namespace {
+
+class DnsCondition : public Condition {
+ public:
+  explicit DnsCondition(std::string name) : Condition("dns", "dns:" + name), name_(std::move(name)) {}
+  std::string host() const override { return name_; }
+  AttemptResult Check(const AttemptContext& ctx) override {
+    std::vector<std::string> addresses;
+    std::string error;
+    if (!Resolve(name_, 0, ctx, addresses, error)) return AttemptResult::NotYet(error);
+    return AttemptResult::Held("resolved to " + Join(addresses, ", "));
+  }
+
+ private:
+  std::string name_;
+};
+
+}  // namespace
+
+ConditionFactory DnsFactory() {
+  return [](OptionReader& reader) -> std::unique_ptr<Condition> {
+    std::string_view body = reader.spec().body;
+    size_t skip = StartsWith(body, "//") ? 2 : 0;
+    std::string name(body.substr(skip));
+    if (!name.empty() && name.back() == '.') name.pop_back();  // a fully qualified "db.example." is fine
+    if (name.empty()) reader.FailTarget("missing name: write dns:NAME (e.g. dns:db.default.svc)", skip);
+    if (name.find(':') != std::string::npos && !ValidHostName(name))
+      reader.FailTarget("dns: takes a name without a port (use tcp://HOST:PORT to wait for a port)", skip);
+    if (!ValidHostName(name))
+      reader.FailTarget("invalid DNS name " + Quote(name) + " (letters, digits, '-', '.', at most 253 bytes)", skip);
+    return std::make_unique<DnsCondition>(std::move(name));
+  };
+}
+
+}  // namespace capstan::wait::detail

@@ -1,0 +1,34 @@
+// Ordered start of a StatefulSet without Kubernetes API access (docs/wait.md, "Ordered start"):
+// pod 0 writes a marker file on a volume all pods share, carrying the configuration digest it initialised for;
+// pods with ordinal > 0 wait (a file: condition with content=DIGEST) until the marker carries the CURRENT digest,
+// so a marker left by an earlier configuration never releases them. Pod 0 never waits for itself.
+//
+//   marker path:    <marker-dir>/<statefulset name>.ready      (one marker per StatefulSet on a shared volume)
+//   marker content: "<digest>\n", written atomically (temporary file + rename)
+#pragma once
+#include <memory>
+#include <string>
+
+#include "wait/condition.h"
+
+namespace capstan::wait {
+
+struct PodIdentity {
+  std::string set;  // the StatefulSet's name: "portal" for pod "portal-2"
+  int ordinal = 0;  // 2 for "portal-2"
+};
+
+// Splits a StatefulSet pod name "<set>-<ordinal>". Throws UsageError when the name has no "-<number>" suffix.
+PodIdentity ParsePodName(const std::string& pod_name);
+// Throws UsageError unless digest is 1-256 characters from [A-Za-z0-9._:+/=-] (e.g. "sha256:3f2a...").
+void ValidateDigest(const std::string& digest);
+// <marker_dir>/<set>.ready
+std::string MarkerPath(const std::string& marker_dir, const std::string& set);
+// The condition pods > 0 wait for: file:<marker> (content=<digest>).
+std::unique_ptr<Condition> MarkerCondition(const std::string& marker_dir, const std::string& set,
+                                           const std::string& digest);
+// Pod 0: creates marker_dir if needed and writes the marker atomically. Throws Error (exit 1) naming the path when
+// the directory is not writable (the volume is missing or read-only).
+void WriteMarker(const std::string& marker_dir, const std::string& set, const std::string& digest);
+
+}  // namespace capstan::wait
