@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include <httplib.h>
+#include "kube/httplib.h"
 
 #include "kube/config.h"
 #include "util/error.h"

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include <httplib.h>
+#include "kube/httplib.h"
 #include <rapidjson/document.h>
 
 #include "kube/base64.h"
