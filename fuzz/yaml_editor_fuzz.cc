@@ -1,0 +1,59 @@
+// Fuzzes the YAML tree and edit layer: parse the input; if it is a mapping, set a value at a path made of its own
+// keys (and a new one) and prepend a list item; the edited text must parse again and hold the value that was set.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/error.h"
+#include "yaml/editor.h"
+#include "yaml/tree.h"
+
+using namespace capstan::yaml;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size < 1) return 0;
+  uint8_t op = data[0];
+  std::string text(reinterpret_cast<const char*>(data + 1), size - 1);
+  Tree tree;
+  try {
+    tree = Tree::Parse(text);
+  } catch (const capstan::Error&) {
+    return 0;
+  }
+  Node root = tree.root();
+  if (!root.IsMapping()) return 0;
+  // A path through existing mappings, ending in a new key.
+  std::vector<std::string> path;
+  Node cur = root;
+  for (int depth = 0; depth < (op & 3) && cur.IsMapping(); ++depth) {
+    auto entries = cur.Entries();
+    if (entries.empty() || !entries.front().key.IsScalar()) break;
+    Node k = entries[(op >> 2) % entries.size()].key;
+    if (!k.IsScalar() || k.scalar() == "<<") break;
+    path.emplace_back(k.scalar());
+    cur = entries[(op >> 2) % entries.size()].value;
+  }
+  path.push_back("capstan.dev/fuzz");
+  Edits edits;
+  Editor editor(tree, edits);
+  std::string out;
+  try {
+    editor.Set(root, path, Snippet::String("v\"1\n"));
+    if (op & 0x40) editor.Prepend(root, {"items"}, Snippet::Map().Set("name", Snippet::String("x")));
+    editor.Commit();
+    out = edits.Apply(text);
+  } catch (const capstan::Error&) {
+    return 0;  // a layout the editor refuses to touch
+  }
+  Tree again;
+  try {
+    again = Tree::Parse(out);
+  } catch (const capstan::Error&) {
+    __builtin_trap();  // an edit produced invalid YAML
+  }
+  Node n = again.root();
+  for (const auto& k : path) n = n.Get(k);
+  if (!n.IsScalar() || n.scalar() != "v\"1\n") __builtin_trap();  // the value is not where it was set
+  return 0;
+}

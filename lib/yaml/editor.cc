@@ -1,0 +1,220 @@
+#include "yaml/editor.h"
+
+#include <algorithm>
+
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace capstan::yaml {
+
+namespace {
+Snippet Nest(const std::vector<std::string>& path, size_t from, const Snippet& leaf) {
+  Snippet v = leaf;
+  for (size_t i = path.size(); i-- > from + 1;) {
+    Snippet m = Snippet::Map();
+    m.Set(path[i], std::move(v));
+    v = std::move(m);
+  }
+  return v;
+}
+}  // namespace
+
+std::string Editor::EolAt(size_t offset) const {
+  std::string_view t = tree_.text();
+  size_t nl = t.find('\n', offset);
+  if (nl == std::string_view::npos) nl = t.rfind('\n', offset);
+  if (nl != std::string_view::npos && nl > 0 && t[nl - 1] == '\r') return "\r\n";
+  return "\n";
+}
+
+size_t Editor::LineStart(size_t offset) const {
+  std::string_view t = tree_.text();
+  size_t nl = offset == 0 ? std::string_view::npos : t.rfind('\n', offset - 1);
+  return nl == std::string_view::npos ? 0 : nl + 1;
+}
+
+size_t Editor::ColonAfter(Node key) const {
+  std::string_view t = tree_.text();
+  size_t p = key.end().offset;
+  while (p < t.size() && (t[p] == ' ' || t[p] == '\t' || t[p] == '"' || t[p] == '\'')) ++p;
+  if (p >= t.size() || t[p] != ':')
+    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1) +
+                ": unsupported key layout (expected ':' after the key)");
+  return p + 1;
+}
+
+void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) {
+  Node cur = map.Resolved();
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (!cur.IsMapping())
+      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": " +
+                  Quote(path[i > 0 ? i - 1 : 0]) + " is not a mapping");
+    Node next = cur.Get(path[i]);
+    bool direct = cur.KeyNode(path[i]).valid();
+    if (!next || !direct) {
+      Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
+      return;
+    }
+    if (i + 1 == path.size() || next.IsNull()) {
+      Snippet& r = Intent(replaces_, next, Nest(path, i, value));
+      replaces_.back().key = path[i];
+      replaces_.back().map = cur;
+      r.Merge(Nest(path, i, value));
+      return;
+    }
+    cur = next.Resolved();
+  }
+}
+
+void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) {
+  Node cur = map.Resolved();
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (!cur.IsMapping())
+      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": not a mapping");
+    Node next = cur.Get(path[i]);
+    bool direct = cur.KeyNode(path[i]).valid();
+    bool last = i + 1 == path.size();
+    if (!next || !direct || next.IsNull()) {
+      Snippet list = Snippet::List();
+      list.Push(item);
+      if (!next || !direct) {
+        Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, list)));
+      } else {
+        Snippet& r = Intent(replaces_, next, Nest(path, i, Snippet::List()));
+        replaces_.back().key = path[i];
+        replaces_.back().map = cur;
+        r.Merge(Nest(path, i, list));
+      }
+      return;
+    }
+    if (last) {
+      if (!next.IsSequence())
+        throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1) + ": " +
+                    Quote(path[i]) + " is not a list");
+      Intent(prepends_, next.Resolved(), Snippet::List()).Push(item);
+      return;
+    }
+    cur = next.Resolved();
+  }
+}
+
+Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& empty) {
+  for (auto& p : list)
+    if (p.anchor.id() == anchor.id()) return p.snippet;
+  list.push_back({anchor, "", Node(), empty});
+  if (empty.is_map() || empty.is_list()) list.back().snippet = empty.is_map() ? Snippet::Map() : Snippet::List();
+  return list.back().snippet;
+}
+
+void Editor::Commit() {
+  for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
+  for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
+  for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);
+  inserts_.clear();
+  replaces_.clear();
+  prepends_.clear();
+}
+
+void Editor::InsertEntries(Node map, const Snippet& value) {
+  std::string_view t = tree_.text();
+  if (map.IsFlow()) {
+    size_t brace = map.start().offset;
+    if (brace >= t.size() || t[brace] != '{')
+      throw Error("cannot edit the YAML at line " + std::to_string(map.start().line + 1) + ": unexpected flow layout");
+    std::string text = value.RenderFlow();  // "{k: v, ...}"
+    text = text.substr(1, text.size() - 2);
+    if (map.size() > 0) text += ", ";
+    edits_.Insert(brace + 1, text);
+    return;
+  }
+  std::vector<Node::Pair> entries = map.Entries();
+  if (entries.empty() || !entries.front().key.has_position())
+    throw Error("cannot edit the YAML: empty block mapping without position");
+  Node first = entries.front().key;
+  size_t p = first.start().offset;
+  // Only indentation (and sequence dashes) may precede the first key on its line; anything else (an anchor, a
+  // tag, a complex key) cannot take an entry before it safely.
+  size_t ls = LineStart(p);
+  for (size_t i = ls; i < p; ++i)
+    if (t[i] != ' ' && t[i] != '-')
+      throw Error("cannot edit the YAML at line " + std::to_string(first.start().line + 1) +
+                  ": the first key has an anchor, tag or unusual layout");
+  if (first.style() == Style::kSingleQuoted || first.style() == Style::kDoubleQuoted) {
+    if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;  // the key's mark may start inside its quotes
+  }
+  size_t col = p - ls;
+  std::string eol = EolAt(p);
+  std::string text = value.RenderBlock(col, eol);
+  text.erase(0, col);  // the first line starts at the insertion point, already indented
+  text += std::string(col, ' ');
+  edits_.Insert(p, text);
+}
+
+void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Snippet& replacement) {
+  Node key_node = map.KeyNode(key);
+  std::string_view t = tree_.text();
+  if (map.IsFlow() || value.IsFlow() || (replacement.is_scalar())) {
+    std::string text = replacement.is_scalar() ? replacement.RenderFlow() : replacement.RenderFlow();
+    if (value.style() == Style::kLiteral || value.style() == Style::kFolded) {
+      // A block scalar's marks cover its content lines, not its header: replace from the key's colon to the end of
+      // the content (trailing blank lines stay as blank lines).
+      size_t b = ColonAfter(key_node);
+      size_t e = std::max(value.end().offset, static_cast<uint32_t>(b));
+      while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\n' || t[e - 1] == '\r')) --e;
+      edits_.Replace(b, e, " " + text);
+    } else if (value.has_position() && !(value.IsNull() && value.scalar().empty())) {
+      size_t b = value.start().offset, e = value.end().offset;
+      if (value.style() == Style::kSingleQuoted || value.style() == Style::kDoubleQuoted) {
+        if (b > 0 && (t[b - 1] == '"' || t[b - 1] == '\'')) --b;
+        if (e < t.size() && (t[e] == '"' || t[e] == '\'')) ++e;
+      }
+      if (value.IsMapping() || value.IsSequence()) {
+        if (!value.IsFlow())
+          throw Error("cannot replace the block collection at line " + std::to_string(value.start().line + 1));
+        e = value.end().offset;  // flow end mark is after the closing bracket
+      }
+      edits_.Replace(b, e, text);
+    } else {
+      edits_.Insert(ColonAfter(key_node), " " + text);
+    }
+    return;
+  }
+  // A null value in a block mapping becomes a nested block below its key.
+  size_t col = key_node.start().offset - LineStart(key_node.start().offset);
+  size_t after = ColonAfter(key_node);
+  std::string eol = EolAt(after);
+  std::string text = eol + replacement.RenderBlock(col + 2, eol);
+  if (text.size() >= eol.size() && text.compare(text.size() - eol.size(), eol.size(), eol) == 0)
+    text.erase(text.size() - eol.size());
+  if (value.has_position() && !value.scalar().empty()) edits_.Replace(after, value.end().offset, text);
+  else edits_.Insert(after, text);
+}
+
+void Editor::PrependItems(Node seq, const Snippet& item) {
+  std::string_view t = tree_.text();
+  if (seq.IsFlow()) {
+    size_t bracket = seq.start().offset;
+    if (bracket >= t.size() || t[bracket] != '[')
+      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unexpected flow layout");
+    std::string text = item.RenderFlow();  // "[a, b]"
+    text = text.substr(1, text.size() - 2);
+    if (seq.size() > 0) text += ", ";
+    edits_.Insert(bracket + 1, text);
+    return;
+  }
+  size_t p = seq.start().offset;
+  if (p >= t.size() || t[p] != '-')
+    throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unexpected list layout");
+  size_t ls = LineStart(p);
+  for (size_t i = ls; i < p; ++i)
+    if (t[i] != ' ' && t[i] != '-')
+      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unusual list layout");
+  size_t col = p - ls;
+  std::string eol = EolAt(p);
+  std::string text = item.RenderBlock(col, eol);
+  text.erase(0, col);
+  text += std::string(col, ' ');
+  edits_.Insert(p, text);
+}
+
+}  // namespace capstan::yaml

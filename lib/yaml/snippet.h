@@ -1,0 +1,48 @@
+// YAML values created in code (an injected annotation, an init container), rendered in block or flow style at
+// a given indentation. Strings are always double-quoted (JSON escaping), so no value can change type under
+// YAML 1.1; numbers and booleans are written plain on purpose.
+#pragma once
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace capstan::yaml {
+
+class Snippet {
+ public:
+  static Snippet String(std::string s);
+  static Snippet Plain(std::string s);  // a number or boolean, written as is
+  static Snippet Int(long long v) { return Plain(std::to_string(v)); }
+  static Snippet Bool(bool v) { return Plain(v ? "true" : "false"); }
+  static Snippet Map();
+  static Snippet List();
+  Snippet& Set(std::string key, Snippet value);  // keeps insertion order
+  Snippet& Push(Snippet item);
+  // Deep merge: mappings merge key by key, lists append, scalars are replaced by other's.
+  void Merge(const Snippet& other);
+
+  bool is_map() const { return kind_ == kMap; }
+  bool is_list() const { return kind_ == kList; }
+  bool is_scalar() const { return kind_ == kScalar; }
+  bool empty() const { return entries_.empty() && items_.empty(); }
+
+  // Renders a mapping's entries or a list's items as block lines, each starting with `indent` spaces and
+  // ending with eol. A scalar renders as its text.
+  std::string RenderBlock(size_t indent, const std::string& eol) const;
+  // Renders a key/value entry as block lines at `indent` ("key: value" or "key:" + nested lines).
+  std::string RenderEntry(const std::string& key, size_t indent, const std::string& eol) const;
+  // Renders a list item ("- ..." with nested lines) at `indent` (the dash column).
+  std::string RenderItem(size_t indent, const std::string& eol) const;
+  std::string RenderFlow() const;
+  static std::string Key(const std::string& key);  // plain when safe, else double-quoted
+  static std::string Quoted(const std::string& s);
+
+ private:
+  enum KindT { kScalar, kMap, kList };
+  KindT kind_ = kScalar;
+  std::string text_;  // rendered scalar
+  std::vector<std::pair<std::string, Snippet>> entries_;
+  std::vector<Snippet> items_;
+};
+
+}  // namespace capstan::yaml

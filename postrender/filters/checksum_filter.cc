@@ -1,0 +1,186 @@
+#include "postrender/filters/checksum_filter.h"
+
+#include "digest/sha256.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace capstan::postrender {
+
+namespace {
+
+bool IsConfigKind(const DocInfo& info, manifest::ConfigKind* kind) {
+  if (!info.object.is_object || info.object.api_version != "v1") return false;
+  if (info.object.kind == "ConfigMap") *kind = manifest::ConfigKind::kConfigMap;
+  else if (info.object.kind == "Secret") *kind = manifest::ConfigKind::kSecret;
+  else return false;
+  return true;
+}
+
+// Length-prefixed, so no key or name can forge another's entry.
+void Field(std::string& out, std::string_view s) {
+  out += std::to_string(s.size());
+  out += ':';
+  out += s;
+  out += ';';
+}
+
+}  // namespace
+
+bool ChecksumFilter::Observes(const DocInfo& info) const {
+  manifest::ConfigKind k;
+  return options_.enabled && IsConfigKind(info, &k);
+}
+
+void ChecksumFilter::Observe(const DocInfo& info, const yaml::Node& root) {
+  manifest::ConfigKind kind;
+  if (!IsConfigKind(info, &kind)) return;
+  Seen seen{manifest::ReadConfigData(root, kind), info.object.IsHook(), info.index(), info.source};
+  std::lock_guard<std::mutex> l(mu_);
+  Key key{info.namespace_, kind, info.object.name};
+  auto [it, inserted] = objects_.emplace(key, std::move(seen));
+  if (!inserted) {
+    // Helm would fail to apply two objects with the same name; keep the first, say so.
+    duplicates_[key]++;
+  }
+}
+
+void ChecksumFilter::Prepare(Report& report) {
+  for (const auto& [key, n] : duplicates_) {
+    const auto& [ns, kind, name] = key;
+    report.AddFinding({"warning", "duplicate-object",
+                       std::string(manifest::ConfigKindName(kind)) + "/" + name + " in namespace " + ns +
+                           " appears " + std::to_string(n + 1) + " times in the release; the first is used",
+                       objects_[key].document, std::string(manifest::ConfigKindName(kind)) + "/" + name,
+                       objects_[key].source});
+  }
+  for (const auto& [key, seen] : objects_)
+    for (const auto& p : seen.data.problems)
+      report.AddFinding({"warning", "invalid-data", p + " (its text is hashed as is)", seen.document,
+                         std::string(manifest::ConfigKindName(std::get<1>(key))) + "/" + std::get<2>(key),
+                         seen.source});
+}
+
+bool ChecksumFilter::Wants(const DocInfo& info) const {
+  return options_.enabled && manifest::IsWorkloadKind(info.object, options_.extra_kinds);
+}
+
+std::string ChecksumFilter::Digest(const std::string& canonical) const {
+  if (!options_.hmac_key.empty()) {
+    HmacSha256 h(options_.hmac_key);
+    h.Update(canonical);
+    return "hmac-sha256:" + h.HexDigest();
+  }
+  return "sha256:" + Sha256::Hex(canonical);
+}
+
+void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) {
+  manifest::PodTemplate tmpl = manifest::FindPodTemplate(root, info.object, options_.extra_kinds);
+  if (!tmpl.node) return;
+  WorkloadEntry entry;
+  entry.document = info.index();
+  entry.kind = info.object.kind;
+  entry.name = info.object.name;
+  entry.namespace_ = info.namespace_;
+  entry.source = info.source;
+  entry.hook = info.object.IsHook();
+
+  std::string_view opt = manifest::Annotation(root, options_.opt_out_annotation);
+  std::string_view tmpl_opt = manifest::Annotation(tmpl.node, options_.opt_out_annotation);
+  if (opt.empty()) opt = tmpl_opt;
+  std::string optv = ToLower(opt);
+  if (optv == "false" || (options_.opt_in && optv != "true")) {
+    entry.skipped = optv == "false" ? "opted out (" + options_.opt_out_annotation + ": \"false\")"
+                                    : "opt-in mode and not annotated " + options_.opt_out_annotation + ": \"true\"";
+    report.AddWorkload(std::move(entry));
+    return;
+  }
+
+  std::vector<manifest::ConfigRef> refs = manifest::FindConfigRefs(tmpl.spec());
+  if (refs.empty()) {
+    entry.skipped = "consumes no ConfigMap or Secret";
+    report.AddWorkload(std::move(entry));
+    return;
+  }
+
+  std::string canonical = "capstan-config-digest/v1;";
+  for (const auto& ref : refs) {
+    ConsumedConfig cc;
+    cc.kind = manifest::ConfigKindName(ref.kind);
+    cc.name = ref.name;
+    cc.all_keys = ref.all_keys;
+    cc.keys.assign(ref.keys.begin(), ref.keys.end());
+    cc.optional = ref.optional;
+    cc.via = ref.via;
+    std::string part;
+    Field(part, cc.kind);
+    Field(part, ref.name);
+    auto it = objects_.find(Key{info.namespace_, ref.kind, ref.name});
+    if (it == objects_.end()) {
+      cc.present = false;
+      Field(part, "absent");
+      std::string msg = cc.kind + "/" + ref.name + " (used by " + Join(ref.via, ", ") +
+                        ") is not in the release (an existingSecret, or created by a hook or another controller): "
+                        "its changes cannot roll this workload";
+      bool fail = options_.strict && !ref.optional;
+      report.AddFinding({fail ? "error" : (ref.optional ? "info" : "warning"), "missing-reference", msg,
+                         info.index(), info.object.Ref(), info.source});
+    } else {
+      const auto& data = it->second.data.key_digests;
+      if (ref.all_keys) {
+        for (const auto& [k, d] : data) {
+          Field(part, k);
+          Field(part, d);
+        }
+      } else {
+        for (const auto& k : ref.keys) {
+          Field(part, k);
+          auto kd = data.find(k);
+          Field(part, kd == data.end() ? "absent" : kd->second);
+          if (kd == data.end() && !ref.optional)
+            report.AddFinding({"warning", "missing-key",
+                               cc.kind + "/" + ref.name + " has no key " + Quote(k) + " (used by " +
+                                   Join(ref.via, ", ") + ")",
+                               info.index(), info.object.Ref(), info.source});
+        }
+      }
+    }
+    cc.digest = Digest(part);
+    std::string prev = report.PreviousSourceDigest(info.namespace_, info.object.kind, info.object.name,
+                                                   cc.kind + "/" + cc.name);
+    if (!prev.empty() && prev != cc.digest) entry.changed.push_back(cc.kind + "/" + cc.name);
+    canonical += part;
+    entry.consumes.push_back(std::move(cc));
+  }
+  entry.digest = Digest(canonical);
+  entry.previous_digest = report.PreviousDigest(info.namespace_, info.object.kind, info.object.name);
+
+  std::vector<std::string> path = tmpl.path;
+  editor.Set(root, [&] {
+    std::vector<std::string> p = path;
+    p.insert(p.end(), {"metadata", "annotations", options_.annotation});
+    return p;
+  }(), yaml::Snippet::String(entry.digest));
+  if (!options_.env_name.empty()) {
+    for (const char* list : {"initContainers", "containers"}) {
+      for (const auto& ctr : tmpl.spec().Get(list).Items()) {
+        yaml::Node existing;
+        for (const auto& ev : ctr.Get("env").Items())
+          if (ev.Get("name").IsScalar() && ev.Get("name").scalar() == options_.env_name) existing = ev;
+        if (existing) {
+          editor.Set(existing, {"value"}, yaml::Snippet::String(entry.digest));
+        } else {
+          yaml::Snippet var = yaml::Snippet::Map();
+          var.Set("name", yaml::Snippet::String(options_.env_name));
+          var.Set("value", yaml::Snippet::String(entry.digest));
+          editor.Prepend(ctr, {"env"}, var);
+        }
+      }
+    }
+  }
+  report.AddChange({"checksum", info.index(), info.object.Ref(),
+                    "set " + options_.annotation + " over " + std::to_string(entry.consumes.size()) +
+                        " ConfigMap/Secret reference(s)"});
+  report.AddWorkload(std::move(entry));
+}
+
+}  // namespace capstan::postrender

@@ -1,0 +1,78 @@
+// What a post-renderer run did and found: per workload, the configuration it consumes and its digest (and whether
+// that changed since a previous report); every change a filter made; every warning or risk finding. Written as
+// JSON with --report, summarised for humans on stderr. Thread-safe: filters add to it from worker threads.
+// It never holds a secret value.
+#pragma once
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace capstan::postrender {
+
+struct ConsumedConfig {
+  std::string kind, name;
+  bool all_keys = false;
+  std::vector<std::string> keys;  // when !all_keys
+  bool present = true;            // the object is in the rendered release
+  bool optional = false;
+  std::vector<std::string> via;
+  std::string digest;             // digest of just this object's consumed data
+};
+
+struct WorkloadEntry {
+  size_t document = 0;
+  std::string kind, name, namespace_, source;
+  bool hook = false;
+  std::string digest;           // empty: not annotated
+  std::string skipped;          // why no digest was written (opted out, consumes nothing, ...)
+  std::string previous_digest;  // from --previous-report
+  std::vector<ConsumedConfig> consumes;
+  std::vector<std::string> changed;  // "ConfigMap/app" whose digest differs from the previous report
+};
+
+struct Finding {
+  std::string severity;  // "error" | "warning" | "info"
+  std::string code;      // "missing-reference", "single-replica", ...
+  std::string message;
+  size_t document = 0;
+  std::string object;    // "Deployment/web"
+  std::string source;
+};
+
+struct Change {
+  std::string filter;  // "checksum", "wait", ...
+  size_t document = 0;
+  std::string object;
+  std::string description;
+};
+
+class Report {
+ public:
+  void SetRun(std::string release, std::string namespace_, std::string input_format, size_t documents);
+  void AddWorkload(WorkloadEntry w);
+  void AddFinding(Finding f);
+  void AddChange(Change c);
+  // Loads a previous report's digests (from --previous-report) to say what changed.
+  void LoadPrevious(const std::string& json_text);
+  std::string PreviousDigest(const std::string& ns, const std::string& kind, const std::string& name) const;
+  std::string PreviousSourceDigest(const std::string& ns, const std::string& kind, const std::string& name,
+                                   const std::string& source_ref) const;
+
+  std::string ToJson() const;
+  std::string Summary() const;  // human text for stderr
+  std::vector<Finding> Findings() const;
+  std::vector<WorkloadEntry> Workloads() const;
+  size_t CountFindings(const std::string& severity) const;
+
+ private:
+  mutable std::mutex mu_;
+  std::string release_, namespace_, input_format_;
+  size_t documents_ = 0;
+  std::vector<WorkloadEntry> workloads_;
+  std::vector<Finding> findings_;
+  std::vector<Change> changes_;
+  std::map<std::string, std::string> previous_;  // "ns/Kind/name" -> digest; "ns/Kind/name|Kind/name" -> source
+};
+
+}  // namespace capstan::postrender

@@ -1,0 +1,156 @@
+#include <catch2/catch.hpp>
+
+#include "yaml/editor.h"
+#include "yaml/tree.h"
+
+using namespace capstan::yaml;
+
+namespace {
+std::string SetAnno(const std::string& doc, const std::vector<std::string>& path, const std::string& value) {
+  Tree t = Tree::Parse(doc);
+  Edits e;
+  Editor ed(t, e);
+  ed.Set(t.root(), path, Snippet::String(value));
+  ed.Commit();
+  std::string out = e.Apply(doc);
+  Tree::Parse(out);  // the result must still be valid YAML
+  return out;
+}
+}  // namespace
+
+TEST_CASE("editor inserts a key before the first entry of a block mapping") {
+  std::string doc = "metadata:\n  name: x # keep\n  annotations:\n    a: \"1\"\n";
+  CHECK(SetAnno(doc, {"metadata", "annotations", "k"}, "v") ==
+        "metadata:\n  name: x # keep\n  annotations:\n    k: \"v\"\n    a: \"1\"\n");
+}
+
+TEST_CASE("editor creates missing parent mappings with the document's indentation") {
+  std::string doc = "spec:\n    template:\n        spec:\n            containers: []\n";
+  CHECK(SetAnno(doc, {"spec", "template", "metadata", "annotations", "k"}, "v") ==
+        "spec:\n    template:\n        metadata:\n          annotations:\n            k: \"v\"\n        spec:\n"
+        "            containers: []\n");
+}
+
+TEST_CASE("editor fills null and flow mappings") {
+  CHECK(SetAnno("metadata:\n  annotations:\n  name: x\n", {"metadata", "annotations", "k"}, "v") ==
+        "metadata:\n  annotations:\n    k: \"v\"\n  name: x\n");
+  CHECK(SetAnno("metadata:\n  annotations: ~\n", {"metadata", "annotations", "k"}, "v") ==
+        "metadata:\n  annotations:\n    k: \"v\"\n");
+  CHECK(SetAnno("metadata:\n  annotations: {}\n", {"metadata", "annotations", "k"}, "v") ==
+        "metadata:\n  annotations: {\"k\": \"v\"}\n");
+  CHECK(SetAnno("metadata: {annotations: {a: b}}\n", {"metadata", "annotations", "k"}, "v") ==
+        "metadata: {annotations: {\"k\": \"v\", a: b}}\n");
+}
+
+TEST_CASE("editor replaces an existing scalar value, quoted or plain") {
+  CHECK(SetAnno("a:\n  k: old\n  z: 1\n", {"a", "k"}, "new") == "a:\n  k: \"new\"\n  z: 1\n");
+  CHECK(SetAnno("a:\n  k: \"old\"\n", {"a", "k"}, "new") == "a:\n  k: \"new\"\n");
+  CHECK(SetAnno("a:\n  k: 'o''ld'\n", {"a", "k"}, "new") == "a:\n  k: \"new\"\n");
+}
+
+TEST_CASE("editor keeps CRLF line endings") {
+  CHECK(SetAnno("metadata:\r\n  name: x\r\n", {"metadata", "annotations", "k"}, "v") ==
+        "metadata:\r\n  annotations:\r\n    k: \"v\"\r\n  name: x\r\n");
+}
+
+TEST_CASE("editor prepends list items in block, compact and flow lists") {
+  auto prepend = [](const std::string& doc) {
+    Tree t = Tree::Parse(doc);
+    Edits e;
+    Snippet item = Snippet::Map();
+    item.Set("name", Snippet::String("wait"));
+    item.Set("args", Snippet::List().Push(Snippet::String("a")));
+    Editor ed(t, e);
+    ed.Prepend(t.root(), {"spec", "initContainers"}, item);
+    ed.Commit();
+    std::string out = e.Apply(doc);
+    Tree::Parse(out);
+    return out;
+  };
+  CHECK(prepend("spec:\n  initContainers:\n  - name: x\n") ==
+        "spec:\n  initContainers:\n  - name: \"wait\"\n    args:\n      - \"a\"\n  - name: x\n");
+  CHECK(prepend("spec:\n  initContainers:\n    - name: x\n") ==
+        "spec:\n  initContainers:\n    - name: \"wait\"\n      args:\n        - \"a\"\n    - name: x\n");
+  CHECK(prepend("spec:\n  initContainers: []\n") ==
+        "spec:\n  initContainers: [{\"name\": \"wait\", \"args\": [\"a\"]}]\n");
+  CHECK(prepend("spec:\n  containers: []\n") ==
+        "spec:\n  initContainers:\n    - name: \"wait\"\n      args:\n        - \"a\"\n  containers: []\n");
+}
+
+TEST_CASE("tree reports duplicate keys, tabs and syntax errors with positions") {
+  try {
+    Tree::Parse("a: 1\nb: 2\na: 3\n");
+    FAIL("expected an error");
+  } catch (const ParseError& e) {
+    CHECK(e.line() == 2);
+    CHECK(std::string(e.what()).find("duplicate key 'a' (first at line 1)") != std::string::npos);
+  }
+  CHECK_THROWS_AS(Tree::Parse("a:\n\tb: 1\n"), ParseError);
+  CHECK_THROWS_AS(Tree::Parse("a: [1, 2\n"), ParseError);
+  CHECK_THROWS_AS(Tree::Parse("a: 1\n---\nb: 2\n"), ParseError);
+}
+
+TEST_CASE("tree decodes scalars and follows aliases and merge keys") {
+  Tree t = Tree::Parse("base: &b {x: 1, y: \"two\"}\nm:\n  <<: *b\n  y: own\nl: |+\n  keep\n\nq: 'it''s'\n");
+  CHECK(t.root().Get("m").Get("x").scalar() == "1");
+  CHECK(t.root().Get("m").Get("y").scalar() == "own");
+  CHECK(t.root().Get("l").scalar() == "keep\n\n");
+  CHECK(t.root().Get("l").style() == Style::kLiteral);
+  CHECK(t.root().Get("q").scalar() == "it's");
+  CHECK(t.root().Get("base").Get("y").style() == Style::kDoubleQuoted);
+}
+
+TEST_CASE("editor merges intents that create the same missing parent") {
+  std::string doc = "spec:\n  template:\n    spec:\n      containers:\n      - name: app\n";
+  Tree t = Tree::Parse(doc);
+  Edits e;
+  Editor ed(t, e);
+  Node tmpl = t.root().Get("spec").Get("template");
+  ed.Set(tmpl, {"metadata", "annotations", "a"}, Snippet::String("1"));
+  ed.Set(tmpl, {"metadata", "annotations", "b"}, Snippet::String("2"));
+  ed.Set(tmpl, {"metadata", "labels", "c"}, Snippet::String("3"));
+  ed.Prepend(tmpl.Get("spec"), {"initContainers"}, Snippet::Map().Set("name", Snippet::String("w1")));
+  ed.Prepend(tmpl.Get("spec"), {"initContainers"}, Snippet::Map().Set("name", Snippet::String("w2")));
+  ed.Commit();
+  CHECK(e.Apply(doc) ==
+        "spec:\n  template:\n    metadata:\n      annotations:\n        a: \"1\"\n        b: \"2\"\n"
+        "      labels:\n        c: \"3\"\n    spec:\n      initContainers:\n        - name: \"w1\"\n"
+        "        - name: \"w2\"\n      containers:\n      - name: app\n");
+}
+
+TEST_CASE("tree: empty block scalars inside indented collections (libfyaml 0.7.12 workaround)") {
+  std::string doc = "data:\n  users.acl: |-\n  next: |-\n    x\n  e2: |\n  e3: >+ # c\n\n  e4: |+\n    a\n\n"
+                    "  cfg: |\n    inner: |\n    other: 1\n  last: 1\nl:\n  - |\n  - y\n";
+  Tree t = Tree::Parse(doc);
+  Node d = t.root().Get("data");
+  CHECK(d.size() == 7);
+  CHECK(d.Get("users.acl").scalar().empty());
+  CHECK(d.Get("users.acl").style() == Style::kLiteral);
+  CHECK(d.Get("next").scalar() == "x");
+  CHECK(d.Get("e2").scalar().empty());
+  CHECK(d.Get("e3").scalar().empty());
+  CHECK(d.Get("e3").style() == Style::kFolded);
+  CHECK(d.Get("e4").scalar() == "a\n\n");
+  CHECK(d.Get("cfg").scalar() == "inner: |\nother: 1\n");  // block content is never patched
+  CHECK(d.Get("last").scalar() == "1");
+  REQUIRE(t.root().Get("l").size() == 2);
+  CHECK(t.root().Get("l").At(0).scalar().empty());
+  CHECK(t.root().Get("l").At(1).scalar() == "y");
+  // positions refer to the original text
+  CHECK(doc.substr(d.Get("users.acl").start().offset, 2) == "|-");
+}
+
+TEST_CASE("editor replaces block scalars, keeping what follows") {
+  CHECK(SetAnno("data:\n  a: |-\n    line1\n    line2\n  b: 1\n", {"data", "a"}, "new") ==
+        "data:\n  a: \"new\"\n  b: 1\n");
+  CHECK(SetAnno("data:\n  a: >+\n    text\n\n  b: 1\n", {"data", "a"}, "x") == "data:\n  a: \"x\"\n\n  b: 1\n");
+}
+
+TEST_CASE("editor refuses conflicting intents on one value") {
+  std::string doc = "a: 1\nitems:\nb: 2\n";
+  Tree t = Tree::Parse(doc);
+  Edits e;
+  Editor ed(t, e);
+  ed.Set(t.root(), {"items", "k"}, Snippet::String("v"));
+  CHECK_THROWS_WITH(ed.Prepend(t.root(), {"items"}, Snippet::String("x")), Catch::Contains("conflicting edits"));
+}
