@@ -1,5 +1,6 @@
-// Reads a YAML (or JSON) document into a RapidJSON DOM through libfyaml, for small configuration files
-// (kubeconfig, upgrade policy). Errors name the file and line. Anchors and merge keys are resolved.
+// Reads a YAML (or JSON) document into a RapidJSON DOM through the shared YAML reader (lib/yaml: libfyaml, YAML 1.1
+// scalar types as Kubernetes reads them), for small configuration files (kubeconfig, upgrade policy). Errors name
+// the file, line and column. Aliases and merge keys are followed, with bounded depth and size.
 #pragma once
 #include <string>
 #include <string_view>
