@@ -1,0 +1,97 @@
+// A thin Kubernetes API client over cpp-httplib and OpenSSL: GET, LIST (label selector, paged with continue),
+// CREATE, UPDATE (PUT with resourceVersion) and PATCH (merge / strategic merge) of the kinds in resources.h.
+// TLS is always verified (no insecure option). The bearer token is re-read from its file before every request, and
+// a 401 is retried once with the re-read token. 429 (honouring Retry-After), 5xx and connection errors are retried
+// with jittered exponential backoff, a bounded number of times. Errors name the URL and say what to do; a 403
+// names the missing RBAC verb, resource and API group. Tokens are never logged.
+#pragma once
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <openssl/types.h>
+
+#include "kube/config.h"
+#include "kube/json.h"
+#include "kube/resources.h"
+#include "util/error.h"
+
+namespace capstan::kube {
+
+// An HTTP error answer of the API server (after retries). status() is the HTTP code, reason() the Status reason
+// ("NotFound", "Conflict", "AlreadyExists", "Forbidden", ...).
+class ApiError : public Error {
+ public:
+  ApiError(const std::string& message, int status, std::string reason, int exit_code)
+      : Error(message, exit_code), status_(status), reason_(std::move(reason)) {}
+  int status() const { return status_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  int status_;
+  std::string reason_;
+};
+
+// The fields of a metav1.Status answer.
+struct Status {
+  bool ok = false;  // the body was a Status object
+  std::string status, message, reason, details_name, details_kind, details_group;
+  int code = 0;
+};
+Status ParseStatus(std::string_view body);
+
+struct ClientOptions {
+  int max_attempts = 5;                                  // per request, including the first
+  std::chrono::milliseconds backoff_base{250};           // doubled per attempt, +-50% jitter
+  std::chrono::milliseconds backoff_max{8000};
+  std::chrono::milliseconds retry_after_max{30000};      // cap on a server's Retry-After
+  std::chrono::milliseconds connect_timeout{10000};
+  std::chrono::milliseconds read_timeout{30000};
+  std::string hook;  // for 403 messages: "the <hook> hook's service account"
+};
+
+enum class PatchType { kMerge, kStrategicMerge, kJson };
+
+struct RawResponse {
+  int status = 0;
+  std::string body;
+};
+
+class Client {
+ public:
+  explicit Client(Config config, ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  const Config& config() const { return config_; }
+  const std::string& default_namespace() const { return config_.namespace_name; }
+
+  JsonDoc Get(const Kind& kind, const std::string& ns, const std::string& name);
+  // nullopt on 404.
+  std::optional<JsonDoc> GetIfExists(const Kind& kind, const std::string& ns, const std::string& name);
+  // All pages, merged: the result is the last page's List object with every item under "items".
+  JsonDoc List(const Kind& kind, const std::string& ns, const std::string& label_selector = "", int page_size = 500);
+  JsonDoc Create(const Kind& kind, const std::string& ns, const Json& object);
+  JsonDoc Update(const Kind& kind, const std::string& ns, const std::string& name, const Json& object);
+  JsonDoc Patch(const Kind& kind, const std::string& ns, const std::string& name, const std::string& patch,
+                PatchType type = PatchType::kMerge);
+
+  // One request with retries; throws ApiError for an HTTP error and PreconditionError when unreachable.
+  RawResponse Request(const std::string& method, const std::string& path_and_query, const std::string& body = "",
+                      const std::string& content_type = "application/json");
+
+ private:
+  std::string Token() const;
+  [[noreturn]] void ThrowHttpError(const std::string& method, const std::string& path, int status,
+                                   const std::string& body) const;
+
+  Config config_;
+  ClientOptions options_;
+  std::string ca_temp_file_;  // certificate-authority-data written to a private file for OpenSSL
+  X509* client_cert_ = nullptr;
+  EVP_PKEY* client_key_ = nullptr;
+};
+
+}  // namespace capstan::kube
