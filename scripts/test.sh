@@ -21,20 +21,20 @@ JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 export LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp:print_suppressions=0"
 
-build() { # dir, cmake args...
-  local dir=$1; shift
+build() { # dir, target, cmake args...
+  local dir=$1 target=$2; shift 2
   cmake -S . -B "$dir" -G Ninja "$@" >/dev/null
-  cmake --build "$dir" -j"$JOBS"
+  cmake --build "$dir" -j"$JOBS" --target "$target"
 }
 
 [ $SETUP -eq 1 ] && ./scripts/setup.sh
 echo "== release build (static)"
-build build -DCMAKE_BUILD_TYPE=Release
+build build all -DCMAKE_BUILD_TYPE=Release
 if [ $QUICK -eq 0 ]; then
   echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
-  build build-asan -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O1"
+  build build-asan all -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_SANITIZE=ON -DCMAKE_CXX_FLAGS="-O1"
   echo "== libFuzzer targets (clang)"
-  CC=clang CXX=clang++ build build-fuzz -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_FUZZ=ON -DCAPSTAN_SANITIZE=ON \
+  CC=clang CXX=clang++ build build-fuzz capstan_fuzzers -DCMAKE_BUILD_TYPE=Debug -DCAPSTAN_FUZZ=ON -DCAPSTAN_SANITIZE=ON \
     -DCAPSTAN_TESTS=OFF -DCMAKE_CXX_FLAGS="-O1"
 fi
 
