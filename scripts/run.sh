@@ -15,7 +15,10 @@ OUT=$ROOT/out; mkdir -p "$OUT"
 CHART=charts/example-portal
 VALUES=(-f values/custom_values.yaml -f values/env/production.yaml)
 export HELM_CONFIG_HOME=$OUT/helm/config HELM_DATA_HOME=$OUT/helm/data HELM_CACHE_HOME=$OUT/helm/cache
-PR_ARGS=(--post-renderer-args --release=portal --post-renderer-args --namespace=portal)
+# The post-renderer: digests (always), the capstan wait init containers the chart's pods ask for
+# (capstan.dev/wait-for), with the chart's hook image.
+PR_ARGS=(--post-renderer-args --release=portal --post-renderer-args --namespace=portal
+         --post-renderer-args --waits --post-renderer-args --wait-image=example/capstan:0.1.0)
 
 echo "== Helm 3.17.3 with capstan-postrender (executable)"
 .deps/helm/3/helm template portal "$CHART" -n portal "${VALUES[@]}" \
@@ -47,6 +50,9 @@ for c in r["changes"]:
 for f in r["findings"]:
     print(f'  {f["severity"]}: {f["object"]}: {f["message"]}')
 PY
+
+echo "== upgrade risks (capstan-postrender --check) of the production rendering"
+./build/capstan-postrender --check < "$OUT/portal-helm4.yaml" | tail -n 20
 
 echo "== capstan values lint: chart defaults + customer file + each environment overlay"
 ./build/capstan values lint "$CHART" -f values/custom_values.yaml \
