@@ -98,7 +98,17 @@ void LoadConfigFile(const std::string& path, Config& config) {
     if (auto n = c.Get("safeRollingUpdate")) config.safety.rolling_update = r.Bool(n);
   }
   if (auto c = root.Get("waits")) {
-    r.Keys(c, {"enabled", "image", "annotation", "timeout", "containerName", "orderedStartTimeout"});
+    r.Keys(c, {"enabled", "image", "annotation", "timeout", "containerName", "orderedStartTimeout", "rules"});
+    for (const auto& rule : c.Get("rules").Items()) {
+      r.Keys(rule, {"kind", "name", "labels", "waitFor"});
+      WaitRule w;
+      if (auto n = rule.Get("kind")) w.kind = r.Str(n);
+      if (auto n = rule.Get("name")) w.name = r.Str(n);
+      for (const auto& [k, v] : rule.Get("labels").Entries()) w.labels[std::string(k.scalar())] = r.Str(v);
+      if (!rule.Get("waitFor")) r.Fail(rule, "a wait rule needs waitFor (the conditions, as in capstan.dev/wait-for)");
+      w.wait_for = r.Str(rule.Get("waitFor"));
+      config.waits.rules.push_back(std::move(w));
+    }
     if (auto n = c.Get("orderedStartTimeout")) config.ordered_start_timeout = r.Str(n);
     if (auto n = c.Get("enabled")) config.waits.enabled = r.Bool(n);
     if (auto n = c.Get("image")) config.waits.image = r.Str(n);

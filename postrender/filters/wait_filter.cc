@@ -1,6 +1,7 @@
 #include "postrender/filters/wait_filter.h"
 
 #include "manifest/pod_template.h"
+#include "manifest/selector.h"
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -72,6 +73,20 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
   if (!tmpl.node) return;
   std::string_view text = manifest::Annotation(tmpl.node, options_.annotation);
   if (text.empty()) text = manifest::Annotation(root, options_.annotation);
+  std::string from_rules;
+  if (Trim(text).empty()) {  // no annotation: the configuration file's rules that select this workload
+    manifest::Labels labels = manifest::ReadLabels(root), pod_labels = manifest::ReadLabels(tmpl.node);
+    for (const auto& rule : options_.rules) {
+      bool match = (rule.kind.empty() || rule.kind == info.object.kind) &&
+                   (rule.name.empty() || rule.name == info.object.name);
+      for (const auto& [k, v] : rule.labels) {
+        auto a = labels.find(k), b = pod_labels.find(k);
+        match = match && ((a != labels.end() && a->second == v) || (b != pod_labels.end() && b->second == v));
+      }
+      if (match) from_rules += (from_rules.empty() ? "" : "\n") + rule.wait_for;
+    }
+    text = from_rules;
+  }
   if (Trim(text).empty()) return;
   auto finding = [&](const char* severity, const char* code, const std::string& message) {
     report.AddFinding({severity, code, message, info.index(), info.object.Ref(), info.source});

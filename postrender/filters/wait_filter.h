@@ -6,7 +6,9 @@
 // pre-hooks finished: a deadlock); a finding says so. Idempotent: a workload that already has the container is
 // left alone.
 #pragma once
+#include <map>
 #include <mutex>
+#include <vector>
 #include <set>
 #include <string>
 #include <utility>
@@ -15,7 +17,16 @@
 
 namespace capstan::postrender {
 
+// A configuration-file rule: workloads it selects (every given field must match) wait for wait_for.
+struct WaitRule {
+  std::string kind;                           // empty: any kind
+  std::string name;                           // empty: any name
+  std::map<std::string, std::string> labels;  // all must be labels of the workload or of its pod template
+  std::string wait_for;                       // the same condition text as the annotation
+};
+
 struct WaitOptions {
+  std::vector<WaitRule> rules;                    // applied to workloads without the annotation
   bool enabled = false;
   std::string image;                              // the capstan hook image (required when enabled)
   std::string annotation = "capstan.dev/wait-for";

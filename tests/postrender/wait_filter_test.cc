@@ -308,3 +308,57 @@ spec:
   rolling.replace(rolling.find("  serviceName: content\n"), 23, "  serviceName: content\n  updateStrategy: {type: RollingUpdate}\n");
   CHECK_THROWS_WITH(test::PostRender(rolling, cfg), Catch::Contains("deadlocks with updateStrategy RollingUpdate"));
 }
+
+TEST_CASE("wait filter: rules in the configuration file select workloads by kind, name and labels") {
+  test::TempDir t;
+  std::string cfg_path = t.Write("capstan.yaml", R"(waits:
+  enabled: true
+  image: capstan:test
+  rules:
+    - kind: Deployment
+      labels: {tier: frontend}
+      waitFor: "tcp://db:5432"
+    - name: api
+      waitFor: "dns:solr"
+)");
+  postrender::Config cfg;
+  postrender::LoadConfigFile(cfg_path, cfg);
+  std::string docs = R"(---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  template:
+    metadata: {labels: {tier: frontend}}
+    spec: {containers: [{name: w, image: w}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, labels: {tier: frontend}}
+spec:
+  template:
+    spec: {containers: [{name: a, image: a}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: other, labels: {tier: frontend}}
+spec:
+  template:
+    spec: {containers: [{name: o, image: o}]}
+)";
+  std::string out = test::PostRender(docs, cfg);
+  auto d = manifest::Split(out);
+  auto args = [&](size_t i) {
+    yaml::Tree tr = yaml::Tree::Parse(d[i].text);
+    std::vector<std::string> a;
+    for (const auto& x : tr.root().Get("spec").Get("template").Get("spec").Get("initContainers").At(0).Get("args").Items())
+      a.emplace_back(x.scalar());
+    return a;
+  };
+  CHECK(args(0) == std::vector<std::string>{"wait", "--timeout", "5m", "--", "tcp://db:5432"});
+  CHECK(args(1) == std::vector<std::string>{"wait", "--timeout", "5m", "--", "tcp://db:5432", "dns:solr"});
+  CHECK(args(2).empty());  // a StatefulSet: the Deployment rule does not select it, nor the name rule
+  std::string bad = t.Write("bad.yaml", "waits:\n  rules:\n    - kind: Deployment\n");
+  postrender::Config c2;
+  CHECK_THROWS_WITH(postrender::LoadConfigFile(bad, c2), Catch::Contains("needs waitFor"));
+}
