@@ -53,7 +53,9 @@ PgTool ProbePgTool(const std::string& name, const std::string& explicit_path) {
   PgTool t;
   t.name = name;
   t.path = proc::FindExecutable(name, explicit_path, ExtraDirs());
-  std::string flag = "--" + Split(name, '_')[0] + "-" + Split(name, '_')[1];  // --pg-dump
+  std::string flag = "--" + name;  // --pg-dump, --psql
+  for (char& c : flag)
+    if (c == '_') c = '-';
   if (t.path.empty()) {
     if (!explicit_path.empty()) throw UsageError(flag + " " + explicit_path + " is not an executable file");
     throw UsageError(name + " not found in PG_BIN or PATH: install the PostgreSQL client of the server's major version "

@@ -619,9 +619,9 @@ TEST_CASE("a restore that fails midway leaves the database exactly as it was", "
       std::string manifest = ReadFile(dir + "/manifest.json"), old_sum = old.HexDigest();
       REQUIRE(manifest.find(old_sum) != std::string::npos);
       manifest.replace(manifest.find(old_sum), old_sum.size(), sum);
-      std::string old_size = "\"size\":" + std::to_string(bytes.size());
+      std::string old_size = "\"size\": " + std::to_string(bytes.size());
       REQUIRE(manifest.find(old_size) != std::string::npos);
-      manifest.replace(manifest.find(old_size), old_size.size(), "\"size\":" + std::to_string(cut.size()));
+      manifest.replace(manifest.find(old_size), old_size.size(), "\"size\": " + std::to_string(cut.size()));
       WriteBytes(dir + "/manifest.json", manifest, 0600);
     }
     WriteBytes(dump, cut, 0600);
