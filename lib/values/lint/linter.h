@@ -1,0 +1,34 @@
+// `capstan values lint`: every problem with a chart's values at once, each at the file:line that caused it.
+// Rules: yaml (unparsable overlay), merge (Helm would refuse to merge), schema (values.schema.json of the chart and
+// of every enabled subchart, against the coalesced values, as Helm validates them), unknown-key (set by an overlay
+// but neither in the chart's defaults nor in its schema; did-you-mean), renamed-key and deprecated-key (the chart's
+// values.renames.yaml and schema `deprecated: true`), type-surprise (YAML 1.1 readings the author likely did not
+// mean: unquoted NO, 0755, 1.10, floats for integers, integers beyond float64 precision, yes/no/on/off keys).
+#pragma once
+#include <string>
+#include <vector>
+
+#include "findings/finding.h"
+#include "values/engine.h"
+
+namespace capstan::values::lint {
+
+struct LintOptions {
+  int helm_major = 4;        // 3: read schemas as Helm 3.17 does (gojsonschema: draft-07 rules, no meta-schema check)
+  std::string schema_file;   // --schema: use this schema for the top chart instead of its values.schema.json
+  std::string context;       // set on every finding (matrix runs: the environment file)
+};
+
+struct LintResult {
+  std::vector<findings::Finding> findings;  // sorted (findings::SortAndFold)
+  std::vector<std::string> inputs;          // every file read: values files, overlays, schemas, renames files
+};
+
+// Lints the chart at `chart_path` with the user's values. Throws UsageError when the chart or a named file cannot be
+// read (exit 2); everything wrong with their contents is a finding.
+LintResult Lint(const std::string& chart_path, const UserInput& input, const LintOptions& options);
+
+// The rules above, for SARIF's tool.driver.rules and JUnit.
+std::vector<findings::Rule> Rules();
+
+}  // namespace capstan::values::lint
