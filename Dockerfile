@@ -1,14 +1,15 @@
 # The Capstan hook images. Build the static binaries first (cmake -S . -B build -DCMAKE_BUILD_TYPE=Release &&
 # cmake --build build --target capstan), then:
 #   docker build -t example/capstan:0.1.0 .                          # hook image: capstan on an empty base
-#   docker build --target backup -t example/capstan-backup:0.1.0 .   # backup/restore: capstan + pg_dump/pg_restore
+#   docker build --target backup -t example/capstan-backup:0.1.0 .   # backup/restore: capstan + pg_dump/pg_restore/psql
 # The chart runs both as uid 1001 with a read-only root filesystem (hooks.image, hooks.backup.image).
 
 # CA certificates for TLS to the database and HTTPS smoke checks (the hook image has no package manager).
 FROM debian:12-slim AS certs
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/*
 
-# capstan backup/restore run pg_dump/pg_restore as child processes: this image adds the PostgreSQL 15 client tools.
+# capstan backup/restore run pg_dump, pg_restore and psql as child processes: this image adds the PostgreSQL 15 client
+# tools (postgresql-client-15 has all three in PG_BIN).
 FROM debian:12-slim AS backup
 RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client-15 ca-certificates \
     && rm -rf /var/lib/apt/lists/*

@@ -37,6 +37,8 @@ Runner Setup(CLI::App& sub) {
   sub.add_option("--dir-map", f->maps, "FROM=TO: restore the archive of directory FROM into TO (repeatable)");
   sub.add_option("--pg-restore", f->o.pg_restore_path, "pg_restore to run (default: PG_BIN, then PATH)")
       ->envname("CAPSTAN_PG_RESTORE");
+  sub.add_option("--psql", f->o.psql_path, "psql that runs the restore (default: beside pg_restore, then PG_BIN, PATH)")
+      ->envname("CAPSTAN_PSQL");
   sub.add_option("-o,--output", f->output, "text (default on a terminal) or json")->check(CLI::IsMember({"text", "json"}));
   f->db.Add(sub);
   return [f]() -> int {

@@ -464,10 +464,11 @@ RestoreResult Restore(const RestoreOptions& o) {
   }
   if (o.dry_run) return r;
 
-  std::optional<PgTool> pg_restore;
+  std::optional<PgTool> pg_restore, psql;
   for (const auto& s : r.steps) {
     if (s.kind != "database") continue;
     pg_restore = ProbePgTool("pg_restore", o.pg_restore_path);
+    psql = ProbePsql(o.psql_path, *pg_restore);
     if (pg_restore->major < r.manifest.pg_dump_major)
       throw Error("pg_restore " + std::to_string(pg_restore->major) + " cannot read a dump made by pg_dump " +
                   std::to_string(r.manifest.pg_dump_major) + ": use a pg_restore of major version >= " +
@@ -493,7 +494,7 @@ RestoreResult Restore(const RestoreOptions& o) {
   for (const auto& s : r.steps) {
     if (s.kind != "database") continue;
     log::Info("restoring the database", {{"target", s.target}, {"artifact", s.artifact}});
-    RestoreDump(*pg_restore, *conn, p.path + "/" + s.artifact, o.no_owner);
+    RestoreDump(*pg_restore, *psql, *conn, p.path + "/" + s.artifact, o.no_owner, &progress.bytes());
     log::Info("database restored", {{"target", s.target}});
   }
   for (auto& d : staged) {

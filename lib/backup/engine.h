@@ -69,6 +69,7 @@ struct RestoreOptions {
   bool no_owner = false;
   pg::Settings pg;
   std::string pg_restore_path;
+  std::string psql_path;  // default: the psql beside pg_restore, then PG_BIN, then PATH
   std::vector<std::pair<std::string, std::string>> dir_map;  // source dir recorded -> where to restore it
 };
 

@@ -53,7 +53,9 @@ PgTool ProbePgTool(const std::string& name, const std::string& explicit_path) {
   PgTool t;
   t.name = name;
   t.path = proc::FindExecutable(name, explicit_path, ExtraDirs());
-  std::string flag = "--" + Split(name, '_')[0] + "-" + Split(name, '_')[1];  // --pg-dump
+  std::string flag = "--" + name;  // --pg-dump, --psql
+  for (char& c : flag)
+    if (c == '_') c = '-';
   if (t.path.empty()) {
     if (!explicit_path.empty()) throw UsageError(flag + " " + explicit_path + " is not an executable file");
     throw UsageError(name + " not found in PG_BIN or PATH: install the PostgreSQL client of the server's major version "
@@ -180,18 +182,224 @@ uint64_t ListDump(const PgTool& pg_restore, const std::string& path) {
   return entries;
 }
 
-void RestoreDump(const PgTool& pg_restore, const ChildConnection& conn, const std::string& path, bool no_owner) {
+std::vector<std::string> DumpSchemas(const PgTool& pg_restore, const std::string& path) {
   proc::ChildOptions o;
-  o.argv = {pg_restore.path, "--clean", "--if-exists", "--single-transaction", "--exit-on-error", "--no-password",
-            "--dbname=" + conn.conninfo};
-  if (no_owner) o.argv.push_back("--no-owner");
-  o.argv.push_back(path);
-  o.set_env = conn.env;
-  proc::Child child(o);
-  int rc = child.Wait();
-  if (rc != 0)
-    throw Error("pg_restore of " + path + " into " + conn.description + " failed (exit " + std::to_string(rc) + "): " +
-                child.StderrTail() + "; the transaction was rolled back and the database is unchanged");
+  o.argv = {pg_restore.path, "--list", path};
+  auto r = proc::RunCapture(o, 256 << 20);
+  if (r.exit_code != 0)
+    throw Error(path + ": pg_restore --list failed (exit " + std::to_string(r.exit_code) + "): " + r.err_tail +
+                ": the dump is unreadable");
+  // "6; 2615 16389 SCHEMA - app postgres": the name runs from after "SCHEMA - " to the owner, the last word.
+  std::vector<std::string> out;
+  const std::string marker = " SCHEMA - ";
+  for (const auto& line : Split(r.out, '\n')) {
+    if (line.empty() || line[0] == ';') continue;
+    size_t semi = line.find("; ");
+    size_t at = line.find(marker);
+    if (semi == std::string::npos || at == std::string::npos) continue;
+    // Only the entry type SCHEMA (not a name that contains the marker): "<id>; <oid> <oid> SCHEMA - ...".
+    auto head = Split(line.substr(semi + 2, at - semi - 2), ' ');
+    if (head.size() != 2) continue;
+    std::string rest = line.substr(at + marker.size());
+    size_t owner = rest.rfind(' ');
+    if (owner == std::string::npos || owner == 0) continue;
+    out.push_back(rest.substr(0, owner));
+  }
+  return out;
+}
+
+PgTool ProbePsql(const std::string& explicit_path, const PgTool& pg_restore) {
+  std::string path = explicit_path;
+  if (path.empty()) {
+    size_t slash = pg_restore.path.rfind('/');
+    std::string beside = (slash == std::string::npos ? std::string(".") : pg_restore.path.substr(0, slash)) + "/psql";
+    if (::access(beside.c_str(), X_OK) == 0) path = beside;
+  }
+  return ProbePgTool("psql", path);
+}
+
+namespace {
+
+std::string QuoteIdent(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// A condition: `alias` (a row of `catalog`) stands on its own: it is no extension member (pg_depend deptype 'e')
+// and no internal part of another object (deptype 'i': an identity column's sequence, a range type's constructor),
+// which goes with its owner and cannot be dropped by itself.
+std::string Standalone(const std::string& catalog, const std::string& alias) {
+  return " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog." + catalog +
+         "'::pg_catalog.regclass AND d.objid = " + alias + ".oid AND d.deptype IN ('e', 'i'))";
+}
+
+}  // namespace
+
+std::string RestorePreamble(const std::vector<std::string>& schemas) {
+  std::string sql = "-- capstan restore: remove what the dump replaces, so the database equals the dump\n"
+                    "SET LOCAL client_min_messages = warning;\n";
+  bool has_public = false;
+  for (const auto& s : schemas) {
+    if (s == "public") has_public = true;
+    sql += "DROP SCHEMA IF EXISTS " + QuoteIdent(s) + " CASCADE;\n";
+  }
+  if (has_public) return sql;
+  // pg_dump (15) never creates `public` (initdb does) and dumps its ACL and comment only as changes from initdb's:
+  // dropping and re-creating it would lose its initial privileges record, so it is emptied instead. ORDER BY makes
+  // the list complete before the first DROP; IF EXISTS skips what an earlier CASCADE removed.
+  const std::string nsp = " JOIN pg_catalog.pg_namespace n ON n.oid = ";
+  const std::string in_public = " WHERE n.nspname = 'public'";
+  sql += "DO $capstan_restore$\nDECLARE r record;\nBEGIN\n  FOR r IN\n";
+  sql +=
+      "    SELECT 1 AS ord, pg_catalog.format('DROP %s IF EXISTS %I.%I CASCADE', CASE c.relkind WHEN 'v' THEN 'VIEW' "
+      "WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, "
+      "n.nspname, c.relname) AS stmt FROM pg_catalog.pg_class c" + nsp + "c.relnamespace" + in_public +
+      " AND c.relkind IN ('r','p','v','m','f','S')" + Standalone("pg_class", "c") + "\n";
+  sql += "    UNION ALL SELECT 2, pg_catalog.format('DROP ROUTINE IF EXISTS %I.%I(%s) CASCADE', n.nspname, p.proname, "
+         "pg_catalog.pg_get_function_identity_arguments(p.oid)) FROM pg_catalog.pg_proc p" + nsp + "p.pronamespace" +
+         in_public + Standalone("pg_proc", "p") + "\n";
+  sql += "    UNION ALL SELECT 3, pg_catalog.format('DROP %s IF EXISTS %I.%I CASCADE', CASE t.typtype WHEN 'd' THEN "
+         "'DOMAIN' ELSE 'TYPE' END, n.nspname, t.typname) FROM pg_catalog.pg_type t" + nsp + "t.typnamespace" +
+         in_public + " AND t.typtype IN ('b','c','d','e','r') AND (t.typtype <> 'c' OR (SELECT c.relkind FROM "
+         "pg_catalog.pg_class c WHERE c.oid = t.typrelid) = 'c') AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e "
+         "WHERE e.typarray = t.oid)" + Standalone("pg_type", "t") + "\n";
+  struct Simple {
+    const char* catalog;
+    const char* what;
+    const char* name_col;
+    const char* nsp_col;
+  };
+  const Simple simple[] = {
+      {"pg_collation", "COLLATION", "collname", "collnamespace"},
+      {"pg_conversion", "CONVERSION", "conname", "connamespace"},
+      {"pg_statistic_ext", "STATISTICS", "stxname", "stxnamespace"},
+      {"pg_ts_config", "TEXT SEARCH CONFIGURATION", "cfgname", "cfgnamespace"},
+      {"pg_ts_dict", "TEXT SEARCH DICTIONARY", "dictname", "dictnamespace"},
+      {"pg_ts_parser", "TEXT SEARCH PARSER", "prsname", "prsnamespace"},
+      {"pg_ts_template", "TEXT SEARCH TEMPLATE", "tmplname", "tmplnamespace"},
+  };
+  for (const auto& s : simple)
+    sql += std::string("    UNION ALL SELECT 4, pg_catalog.format('DROP ") + s.what +
+           " IF EXISTS %I.%I CASCADE', n.nspname, x." + s.name_col + ") FROM pg_catalog." + s.catalog + " x" + nsp +
+           "x." + s.nsp_col + in_public + Standalone(s.catalog, "x") + "\n";
+  sql += "    UNION ALL SELECT 5, pg_catalog.format('DROP OPERATOR IF EXISTS %I.%s(%s, %s) CASCADE', n.nspname, "
+         "o.oprname, COALESCE(o.oprleft::pg_catalog.regtype::pg_catalog.text, 'NONE'), "
+         "COALESCE(o.oprright::pg_catalog.regtype::pg_catalog.text, 'NONE')) FROM pg_catalog.pg_operator o" + nsp +
+         "o.oprnamespace" + in_public + Standalone("pg_operator", "o") + "\n";
+  sql += "    UNION ALL SELECT 6, pg_catalog.format('DROP OPERATOR FAMILY IF EXISTS %I.%I USING %I CASCADE', "
+         "n.nspname, f.opfname, a.amname) FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_am a ON a.oid = "
+         "f.opfmethod" + nsp + "f.opfnamespace" + in_public + Standalone("pg_opfamily", "f") + "\n";
+  sql += "    ORDER BY 1, 2\n  LOOP\n    EXECUTE r.stmt;\n  END LOOP;\nEND\n$capstan_restore$;\n";
+  return sql;
+}
+
+namespace {
+
+// Writes all of data to a child's stdin; false when the child no longer reads (it exited: EPIPE).
+bool WriteToChild(int fd, const char* data, size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EPIPE) return false;
+      throw Error("cannot write to psql: " + std::string(std::strerror(errno)));
+    }
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnection& conn, const std::string& path,
+                 bool no_owner, std::atomic<uint64_t>* progress) {
+  const std::string preamble = RestorePreamble(DumpSchemas(pg_restore, path));
+  const std::string unchanged = "; the transaction was rolled back and the database is unchanged";
+  proc::ChildOptions po;
+  po.argv = {psql.path, "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--dbname=" + conn.conninfo,
+             "-f", "-"};
+  po.set_env = conn.env;
+  po.pipe_stdin = true;
+  proc::Child sql(po);
+  // --single-transaction: the SQL is one BEGIN ... COMMIT (also around large objects, which otherwise get their
+  // own transactions). --clean --if-exists: DROPs of the dump's objects, no-ops after the preamble except for
+  // large objects and extensions, which the dump then re-creates.
+  proc::ChildOptions ro;
+  ro.argv = {pg_restore.path, "--clean", "--if-exists", "--single-transaction", "--file=-"};
+  if (no_owner) ro.argv.push_back("--no-owner");
+  ro.argv.push_back(path);
+  ro.pipe_stdout = true;
+  proc::Child gen(ro);
+
+  auto psql_failed = [&]() -> Error {
+    gen.Kill();
+    gen.Wait();
+    sql.CloseStdin();
+    int rc = sql.Wait();
+    return Error("restoring " + path + " into " + conn.description + " failed: psql exit " + std::to_string(rc) + ": " +
+                 (sql.StderrTail().empty() ? "no message" : sql.StderrTail()) + unchanged);
+  };
+  // The preamble goes right after the dump's BEGIN; the last kHoldBack bytes (which hold its COMMIT) are sent only
+  // once pg_restore has exited 0: a pg_restore that fails midway never gets its partial SQL committed.
+  const size_t kHoldBack = 64 << 10, kMaxHead = 1 << 20;
+  std::string pending;
+  bool started = false;
+  std::unique_ptr<char[]> buf(new char[1 << 20]);
+  while (true) {
+    if (Cancelled()) {
+      gen.Kill();
+      sql.Kill();
+      ThrowIfCancelled();
+    }
+    ssize_t n = ::read(gen.stdout_fd(), buf.get(), 1 << 20);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw Error("cannot read the output of pg_restore: " + std::string(std::strerror(errno)) + unchanged);
+    }
+    if (n == 0) break;
+    if (progress) *progress += static_cast<uint64_t>(n);
+    pending.append(buf.get(), static_cast<size_t>(n));
+    if (!started) {
+      size_t at = pending.compare(0, 7, "BEGIN;\n") == 0 ? 0 : pending.find("\nBEGIN;\n");
+      if (at == std::string::npos) {
+        if (pending.size() > kMaxHead) break;  // reported below: no transaction
+        continue;
+      }
+      size_t cut = at == 0 ? 7 : at + 8;
+      if (!WriteToChild(sql.stdin_fd(), pending.data(), cut) ||
+          !WriteToChild(sql.stdin_fd(), preamble.data(), preamble.size()))
+        throw psql_failed();
+      pending.erase(0, cut);
+      started = true;
+    }
+    if (pending.size() > kHoldBack) {
+      size_t send = pending.size() - kHoldBack;
+      if (!WriteToChild(sql.stdin_fd(), pending.data(), send)) throw psql_failed();
+      pending.erase(0, send);
+    }
+  }
+  gen.CloseStdout();
+  int rc = gen.Wait();
+  if (rc != 0 || !started || pending.find("\nCOMMIT;\n") == std::string::npos) {
+    sql.Kill();  // the connection closes inside the open transaction: the server rolls it back
+    sql.Wait();
+    if (rc != 0)
+      throw Error("pg_restore of " + path + " failed (exit " + std::to_string(rc) + "): " +
+                  (gen.StderrTail().empty() ? "no message" : gen.StderrTail()) + unchanged);
+    throw Error("pg_restore of " + path + " did not produce one transaction (no BEGIN/COMMIT): " +
+                "use the pg_restore of the installation that made the dump (--pg-restore PATH)" + unchanged);
+  }
+  if (!WriteToChild(sql.stdin_fd(), pending.data(), pending.size())) throw psql_failed();
+  sql.CloseStdin();
+  int src = sql.Wait();
+  if (src != 0)
+    throw Error("restoring " + path + " into " + conn.description + " failed: psql exit " + std::to_string(src) + ": " +
+                (sql.StderrTail().empty() ? "no message" : sql.StderrTail()) + unchanged);
 }
 
 }  // namespace capstan::backup

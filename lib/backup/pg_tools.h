@@ -1,7 +1,8 @@
 // pg_dump and pg_restore as child processes (no shell): finding them (--pg-dump/--pg-restore, then PG_BIN, then
 // PATH), their major version, the compatibility check against the server, the connection they get (a conninfo
 // without the password in argv; the password only in the child's PGPASSWORD), a dump streamed through SHA-256
-// into a file, `pg_restore --list` of a dump, and a restore that replaces the database's objects.
+// into a file, `pg_restore --list` of a dump, and a restore (pg_restore's SQL piped into psql, in one transaction)
+// that makes the database equal to the dump.
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -44,7 +45,17 @@ DumpOutcome RunDump(const PgTool& pg_dump, const ChildConnection& conn, const st
                     std::atomic<uint64_t>* progress);
 // Runs pg_restore --list on a dump; returns the number of TOC entries; throws Error when it fails or is empty.
 uint64_t ListDump(const PgTool& pg_restore, const std::string& path);
-// Restores a dump into the connection's database, replacing its objects in one transaction.
-void RestoreDump(const PgTool& pg_restore, const ChildConnection& conn, const std::string& path, bool no_owner);
+// The schemas a dump creates (its SCHEMA entries, from `pg_restore --list`), in TOC order.
+std::vector<std::string> DumpSchemas(const PgTool& pg_restore, const std::string& path);
+// Finds psql: the explicit path, else the psql beside pg_restore (same installation), else PG_BIN, then PATH.
+PgTool ProbePsql(const std::string& explicit_path, const PgTool& pg_restore);
+// The SQL run before the dump's own: drops the schemas the dump creates (CASCADE) and empties `public` of every
+// object that is not an extension member, so the restored database holds exactly the dump's objects.
+std::string RestorePreamble(const std::vector<std::string>& schemas);
+// Restores a dump into the connection's database so that it equals the dump: in ONE transaction run by psql, the
+// preamble (RestorePreamble) then the SQL of `pg_restore --clean --if-exists -f -`, relayed by this process;
+// COMMIT is sent only after pg_restore has exited 0, so any failure leaves the database as it was.
+void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnection& conn, const std::string& path,
+                 bool no_owner, std::atomic<uint64_t>* progress);
 
 }  // namespace capstan::backup

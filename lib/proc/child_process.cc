@@ -65,20 +65,27 @@ Child::Child(const ChildOptions& o) {
 
   int out_pipe[2] = {-1, -1};
   if (o.pipe_stdout && ::pipe2(out_pipe, O_CLOEXEC) != 0) throw Error("cannot create a pipe: " + Errno());
+  int in_pipe[2] = {-1, -1};
+  if (o.pipe_stdin && ::pipe2(in_pipe, O_CLOEXEC) != 0) {
+    if (out_pipe[0] >= 0) { ::close(out_pipe[0]); ::close(out_pipe[1]); }
+    throw Error("cannot create a pipe: " + Errno());
+  }
   stderr_fd_ = ::memfd_create("capstan-child-stderr", MFD_CLOEXEC);
   int devnull = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (stderr_fd_ < 0 || devnull < 0) {
     if (out_pipe[0] >= 0) { ::close(out_pipe[0]); ::close(out_pipe[1]); }
+    if (in_pipe[0] >= 0) { ::close(in_pipe[0]); ::close(in_pipe[1]); }
     if (devnull >= 0) ::close(devnull);
     throw Error("cannot prepare a child process: " + Errno());
   }
+  int child_in = o.pipe_stdin ? in_pipe[0] : devnull;
   int child_out = o.pipe_stdout ? out_pipe[1] : (o.stdout_fd >= 0 ? o.stdout_fd : devnull);
   pid_ = ::fork();
   if (pid_ == 0) {
     // Child: only async-signal-safe calls from here on.
     ::signal(SIGPIPE, SIG_DFL);
     ::signal(SIGXFSZ, SIG_DFL);
-    if (::dup2(devnull, 0) < 0 || ::dup2(child_out, 1) < 0 || ::dup2(stderr_fd_, 2) < 0) ::_exit(126);
+    if (::dup2(child_in, 0) < 0 || ::dup2(child_out, 1) < 0 || ::dup2(stderr_fd_, 2) < 0) ::_exit(126);
     ::execve(argv_p[0], argv_p.data(), env_p.data());
     const char msg[] = "exec failed\n";
     ssize_t ignored = ::write(2, msg, sizeof msg - 1);
@@ -88,13 +95,16 @@ Child::Child(const ChildOptions& o) {
   int fork_errno = errno;
   ::close(devnull);
   if (o.pipe_stdout) ::close(out_pipe[1]);
+  if (o.pipe_stdin) ::close(in_pipe[0]);
   if (pid_ < 0) {
     if (o.pipe_stdout) ::close(out_pipe[0]);
+    if (o.pipe_stdin) ::close(in_pipe[1]);
     ::close(stderr_fd_);
     stderr_fd_ = -1;
     throw Error("cannot start " + o.argv[0] + ": fork failed: " + std::strerror(fork_errno));
   }
   stdout_fd_ = o.pipe_stdout ? out_pipe[0] : -1;
+  stdin_fd_ = o.pipe_stdin ? in_pipe[1] : -1;
 }
 
 Child::~Child() {
@@ -102,6 +112,7 @@ Child::~Child() {
     Kill();
     Wait();
   }
+  CloseStdin();
   CloseStdout();
   if (stderr_fd_ >= 0) ::close(stderr_fd_);
 }
@@ -109,6 +120,11 @@ Child::~Child() {
 void Child::CloseStdout() {
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
   stdout_fd_ = -1;
+}
+
+void Child::CloseStdin() {
+  if (stdin_fd_ >= 0) ::close(stdin_fd_);
+  stdin_fd_ = -1;
 }
 
 void Child::Kill() {

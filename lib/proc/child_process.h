@@ -1,5 +1,6 @@
 // Child processes without a shell: fork/exec of an absolute path with an explicit argv, extra environment
-// variables (secrets such as PGPASSWORD go here, never into argv), stdin from /dev/null, stdout either to a pipe
+// variables (secrets such as PGPASSWORD go here, never into argv), stdin from /dev/null or a pipe the parent writes,
+// stdout either to a pipe
 // the parent streams from or to a file descriptor, and stderr captured (its last bytes) for error messages.
 #pragma once
 #include <sys/types.h>
@@ -15,6 +16,7 @@ struct ChildOptions {
   std::vector<std::string> unset_env;     // names removed from the inherited environment
   bool pipe_stdout = false;               // true: Child::stdout_fd() is the read end of the child's stdout
   int stdout_fd = -1;                     // when not piped: the child's stdout (-1: /dev/null)
+  bool pipe_stdin = false;                // true: Child::stdin_fd() is the write end of the child's stdin
 };
 
 // A running child. The destructor kills (SIGKILL) and reaps a child that was not waited for.
@@ -27,6 +29,9 @@ class Child {
 
   int stdout_fd() const { return stdout_fd_; }
   void CloseStdout();
+  int stdin_fd() const { return stdin_fd_; }
+  // Closes the write end of the child's stdin: the child reads end of file.
+  void CloseStdin();
   pid_t pid() const { return pid_; }
   // Waits for the child; returns its exit code, or 128+signal when killed by a signal.
   int Wait();
@@ -37,6 +42,7 @@ class Child {
  private:
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
+  int stdin_fd_ = -1;
   int stderr_fd_ = -1;  // a memfd holding the child's stderr
   bool waited_ = false;
 };
