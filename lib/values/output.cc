@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "values/go_format.h"
+#include "yaml/snippet.h"
 #include "yaml/yaml11.h"
 
 namespace capstan::values {
@@ -168,27 +169,8 @@ bool PlainAllowed(const std::string& s) {
   return true;
 }
 
-std::string DoubleQuoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02X", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+// Double-quoted YAML with JSON-style escapes: the same quoting the YAML edit layer uses for injected strings.
+std::string DoubleQuoted(const std::string& s) { return yaml::Snippet::Quoted(s); }
 
 std::string YamlString(const std::string& s, int indent) {
   bool printable = true;

@@ -49,6 +49,8 @@ void CheckFilter::Observe(const DocInfo& info, const yaml::Node& root) {
   o.namespace_ = info.namespace_;
   o.source = info.source;
   o.hook_events = info.object.hook_events;
+  for (const auto& code : Split(manifest::Annotation(root, "capstan.dev/accept-risk"), ',', true))
+    o.accepted.insert(std::string(Trim(code)));
   if (info.object.kind == "PodDisruptionBudget") {
     yaml::Node spec = root.Get("spec");
     o.selector = manifest::ReadSelector(spec.Get("selector"));
@@ -61,6 +63,8 @@ void CheckFilter::Observe(const DocInfo& info, const yaml::Node& root) {
     o.probed_kind = o.replicated || info.object.kind == "DaemonSet";
     o.replicas = manifest::Replicas(root);
     o.template_labels = manifest::ReadLabels(tmpl.node);
+    for (const auto& code : Split(manifest::Annotation(tmpl.node, "capstan.dev/accept-risk"), ',', true))
+      o.accepted.insert(std::string(Trim(code)));
     for (const auto& c : tmpl.spec().Get("containers").Items())
       if (!c.Get("readinessProbe")) o.containers_without_readiness.emplace_back(c.Get("name").scalar());
     o.wait_text = std::string(manifest::Annotation(root, "capstan.dev/wait-for")) + " " +
@@ -81,6 +85,11 @@ void CheckFilter::Observe(const DocInfo& info, const yaml::Node& root) {
 void CheckFilter::Prepare(Report& report) {
   std::sort(objects_.begin(), objects_.end(), [](const Object& a, const Object& b) { return a.document < b.document; });
   auto add = [&](const Object& o, const char* severity, const char* code, const std::string& msg) {
+    if (o.accepted.count(code)) {
+      report.AddFinding({"info", code, msg + " (accepted: capstan.dev/accept-risk)", o.document, o.kind + "/" + o.name,
+                         o.source});
+      return;
+    }
     report.AddFinding({severity, code, msg, o.document, o.kind + "/" + o.name, o.source});
   };
   auto is_post_hook = [](const Object& o) {

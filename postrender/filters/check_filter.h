@@ -7,7 +7,10 @@
 //   hook-wait-deadlock    a pre-install/pre-upgrade hook waits for an object of the release, which Helm creates
 //                         only after the pre hooks succeed
 //   wait-without-timeout  an init container's shell loop (until/while ... sleep) with no timeout
+// A risk that is intended is accepted on the object with capstan.dev/accept-risk: "single-replica, ..." (on the
+// workload or its pod template): the finding is then reported as info, saying so.
 #pragma once
+#include <set>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -31,6 +34,7 @@ class CheckFilter : public Filter {
     size_t document;
     std::string kind, name, namespace_, source;
     std::vector<std::string> hook_events;
+    std::set<std::string> accepted;  // capstan.dev/accept-risk
     bool replicated = false, probed_kind = false;
     long long replicas = 1;
     manifest::Labels template_labels;

@@ -244,5 +244,17 @@ TEST_CASE("the post-renderer reports no risk on the production overlay, only the
     }
     // 2 Secrets x (app servers, manager); Helm 4 also post-renders the hooks: + backup, migrate, restore Jobs.
     CHECK(warnings == (home->helm() == 3 ? 4u : 10u));
+
+    // The check mode: no upgrade risk at warning level or above (intended single replicas are accepted).
+    RenderOptions plain;
+    plain.values = Overlay("production");
+    plain.post_args = {"--no-checksum"};
+    std::string rendered = Render(*home, plain);
+    test::ProcessOptions po;
+    po.stdin_data = rendered;
+    auto check = test::Run({test::Binary("capstan-postrender"), "--check", "--fail-on", "warning", "-o", "json"}, po);
+    INFO(check.out << check.err);
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("\"single-replica\"") != std::string::npos);  // reported as accepted (info)
   }
 }

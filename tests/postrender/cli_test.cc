@@ -88,10 +88,13 @@ TEST_CASE("check mode: findings on stdout as text or JSON, exit 1 with --fail-on
                     "      containers: [{name: c, image: i, readinessProbe: {tcpSocket: {port: 1}}}]\n";
   auto r = PostRender(doc, {"--check"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "warning: Deployment/one: 1 replica: every upgrade and node drain interrupts it; run 2 or more "
-                 "with a PodDisruptionBudget [single-replica]\n1 finding(s)\n");
+  CHECK(r.out == "<stdin>: warning: Deployment/one: 1 replica: every upgrade and node drain interrupts it; run 2 or "
+                 "more with a PodDisruptionBudget [single-replica] (in document 0)\n0 errors, 1 warning, 0 infos in 1 "
+                 "file\n");
   r = PostRender(doc, {"--check", "--fail-on", "warning", "-o", "json"});
   CHECK(r.exit_code == 1);
-  CHECK(r.out.find("\"code\": \"single-replica\"") != std::string::npos);
+  CHECK(r.out.find("\"single-replica\"") != std::string::npos);
+  r = PostRender(doc, {"--check", "-o", "sarif"});
+  CHECK(r.out.find("\"version\": \"2.1.0\"") != std::string::npos);
   CHECK(PostRender(doc, {"--check", "--fail-on", "error"}).exit_code == 0);
 }

@@ -242,3 +242,20 @@ TEST_CASE("check mode on the corpus changes nothing") {
     CHECK(test::PostRender(input, cfg) == input);
   }
 }
+
+TEST_CASE("check mode: capstan.dev/accept-risk turns an intended risk into an info finding") {
+  std::string doc = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: manager\n  annotations:\n"
+                    "    capstan.dev/accept-risk: \"single-replica, no-readiness-probe\"\nspec:\n  template:\n"
+                    "    spec:\n      containers: [{name: m, image: m}]\n";
+  postrender::Config cfg;
+  cfg.check = true;
+  cfg.pipeline.fail_on_error_findings = false;
+  postrender::Report report;
+  test::PostRender(doc, cfg, &report);
+  auto f = report.Findings();
+  REQUIRE(f.size() == 2);
+  for (const auto& x : f) {
+    CHECK(x.severity == "info");
+    CHECK_THAT(x.message, Catch::Contains("accepted: capstan.dev/accept-risk"));
+  }
+}

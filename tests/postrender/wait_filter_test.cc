@@ -229,7 +229,7 @@ TEST_CASE("wait filter: enabled without an image is a usage error") {
 }
 
 TEST_CASE("wait filter: the init container mounts the volumes holding the files its conditions read") {
-  std::string doc = R"(apiVersion: apps/v1
+  std::string doc = R"Y(apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: app
@@ -246,7 +246,7 @@ spec:
             - {name: db-secret, mountPath: /secrets/db}
             - {name: db-ca, mountPath: /secrets/ca/}
             - {name: data, mountPath: /data}
-)";
+)Y";
   postrender::Config cfg;
   cfg.waits.enabled = true;
   cfg.waits.image = "capstan:test";
@@ -262,7 +262,7 @@ spec:
 }
 
 TEST_CASE("ordered start: pods > 0 wait for pod 0's marker; pod 0 writes it; RollingUpdate refused") {
-  std::string sts = R"(apiVersion: apps/v1
+  std::string sts = R"Y(apiVersion: apps/v1
 kind: StatefulSet
 metadata:
   name: content
@@ -279,7 +279,7 @@ spec:
           image: cms
           volumeMounts: [{name: shared, mountPath: /profile}]
           envFrom: [{configMapRef: {name: cfg}}]
-)";
+)Y";
   postrender::Config cfg;
   cfg.waits.enabled = true;
   cfg.waits.image = "capstan:test";
