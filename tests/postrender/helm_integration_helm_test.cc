@@ -3,9 +3,17 @@
 // volume, a Secret consumed by key, and a reference to a Secret that is not in the release.
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <filesystem>
 
+#include "manifest/stream.h"
 #include "postrender_testing.h"
+#include "yaml/tree.h"
 #include "support/test_support.h"
 
 using namespace capstan;
@@ -129,5 +137,72 @@ TEST_CASE("helm 3 and helm 4 render the test chart through capstan-postrender") 
     CHECK(r.exit_code == 1);
     CHECK(r.err.find("external-credentials") == std::string::npos);
     CHECK(test::Slurp(log).find("external-credentials") != std::string::npos);
+  }
+}
+
+namespace {
+// A listening TCP socket on 127.0.0.1 (connections complete in the backlog); port() is its port.
+struct Listener {
+  int fd = -1;
+  explicit Listener(bool listen_now) {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+    if (listen_now) REQUIRE(::listen(fd, 16) == 0);
+  }
+  ~Listener() { ::close(fd); }
+  int port() const {
+    sockaddr_in a{};
+    socklen_t n = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &n);
+    return ntohs(a.sin_port);
+  }
+};
+
+std::vector<std::string> InjectedArgs(const std::string& stream) {
+  for (const auto& d : manifest::Split(stream)) {
+    if (d.blank) continue;
+    yaml::Tree t = yaml::Tree::Parse(d.text);
+    if (t.root().Get("kind").scalar() != "Deployment") continue;
+    yaml::Node init = t.root().Get("spec").Get("template").Get("spec").Get("initContainers").At(0);
+    if (init.Get("name").scalar() != "capstan-wait") continue;
+    std::vector<std::string> args;
+    for (const auto& a : init.Get("args").Items()) args.emplace_back(a.scalar());
+    return args;
+  }
+  return {};
+}
+}  // namespace
+
+TEST_CASE("helm 3 and helm 4: the injected capstan wait command runs against live and dead local targets") {
+  HelmEnv h3, h4;
+  InstallPlugin(h4);
+  for (int helm : {3, 4}) {
+    INFO("helm " << helm);
+    const HelmEnv& h = helm == 3 ? h3 : h4;
+    Listener live(true), dead(false);  // dead: bound, never listening: connections are refused
+    auto run = [&](int port) {
+      std::string out = Render(helm, h, {"--set", "waitPort=" + std::to_string(port)}, Chart(),
+                               {"--waits", "--wait-image=capstan:test", "--wait-timeout=3s"});
+      std::vector<std::string> args = InjectedArgs(out);
+      REQUIRE(args.size() >= 5);
+      CHECK(args.back() == "tcp://127.0.0.1:" + std::to_string(port));
+      std::vector<std::string> argv = {test::Binary("capstan")};
+      argv.insert(argv.end(), args.begin(), args.end());
+      test::ProcessOptions o;
+      o.timeout = std::chrono::seconds(30);
+      auto start = std::chrono::steady_clock::now();
+      auto r = test::Run(argv, o);
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      return std::make_pair(r, secs);
+    };
+    auto [ok, ok_secs] = run(live.port());
+    CHECK(ok.exit_code == 0);
+    auto [bad, bad_secs] = run(dead.port());
+    CHECK(bad.exit_code == 1);                 // timed out, naming the condition
+    CHECK_THAT(bad.err, Catch::Contains("tcp://127.0.0.1:" + std::to_string(dead.port())));
+    CHECK(bad_secs < 20);                      // within its 3s timeout (plus start-up), never unbounded
   }
 }
