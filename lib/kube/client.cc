@@ -6,7 +6,7 @@
 #include <random>
 #include <thread>
 
-#include "kube/httplib.h"
+#include "net/httplib.h"
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "kube/httplib.h"
+#include "net/httplib.h"
 
 #include "kube/config.h"
 #include "util/error.h"

@@ -7,10 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-// httplib.h instantiates std::regex, on which GCC 12 at -O1 with sanitizers reports false -Wmaybe-uninitialized
-// warnings inside libstdc++ (the same false positive lib/pg avoided by dropping std::regex). Only this file.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <httplib.h>
+#include "net/httplib.h"
 
 #include "util/strings.h"
 #include "wait/kinds.h"

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "kube/httplib.h"
+#include "net/httplib.h"
 #include <rapidjson/document.h>
 
 #include "kube/base64.h"

@@ -16,9 +16,7 @@
 
 #include <stdexcept>
 
-// GCC 12 -O1 + sanitizers: false -Wmaybe-uninitialized inside libstdc++'s std::regex, which httplib.h uses.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <httplib.h>
+#include "net/httplib.h"
 
 #include "support/test_support.h"
 
