@@ -69,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (auto f : {findings::Format::kText, findings::Format::kJson, findings::Format::kSarif,
                      findings::Format::kGithub, findings::Format::kJunit}) {
         std::string out = findings::Render(f, report, {});
-        if (out.empty()) abort();
+        // GitHub annotations are legitimately empty when there is nothing to report.
+        if (out.empty() && (f != findings::Format::kGithub || !report.findings.empty())) abort();
       }
     } catch (const Error&) {
     }

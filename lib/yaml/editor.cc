@@ -33,6 +33,27 @@ size_t Editor::LineStart(size_t offset) const {
   return nl == std::string_view::npos ? 0 : nl + 1;
 }
 
+// Keys the editor works through must be plain block keys: only indentation or sequence dashes before them on their
+// line (no '?' explicit keys, anchors, tags or flow context), and a text to locate.
+void Editor::CheckKey(Node key) const {
+  if (!key.valid() || !key.has_position() || key.scalar().empty())
+    throw Error("cannot edit the YAML: a key without text (an empty or implicit key) has no position to edit at");
+  std::string_view t = tree_.text();
+  size_t p = key.start().offset;
+  if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;
+  size_t ls = LineStart(p);
+  bool bad = false;
+  for (size_t i = ls; i < p; ++i)
+    if (t[i] != ' ' && t[i] != '-' && t[i] != '{' && t[i] != ',') bad = true;
+  // an explicit key indicator on an earlier line ("?\n  key")
+  size_t b = ls;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\r')) --b;
+  if (b > 0 && t[b - 1] == '?') bad = true;
+  if (bad)
+    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1) + ": key " + Quote(key.scalar()) +
+                " has an unusual layout (explicit '?' key, anchor or tag)");
+}
+
 size_t Editor::ColonAfter(Node key) const {
   std::string_view t = tree_.text();
   if (!key.valid() || !key.has_position() || key.scalar().empty())
@@ -53,6 +74,7 @@ void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& 
                   Quote(path[i > 0 ? i - 1 : 0]) + " is not a mapping");
     Node next = cur.Get(path[i]);
     bool direct = cur.KeyNode(path[i]).valid();
+    if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
     if (!next || !direct) {
       Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
       return;
@@ -75,6 +97,7 @@ void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snipp
       throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": not a mapping");
     Node next = cur.Get(path[i]);
     bool direct = cur.KeyNode(path[i]).valid();
+    if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
     bool last = i + 1 == path.size();
     if (!next || !direct || next.IsNull()) {
       Snippet list = Snippet::List();
@@ -133,6 +156,8 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
   if (entries.empty() || !entries.front().key.has_position())
     throw Error("cannot edit the YAML: empty block mapping without position");
   Node first = entries.front().key;
+  if (!first.IsScalar()) throw Error("cannot edit the YAML: the mapping's first key is not a plain scalar");
+  CheckKey(first);
   size_t p = first.start().offset;
   // Only indentation (and sequence dashes) may precede the first key on its line; anything else (an anchor, a
   // tag, a complex key) cannot take an entry before it safely.
@@ -154,6 +179,9 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
 
 void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Snippet& replacement) {
   Node key_node = map.KeyNode(key);
+  if (value.kind() == Kind::kAlias || !value.anchor().empty() || !value.tag().empty())
+    throw Error("cannot edit the YAML at line " + std::to_string(key_node.start().line + 1) + ": the value of " +
+                Quote(key) + " has an anchor, alias or tag");
   std::string_view t = tree_.text();
   if (map.IsFlow() || value.IsFlow() || (replacement.is_scalar())) {
     std::string text = replacement.is_scalar() ? replacement.RenderFlow() : replacement.RenderFlow();

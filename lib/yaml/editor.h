@@ -42,6 +42,7 @@ class Editor {
   std::string EolAt(size_t offset) const;
   size_t LineStart(size_t offset) const;
   size_t ColonAfter(Node key) const;
+  void CheckKey(Node key) const;
 
   const Tree& tree_;
   Edits& edits_;

@@ -379,6 +379,18 @@ void CheckText(std::string_view text) {
   for (size_t i = 0; i < n;) {
     unsigned char c = p[i];
     if (c < 0x80) {
+      if (c == '?') {
+        // An explicit key indicator ("? key") followed by tabs on its line: libfyaml 0.7.12 corrupts memory on it
+        // (a double free; fuzz find). Plain "? " lines stay allowed (block scalar text can start with "? ").
+        size_t k = line_start;
+        while (k < i && (p[k] == ' ' || p[k] == '-' || p[k] == '\t')) ++k;
+        bool indicator =
+            k == i && (i + 1 == n || p[i + 1] == ' ' || p[i + 1] == '\t' || p[i + 1] == '\n' || p[i + 1] == '\r');
+        size_t eol = i;
+        while (eol < n && p[eol] != '\n') ++eol;
+        bool tab = std::memchr(p + i, '\t', eol - i) != nullptr;
+        if (indicator && tab) fail(i, "an explicit mapping key ('? key') with tabs is not supported: write 'key: value'");
+      }
       if (c == '\n') {
         ++line;
         line_start = i + 1;

@@ -154,3 +154,8 @@ TEST_CASE("editor refuses conflicting intents on one value") {
   ed.Set(t.root(), {"items", "k"}, Snippet::String("v"));
   CHECK_THROWS_WITH(ed.Prepend(t.root(), {"items"}, Snippet::String("x")), Catch::Contains("conflicting edits"));
 }
+
+TEST_CASE("tree: an explicit '?' key line with tabs is refused before libfyaml sees it (it double-frees)") {
+  CHECK_THROWS_WITH(Tree::Parse("? z ter:\t:\t\t\tr"), Catch::Contains("explicit mapping key"));
+  CHECK(Tree::Parse("a: \"what?\"\nb: ?x\nc: |\n  ? text\n").root().Get("c").scalar() == "? text\n");
+}
