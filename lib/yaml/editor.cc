@@ -42,7 +42,7 @@ void Editor::CheckKey(Node key) const {
   size_t p = key.start().offset;
   if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;
   size_t ls = LineStart(p);
-  bool bad = false;
+  bool bad = key.style() == Style::kLiteral || key.style() == Style::kFolded;  // block scalar keys are explicit keys
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-' && t[i] != '{' && t[i] != ',') bad = true;
   // an explicit key indicator on an earlier line ("?\n  key")
