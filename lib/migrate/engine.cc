@@ -205,15 +205,26 @@ long long Engine::RunOne(const MigrationFile& f, const std::string& type, Histor
   return ms;
 }
 
-RunReport Engine::Apply() {
-  auto t0 = Clock::now();
+// Every command that changes the history: the session settings, and the report's header.
+RunReport Engine::StartReport(const char* command) {
   SetUpSession();
   RunReport rep;
-  rep.command = "apply";
+  rep.command = command;
   rep.database = conn_.description();
   rep.table = history_.qualified_name();
-  pg::AdvisoryLock lock(conn_, pg::AdvisoryKey("migrate:" + history_.qualified_name()), options_.lock_wait,
-                        "the migration lock of " + history_.qualified_name());
+  return rep;
+}
+
+// The session advisory lock that serialises runs on one history table (released by the server if we die).
+pg::AdvisoryLock Engine::LockHistory() {
+  return pg::AdvisoryLock(conn_, pg::AdvisoryKey("migrate:" + history_.qualified_name()), options_.lock_wait,
+                          "the migration lock of " + history_.qualified_name());
+}
+
+RunReport Engine::Apply() {
+  auto t0 = Clock::now();
+  RunReport rep = StartReport("apply");
+  pg::AdvisoryLock lock = LockHistory();
   HistoryState st = ReadState(true);
   rep.previous_version = VersionText(st.Current());
   std::vector<std::string> problems = Problems(st);
@@ -255,13 +266,8 @@ RunReport Engine::Apply() {
 
 RunReport Engine::Baseline(const Version& version, const std::string& description) {
   auto t0 = Clock::now();
-  SetUpSession();
-  RunReport rep;
-  rep.command = "baseline";
-  rep.database = conn_.description();
-  rep.table = history_.qualified_name();
-  pg::AdvisoryLock lock(conn_, pg::AdvisoryKey("migrate:" + history_.qualified_name()), options_.lock_wait,
-                        "the migration lock of " + history_.qualified_name());
+  RunReport rep = StartReport("baseline");
+  pg::AdvisoryLock lock = LockHistory();
   HistoryState st = ReadState(true);
   if (!st.applied.empty() || st.baseline || !st.failed.empty()) {
     throw Error("cannot baseline " + rep.table + " on " + rep.database + ": the history already records " +
@@ -289,13 +295,8 @@ RunReport Engine::Baseline(const Version& version, const std::string& descriptio
 
 RunReport Engine::Repair() {
   auto t0 = Clock::now();
-  SetUpSession();
-  RunReport rep;
-  rep.command = "repair";
-  rep.database = conn_.description();
-  rep.table = history_.qualified_name();
-  pg::AdvisoryLock lock(conn_, pg::AdvisoryKey("migrate:" + history_.qualified_name()), options_.lock_wait,
-                        "the migration lock of " + history_.qualified_name());
+  RunReport rep = StartReport("repair");
+  pg::AdvisoryLock lock = LockHistory();
   HistoryState st = ReadState(true);
   rep.previous_version = VersionText(st.Current());
   pg::Transaction tx(conn_);
@@ -325,13 +326,8 @@ RunReport Engine::Repair() {
 
 RunReport Engine::Undo() {
   auto t0 = Clock::now();
-  SetUpSession();
-  RunReport rep;
-  rep.command = "undo";
-  rep.database = conn_.description();
-  rep.table = history_.qualified_name();
-  pg::AdvisoryLock lock(conn_, pg::AdvisoryKey("migrate:" + history_.qualified_name()), options_.lock_wait,
-                        "the migration lock of " + history_.qualified_name());
+  RunReport rep = StartReport("undo");
+  pg::AdvisoryLock lock = LockHistory();
   HistoryState st = ReadState(true);
   rep.previous_version = VersionText(st.Current());
   std::vector<std::string> problems = Problems(st);

@@ -12,6 +12,7 @@
 
 #include "migrate/history_table.h"
 #include "migrate/migration_dir.h"
+#include "pg/advisory_lock.h"
 #include "pg/connection.h"
 
 namespace capstan::migrate {
@@ -103,6 +104,8 @@ class Engine {
 
  private:
   void SetUpSession();
+  RunReport StartReport(const char* command);
+  pg::AdvisoryLock LockHistory();
   HistoryState ReadState(bool create);
   std::vector<std::string> Problems(const HistoryState& state) const;
   std::vector<Step> Pending(const HistoryState& state, std::vector<std::string>* problems) const;
