@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
 done
 JOBS=${JOBS:-$(nproc)}
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SEED=${FUZZ_SEED:-1}  # a fixed seed makes the bounded fuzz runs reproducible; set FUZZ_SEED=0 for a random one
 export LSAN_OPTIONS="suppressions=$ROOT/fuzz/lsan.supp:print_suppressions=0"
 
 build() { # dir, target, cmake args...
@@ -49,7 +50,7 @@ if [ $QUICK -eq 0 ]; then
     name=$(basename "$f"); corpus="build-fuzz/corpus/$name"; mkdir -p "$corpus"
     seeds="fuzz/seeds/${name%_fuzz}"
     args=("$corpus"); [ -d "$seeds" ] && args+=("$seeds")
-    if "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=0 "${args[@]}" \
+    if "$f" -seed="$FUZZ_SEED" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -timeout=10 -print_final_stats=0 "${args[@]}" \
          > "build-fuzz/$name.log" 2>&1; then
       echo "fuzz $name: ok ($(grep -c . "build-fuzz/$name.log") log lines)"
     else

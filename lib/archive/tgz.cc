@@ -1,7 +1,4 @@
 #include "archive/tgz.h"
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
-#endif
 
 #include <zlib.h>
 

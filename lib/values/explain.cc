@@ -1,8 +1,5 @@
 // Explain: which layers (chart defaults, globals, -f files, --set flags) set or delete a path of .Values.
 #include "values/engine.h"
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
-#endif
 
 namespace capstan::values {
 namespace {

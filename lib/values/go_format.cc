@@ -1,7 +1,4 @@
 #include "values/go_format.h"
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
-#endif
 
 #include <charconv>
 #include <cmath>
@@ -11,15 +8,19 @@ namespace capstan::values {
 namespace {
 
 // Shortest round-trip digits and decimal exponent of |f| (f finite, non-zero): f = 0.d1d2d3... * 10^(dp).
+// With bits == 32, |f| must be below kFloat32Overflow (FormatFloatG checks).
 void ShortestDigits(double f, int bits, std::string* digits, int* exp10) {
   char buf[64];
   std::to_chars_result res;
   if (bits == 32) res = std::to_chars(buf, buf + sizeof buf, static_cast<float>(std::fabs(f)), std::chars_format::scientific);
   else res = std::to_chars(buf, buf + sizeof buf, std::fabs(f), std::chars_format::scientific);
-  std::string sci(buf, res.ptr);
+  std::string_view sci(buf, static_cast<size_t>(res.ptr - buf));
   size_t epos = sci.find('e');
-  std::string mant = sci.substr(0, epos);
-  *exp10 = std::stoi(sci.substr(epos + 1));
+  std::string_view mant = sci.substr(0, epos);
+  std::string_view e = sci.substr(epos + 1);
+  if (!e.empty() && e.front() == '+') e.remove_prefix(1);
+  *exp10 = 0;
+  std::from_chars(e.data(), e.data() + e.size(), *exp10);
   digits->clear();
   for (char ch : mant)
     if (ch != '.') *digits += ch;
@@ -45,6 +46,10 @@ std::string ExpFrom(const std::string& digits, int exp, int min_exp_digits) {
 }  // namespace
 
 std::string FormatFloatG(double f, int bits) {
+  if (std::isnan(f)) return "NaN";
+  // Go converts to float32 first with IEEE rounding: from FLT_MAX plus half an ulp on, the result is infinite.
+  constexpr double kFloat32Overflow = 0x1.ffffffp+127;
+  if (std::isinf(f) || (bits == 32 && std::fabs(f) >= kFloat32Overflow)) return f > 0 ? "+Inf" : "-Inf";
   if (f == 0) return std::signbit(f) ? "-0" : "0";
   std::string digits;
   int exp = 0;
@@ -55,9 +60,12 @@ std::string FormatFloatG(double f, int bits) {
 }
 
 std::string FormatFloatKey(double f) {
-  if (std::isnan(f)) return ".nan";
-  if (std::isinf(f)) return f > 0 ? ".inf" : "-.inf";
-  return FormatFloatG(f, 32);
+  // sigs.k8s.io/yaml: strconv.FormatFloat(key, 'g', -1, 32), then +Inf, -Inf and NaN spelled as YAML spells them.
+  std::string s = FormatFloatG(f, 32);
+  if (s == "+Inf") return ".inf";
+  if (s == "-Inf") return "-.inf";
+  if (s == "NaN") return ".nan";
+  return s;
 }
 
 std::string FormatJsonFloat(double f) {

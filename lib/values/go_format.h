@@ -6,7 +6,8 @@
 
 namespace capstan::values {
 
-// Go's strconv.FormatFloat(f, 'g', -1, bits) (bits 32 or 64), for finite f.
+// Go's strconv.FormatFloat(f, 'g', -1, bits) (bits 32 or 64), "+Inf", "-Inf" and "NaN" included (a float64 beyond
+// float32's range is infinite with bits 32).
 std::string FormatFloatG(double f, int bits);
 // Go's strconv.FormatFloat(f, 'g', -1, 32) with .inf/.nan spelled as YAML: how sigs.k8s.io/yaml turns a float map
 // key into a string.

@@ -1,7 +1,4 @@
 #include "values/gvalue.h"
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wrestrict"  // GCC 12 false positive on "literal" + std::string (PR105651)
-#endif
 
 #include "values/go_format.h"
 

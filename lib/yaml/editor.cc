@@ -43,12 +43,27 @@ void Editor::CheckKey(Node key) const {
   if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;
   size_t ls = LineStart(p);
   bool bad = key.style() == Style::kLiteral || key.style() == Style::kFolded;  // block scalar keys are explicit keys
+  // a tag or anchor, possibly on an earlier line, or a key spanning lines (only explicit keys can)
+  if (!key.tag().empty() || !key.anchor().empty() || key.end().line != key.start().line) bad = true;
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-' && t[i] != '{' && t[i] != ',') bad = true;
-  // an explicit key indicator on an earlier line ("?\n  key")
-  size_t b = ls;
-  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\r')) --b;
-  if (b > 0 && t[b - 1] == '?') bad = true;
+  // an explicit key indicator on the nearest earlier line with content ("?\n  key", "? # comment\n  key",
+  // "? !tag\n  key"); blank and comment-only lines in between are skipped
+  for (size_t end = ls; end > 0;) {
+    size_t begin = LineStart(end - 1);
+    std::string_view line = t.substr(begin, end - 1 - begin);
+    size_t i = line.find_first_not_of(" \t\r");
+    while (i != std::string_view::npos && line[i] == '-' && i + 1 < line.size() && (line[i + 1] == ' ' || line[i + 1] == '\t'))
+      i = line.find_first_not_of(" \t\r", i + 1);  // sequence entry dashes, not a "---" document marker
+    end = begin;
+    if (i == std::string_view::npos || line[i] == '#') continue;
+    // "?" followed by a blank: an explicit key whose text (or the rest of it, after a tag, an anchor or a comment)
+    // is on a later line; "?x" is a plain scalar, and a "? " line indented deeper than the key is the content of a
+    // block or multi-line scalar before it
+    bool indicator = i + 1 == line.size() || line[i + 1] == ' ' || line[i + 1] == '\t' || line[i + 1] == '\r';
+    if (line[i] == '?' && indicator && i <= p - ls) bad = true;
+    break;
+  }
   if (bad)
     throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1) + ": key " + Quote(key.scalar()) +
                 " has an unusual layout (explicit '?' key, anchor or tag)");
@@ -132,6 +147,14 @@ Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& 
 }
 
 void Editor::Commit() {
+  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty()) {
+    // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone.
+    std::string_view t = tree_.text();
+    for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
+      if (i + 1 == t.size() || t[i + 1] != '\n')
+        throw Error("cannot edit the YAML: a carriage return without a line feed at byte " + std::to_string(i) +
+                    " breaks a line; use LF or CRLF line endings");
+  }
   for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
   for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
   for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);

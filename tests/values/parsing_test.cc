@@ -93,6 +93,16 @@ TEST_CASE("Go float formatting: encoding/json, %v and float32 keys", "[values][y
   CHECK(FormatFloatG(0.00001, 64) == "1e-05");
   CHECK(FormatFloatKey(1.5) == "1.5");
   CHECK(FormatFloatKey(0.1) == "0.1");
+  // Beyond float32's range a key is infinite, below it zero, as Helm 3 and 4 print them (checked with helm template):
+  // {5555...(52 digits): a, 1e-50: b, -1e-50: c, 3.4028235e38: d} -> {".inf": a, "0": b, "-0": c, "3.4028235e+38": d}
+  CHECK(FormatFloatKey(5.555555555555555e51) == ".inf");
+  CHECK(FormatFloatKey(-5.5e51) == "-.inf");
+  CHECK(FormatFloatKey(1e-50) == "0");
+  CHECK(FormatFloatKey(-1e-50) == "-0");
+  CHECK(FormatFloatKey(3.4028235e38) == "3.4028235e+38");
+  CHECK(FormatFloatKey(3.4028236e38) == ".inf");  // above FLT_MAX plus half an ulp
+  CHECK(FormatFloatG(1e300, 64) == "1e+300");
+  CHECK(FormatFloatG(-1e300, 32) == "-Inf");
 }
 
 TEST_CASE("values files: YAML 1.1 types, keys, anchors, merge keys, duplicates", "[values][yaml]") {
