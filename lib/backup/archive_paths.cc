@@ -94,12 +94,12 @@ void ArchiveValidator::Finish() {
     // refuse when the walk leaves the root. The walk is bounded (40 substitutions, as the kernel's ELOOP).
     std::vector<std::string> cur = Split(path, '/', true);
     cur.pop_back();
-    std::deque<std::string> todo;
-    for (auto& p : Split(target, '/', true)) todo.push_back(p);
+    std::deque<std::string> components;
+    for (auto& p : Split(target, '/', true)) components.push_back(p);
     int hops = 0;
-    while (!todo.empty()) {
-      std::string c = todo.front();
-      todo.pop_front();
+    while (!components.empty()) {
+      std::string c = components.front();
+      components.pop_front();
       if (c == "." || c.empty()) continue;
       if (c == "..") {
         if (cur.empty()) Refuse(path, "a symbolic link to " + Quote(target) + ", which points outside the target directory");
@@ -114,7 +114,7 @@ void ArchiveValidator::Finish() {
         Refuse(path, "a symbolic link that leads through " + Quote(it->first) + " to an absolute path");
       cur.pop_back();
       auto sub = Split(it->second, '/', true);
-      for (auto r = sub.rbegin(); r != sub.rend(); ++r) todo.push_front(*r);
+      for (auto r = sub.rbegin(); r != sub.rend(); ++r) components.push_front(*r);
     }
   }
 }
