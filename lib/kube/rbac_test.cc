@@ -12,7 +12,7 @@
 #include "upgrade/run.h"
 #include "verify/verify.h"
 #include "wait/condition.h"
-#include "kube_test_server.h"
+#include "kube/kube_test_server.h"
 
 using namespace capstan;
 using namespace capstan::test;
