@@ -74,6 +74,14 @@ TEST_CASE("ParsePostgresUrl agrees with libpq's PQconninfoParse") {
       "postgres:///x",
       "postgres://@db/x",
       "postgres://u%zz@db/x",
+      "postgres://u%zz:p%zz@db/x",
+      "postgres://db:%zz/x",
+      "postgres://h1,h2%zz/x",
+      "postgres://db/x?&",
+      "postgres://db/x?a&b",
+      "postgres://db/x?%zz=1",
+      "postgres://db/x?sslmode=%00",
+      "postgresql://db",
   };
   for (const char* url : urls) {
     INFO(url);

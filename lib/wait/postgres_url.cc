@@ -72,16 +72,16 @@ bool ParsePostgresUrl(std::string_view url, PostgresUrl& out, std::string& error
   size_t look = s.find_first_of("@/");
   if (look != std::string_view::npos && s[look] == '@') {
     size_t colon = s.find_first_of(":@");
+    if (colon > 0 && !Decode(s.substr(0, colon), value, error)) return false;  // the user
     if (s[colon] == ':') {
       size_t end = s.find('@', colon);
       if (!Decode(s.substr(colon + 1, end - colon - 1), value, error)) return false;
       if (!value.empty()) out.password_key = "password";
     }
-    if (colon > 0 && !Decode(s.substr(0, colon), value, error)) return false;
     p = look + 1;
   }
   // host[:port] [, host[:port]]...
-  std::string hosts;
+  std::string hosts, ports;
   char prev = '\0';
   while (true) {
     if (p < s.size() && s[p] == '[') {
@@ -107,16 +107,19 @@ bool ParsePostgresUrl(std::string_view url, PostgresUrl& out, std::string& error
       p = end;
     }
     prev = p < s.size() ? s[p] : '\0';
-    if (prev == ':') {  // the port: libpq checks it only when connecting
+    if (prev == ':') {  // the port: libpq checks its value only when connecting
       size_t end = std::min(s.find_first_of("/?,", p + 1), s.size());
+      ports.append(s.substr(p + 1, end - p - 1));
       p = end;
       prev = p < s.size() ? s[p] : '\0';
     }
     if (prev != ',') break;
     ++p;
     hosts += ',';
+    ports += ',';
   }
   if (!hosts.empty() && !Decode(hosts, out.host, error)) return false;
+  if (!ports.empty() && !Decode(ports, value, error)) return false;
   if (prev != '\0' && prev != '?') {  // "/dbname"
     size_t end = std::min(s.find('?', p + 1), s.size());
     if (end > p + 1 && !Decode(s.substr(p + 1, end - p - 1), value, error)) return false;
