@@ -99,14 +99,9 @@ class Condition;
 class Probe {
  public:
   virtual ~Probe() = default;
-  // The local files this condition reads when checked (file: targets, password-file=, ca=), as absolute paths;
-  // the post-renderer mounts the volumes that hold them into the injected init container.
-  virtual std::vector<std::string> Files() const { return {}; }
-
   // One attempt: does the condition hold now? Never throws for "not yet" (returns NotYet with the reason); may
-  // throw Error for a problem no retry can fix. The default runs the probe attached for kind(); without one it
-  // throws Error (this program only validates conditions).
-  virtual AttemptResult Check(const AttemptContext& ctx);
+  // throw Error for a problem no retry can fix.
+  virtual AttemptResult Check(const AttemptContext& ctx) = 0;
 };
 // Makes the probe of one condition (of the kind it was attached for; downcast to the kind's class in kinds.h).
 using ProbeFactory = std::function<std::unique_ptr<Probe>(const Condition& condition)>;
