@@ -1,5 +1,5 @@
 # Build-time inputs of the JSON Schema validator (lib/jsonschema). Embeds the JSON Schema meta-schemas (draft-04 ..
-# 2020-12, plus the 2019-09/2020-12 vocabulary meta-schemas) into capstan_core, and generates the Unicode category
+# 2020-12, plus the 2019-09/2020-12 vocabulary meta-schemas) into capstan_jsonschema, and generates the Unicode category
 # tables for patterns. They come from Debian's python3-jsonschema (installed by scripts/setup.sh) and are
 # never committed. Included from CMakeLists.txt; the same file runs in script mode (-P) to write the .cc.
 set(_capstan_meta_names draft4.json draft6.json draft7.json draft2019-09.json draft2020-12.json vocabularies.json)
@@ -44,7 +44,7 @@ add_custom_command(OUTPUT "${_capstan_meta_out}"
           -P "${CMAKE_CURRENT_LIST_FILE}"
   DEPENDS ${_capstan_meta_inputs} "${CMAKE_CURRENT_LIST_FILE}"
   COMMENT "Embedding JSON Schema meta-schemas from ${CAPSTAN_METASCHEMA_DIR}" VERBATIM)
-target_sources(capstan_core PRIVATE "${_capstan_meta_out}")
+target_sources(capstan_jsonschema PRIVATE "${_capstan_meta_out}")
 
 # Unicode General_Category tables for \p{...} in patterns, generated from Python's unicodedata (python3 is in
 # scripts/setup.sh's package list).
@@ -57,4 +57,4 @@ add_custom_command(OUTPUT "${_capstan_uc_out}"
   COMMAND "${CAPSTAN_PYTHON3}" "${CMAKE_SOURCE_DIR}/scripts/gen_unicode_categories.py" "${_capstan_uc_out}"
   DEPENDS "${CMAKE_SOURCE_DIR}/scripts/gen_unicode_categories.py"
   COMMENT "Generating Unicode category tables for JSON Schema patterns" VERBATIM)
-target_sources(capstan_core PRIVATE "${_capstan_uc_out}")
+target_sources(capstan_jsonschema PRIVATE "${_capstan_uc_out}")

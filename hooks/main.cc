@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "hooks/command.h"
+#include "hooks/probes.h"
 #include "util/error.h"
 
 namespace capstan::hooks {
@@ -16,6 +17,7 @@ std::vector<Command>& Registry() {
 
 int main(int argc, char** argv) {
   using namespace capstan;
+  hooks::AttachProbes();  // wait conditions are checked only here (capstan wait, mark-ready)
   CLI::App app{"capstan: safe helm upgrades of stateful applications (hook Jobs, values, waits)\n"
                "Example: capstan values lint charts/example-portal -f values/custom_values.yaml",
                "capstan"};

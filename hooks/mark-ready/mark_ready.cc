@@ -1,7 +1,6 @@
 // capstan mark-ready: the ordered start of StatefulSets; pod 0 writes the marker carrying the configuration
 // digest once its initialisation is done (docs/wait.md, "Ordered start"). Flags only: logic in lib/wait/command.h.
 #include "hooks/command.h"
-#include "kube/wait_kinds.h"
 #include "wait/command.h"
 #include "wait/flags.h"
 
@@ -9,7 +8,6 @@ namespace capstan::hooks {
 namespace {
 
 Runner SetupMarkReady(CLI::App& sub) {
-  kube::RegisterWaitKinds();  // job: and rollout: (they need the Kubernetes API)
   auto cmd = std::make_shared<wait::MarkReadyCommand>();
   wait::AddWaitFlags(sub, cmd->wait);
   sub.add_flag("--keep-running", cmd->keep_running, "After marking, keep running until SIGTERM (as a sidecar)");

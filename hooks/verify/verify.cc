@@ -4,7 +4,6 @@
 
 #include "hooks/command.h"
 #include "kube/kube_flags.h"
-#include "kube/wait_kinds.h"
 #include "log/log.h"
 #include "release/record.h"
 #include "util/duration.h"
@@ -79,10 +78,6 @@ int Run(Flags& f) {
   log::Info("release verified", {{"release", f.release}, {"namespace", o.ns}});
   return kExitOk;
 }
-
-// `capstan wait` gains the API condition kinds (job:, rollout:) here: lib/wait's registry is explicit, and this
-// file is linked into the capstan binary (lib/ is a static library whose unreferenced registrars would be dropped).
-const bool kWaitKindsRegistered = (kube::RegisterWaitKinds(), true);
 
 capstan::hooks::Registration reg(
     "verify", "Post-upgrade gate: wait for the release to roll out, run HTTP smoke checks, record the outcome",

@@ -1,7 +1,6 @@
 // capstan wait: block until every listed condition holds, or fail after a bounded timeout (docs/wait.md).
 // Flags only: the logic is in lib/wait/command.h.
 #include "hooks/command.h"
-#include "kube/wait_kinds.h"
 #include "wait/command.h"
 #include "wait/flags.h"
 
@@ -9,7 +8,6 @@ namespace capstan::hooks {
 namespace {
 
 Runner SetupWait(CLI::App& sub) {
-  kube::RegisterWaitKinds();  // job: and rollout: (they need the Kubernetes API)
   auto cmd = std::make_shared<wait::WaitCommand>();
   wait::AddWaitFlags(sub, *cmd);
   sub.add_flag("--ordered-start", cmd->ordered_start,

@@ -23,6 +23,50 @@ void Condition::AddCanonicalOption(std::string key, std::string op, std::string 
   options_.push_back({std::move(key), std::move(op), std::move(value)});
 }
 
+// ---- probes ---------------------------------------------------------------------------------------------------
+
+namespace {
+struct Probes {
+  std::mutex mu;
+  std::map<std::string, ProbeFactory> factories;
+};
+Probes& TheProbes() {
+  static Probes* p = new Probes();
+  return *p;
+}
+}  // namespace
+
+void AttachProbe(const std::string& kind, ProbeFactory factory) {
+  if (kind.empty() || !factory) throw Error("AttachProbe: a kind and a factory are required");
+  auto& p = TheProbes();
+  std::lock_guard<std::mutex> lock(p.mu);
+  p.factories[kind] = std::move(factory);
+}
+
+bool HasProbe(const std::string& kind) {
+  auto& p = TheProbes();
+  std::lock_guard<std::mutex> lock(p.mu);
+  return p.factories.count(kind) > 0;
+}
+
+AttemptResult Condition::Check(const AttemptContext& ctx) {
+  if (!probe_) {
+    ProbeFactory factory;
+    {
+      auto& p = TheProbes();
+      std::lock_guard<std::mutex> lock(p.mu);
+      auto it = p.factories.find(kind_);
+      if (it != p.factories.end()) factory = it->second;
+    }
+    if (!factory)
+      throw Error("cannot check " + ToArg() + ": no probe is attached for " + kind_ +
+                  ": conditions (this program only validates them; `capstan wait` checks them)");
+    probe_ = factory(*this);
+    if (!probe_) throw Error("cannot check " + ToArg() + ": the " + kind_ + ": probe made nothing");
+  }
+  return probe_->Check(ctx);
+}
+
 std::string Condition::ToArg() const {
   std::vector<std::string> parts;
   for (const auto& o : options_) parts.push_back(o.op.empty() ? o.key : o.key + o.op + FormatValue(o.value));

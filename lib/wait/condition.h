@@ -13,9 +13,12 @@
 // container's command line; `capstan wait` parses each argument with ParseConditionList() and runs them (run.h).
 //
 // Parsing never touches the network or the file system: it runs in the post-renderer on a developer's machine.
-// Condition kinds are pluggable: RegisterConditionKind("job", factory) adds a kind (the Kubernetes helper adds
-// job: and rollout:). Registration is explicit (call it before parsing; a static library drops unreferenced
-// static registrars); the built-in kinds (tcp, http, https, dns, postgres/postgresql, file) are always present.
+// The language is data: every built-in kind (tcp, http, https, dns, postgres/postgresql, file, job, rollout) is
+// parsed, validated and written back here (kinds.h), and Condition::Files() says which local files a condition
+// reads. Checking is separate: a Probe per kind, attached with AttachProbe() by the `capstan` binary alone
+// (lib/probe, lib/kube/wait_probes.h), so the post-renderer links no network, database or Kubernetes client.
+// Kinds are pluggable too: RegisterConditionKind("x", factory) adds one whose conditions may check themselves.
+// Registration is explicit (call it before parsing; a static library drops unreferenced static registrars).
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -89,8 +92,22 @@ struct AttemptResult {
 };
 
 class OptionReader;
+class Condition;
 
-// A validated condition. Subclasses (one per kind) implement Check(); the base keeps the canonical text.
+// Checks conditions of one kind (one Probe object per condition, made on its first attempt; it may keep state
+// such as a client between attempts). Probes are attached per kind with AttachProbe().
+class Probe {
+ public:
+  virtual ~Probe() = default;
+  // One attempt: does the condition hold now? Never throws for "not yet" (returns NotYet with the reason); may
+  // throw Error for a problem no retry can fix.
+  virtual AttemptResult Check(const AttemptContext& ctx) = 0;
+};
+// Makes the probe of one condition (of the kind it was attached for; downcast to the kind's class in kinds.h).
+using ProbeFactory = std::function<std::unique_ptr<Probe>(const Condition& condition)>;
+
+// A validated condition. Subclasses (one per kind, kinds.h) hold what the target and options say; the base keeps
+// the canonical text. Check() runs the probe attached for kind(); a kind added in code may override it instead.
 class Condition {
  public:
   virtual ~Condition() = default;
@@ -114,9 +131,14 @@ class Condition {
   // Limit for one attempt ("attempt-timeout=3s"); none: the command's --attempt-timeout applies.
   std::optional<Millis> attempt_timeout() const { return attempt_timeout_; }
 
+  // The local files this condition reads when checked (file: targets, password-file=, ca=), as absolute paths;
+  // the post-renderer mounts the volumes that hold them into the injected init container.
+  virtual std::vector<std::string> Files() const { return {}; }
+
   // One attempt: does the condition hold now? Never throws for "not yet" (returns NotYet with the reason); may
-  // throw Error for a problem no retry can fix.
-  virtual AttemptResult Check(const AttemptContext& ctx) = 0;
+  // throw Error for a problem no retry can fix. The default runs the probe attached for kind(); without one it
+  // throws Error (this program only validates conditions).
+  virtual AttemptResult Check(const AttemptContext& ctx);
 
  protected:
   Condition(std::string kind, std::string canonical_target);
@@ -133,6 +155,7 @@ class Condition {
   std::vector<Canon> options_;
   std::optional<Millis> timeout_;
   std::optional<Millis> attempt_timeout_;
+  std::unique_ptr<Probe> probe_;
 };
 
 using ConditionList = std::vector<std::unique_ptr<Condition>>;
@@ -177,6 +200,12 @@ using ConditionFactory = std::function<std::unique_ptr<Condition>(OptionReader& 
 void RegisterConditionKind(const std::string& scheme, ConditionFactory factory, std::string summary = {});
 // Registered kinds (built-in and added), sorted, with their summaries.
 std::vector<std::pair<std::string, std::string>> ConditionKinds();
+
+// Attaches (or replaces) the probe that checks conditions of kind (Condition::kind(): "tcp", "http", "https",
+// "dns", "file", "postgres", "job", "rollout", ...). Conditions parsed before the call use it too.
+void AttachProbe(const std::string& kind, ProbeFactory factory);
+// Whether a probe is attached for kind.
+bool HasProbe(const std::string& kind);
 
 // Parses the syntax only (no kind validation). Throws ConditionError.
 std::vector<ConditionSpec> ParseSpecs(std::string_view text);

@@ -1,28 +1,15 @@
 // dns:NAME holds when NAME resolves to at least one address (through the system resolver: /etc/hosts, then the
 // servers in /etc/resolv.conf). Note that a Service name resolves as soon as the Service exists, before anything
-// listens behind it: prefer tcp:, http(s): or postgres: to wait for readiness.
+// listens behind it: prefer tcp:, http(s): or postgres: to wait for readiness. The grammar; the probe is
+// lib/probe/dns_probe.cc.
 #include "util/strings.h"
 #include "wait/kinds.h"
 
-namespace capstan::wait::detail {
-namespace {
+namespace capstan::wait {
 
-class DnsCondition : public Condition {
- public:
-  explicit DnsCondition(std::string name) : Condition("dns", "dns:" + name), name_(std::move(name)) {}
-  std::string host() const override { return name_; }
-  AttemptResult Check(const AttemptContext& ctx) override {
-    std::vector<std::string> addresses;
-    std::string error;
-    if (!Resolve(name_, 0, ctx, addresses, error)) return AttemptResult::NotYet(error);
-    return AttemptResult::Held("resolved to " + Join(addresses, ", "));
-  }
+DnsCondition::DnsCondition(std::string name) : Condition("dns", "dns:" + name), name_(std::move(name)) {}
 
- private:
-  std::string name_;
-};
-
-}  // namespace
+namespace detail {
 
 ConditionFactory DnsFactory() {
   return [](OptionReader& reader) -> std::unique_ptr<Condition> {
@@ -39,4 +26,5 @@ ConditionFactory DnsFactory() {
   };
 }
 
-}  // namespace capstan::wait::detail
+}  // namespace detail
+}  // namespace capstan::wait

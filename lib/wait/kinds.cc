@@ -1,4 +1,5 @@
-// The table of built-in condition kinds, read once by the registry (condition.cc).
+// The table of built-in condition kinds (their grammar; probes attach separately), read once by the registry
+// (condition.cc).
 #include "wait/kinds.h"
 
 namespace capstan::wait::detail {
@@ -15,6 +16,10 @@ std::vector<BuiltinKind> BuiltinKinds() {
        "postgres://[USER@]HOST[:PORT]/DB (schema>=N, password-file=FILE, ca=FILE, table=NAME)  PostgreSQL "
        "accepts a connection [and the migration history is at version N or above]"},
       {"postgresql", PostgresFactory(), "postgresql://...  same as postgres://"},
+      {"job", JobFactory(), "job:NAME (namespace=NS)  a Kubernetes Job completed (a failed Job fails the wait)"},
+      {"rollout", RolloutFactory(),
+       "rollout:KIND/NAME (namespace=NS)  a Deployment, StatefulSet or DaemonSet rolled out (as kubectl rollout "
+       "status)"},
   };
 }
 

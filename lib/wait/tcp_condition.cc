@@ -1,26 +1,13 @@
-// tcp://HOST:PORT holds when a TCP connection to HOST:PORT succeeds (every resolved address is tried).
+// tcp://HOST:PORT holds when a TCP connection to HOST:PORT succeeds (every resolved address is tried). The grammar;
+// the probe is lib/probe/tcp_probe.cc.
 #include "util/strings.h"
 #include "wait/kinds.h"
 
-namespace capstan::wait::detail {
-namespace {
+namespace capstan::wait {
 
-class TcpCondition : public Condition {
- public:
-  explicit TcpCondition(HostPort hp) : Condition("tcp", "tcp://" + hp.Format()), hp_(std::move(hp)) {}
-  std::string host() const override { return hp_.host; }
-  AttemptResult Check(const AttemptContext& ctx) override {
-    std::string note;
-    std::string err = TcpConnect(hp_.host, hp_.port, ctx, note);
-    if (err.empty()) return AttemptResult::Held(note);
-    return AttemptResult::NotYet(err);
-  }
+TcpCondition::TcpCondition(HostPort hp) : Condition("tcp", "tcp://" + hp.Format()), hp_(std::move(hp)) {}
 
- private:
-  HostPort hp_;
-};
-
-}  // namespace
+namespace detail {
 
 ConditionFactory TcpFactory() {
   return [](OptionReader& reader) -> std::unique_ptr<Condition> {
@@ -35,4 +22,5 @@ ConditionFactory TcpFactory() {
   };
 }
 
-}  // namespace capstan::wait::detail
+}  // namespace detail
+}  // namespace capstan::wait

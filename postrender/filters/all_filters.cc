@@ -1,7 +1,5 @@
 #include "postrender/filters/all_filters.h"
 
-#include "kube/wait_kinds.h"
-
 #include "postrender/filters/check_filter.h"
 #include "postrender/filters/checksum_filter.h"
 #include "postrender/filters/safety_filter.h"
@@ -18,7 +16,6 @@ std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
   }
   if (config.checksum.enabled) filters.push_back(std::make_unique<ChecksumFilter>(config.checksum));
   if (config.waits.enabled) {
-    kube::RegisterWaitKinds();  // so job: and rollout: conditions validate in annotations
     filters.push_back(std::make_unique<WaitFilter>(config.waits));
     // StatefulSets that opt in with capstan.dev/ordered-start use the same hook image.
     OrderedStartOptions ordered;

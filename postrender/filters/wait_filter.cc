@@ -134,15 +134,8 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
   yaml::Snippet mounts = yaml::Snippet::List();
   {
     std::vector<std::string> paths;
-    for (const auto& a : wait::WaitArgv(conditions, wo)) {
-      for (size_t p = a.find('/'); p != std::string::npos; p = a.find('/', p + 1)) {
-        char before = p == 0 ? ' ' : a[p - 1];
-        if (before != '=' && before != ':' && before != ' ' && before != '\'') continue;
-        if (p + 1 < a.size() && a[p + 1] == '/') continue;  // "scheme://"
-        size_t e = a.find_first_of(" ,)'", p);
-        paths.push_back(a.substr(p, e == std::string::npos ? std::string::npos : e - p));
-      }
-    }
+    for (const auto& c : conditions)
+      for (auto& f : c->Files()) paths.push_back(std::move(f));
     std::set<std::pair<std::string, std::string>> seen;
     for (const char* list : {"initContainers", "containers"})
       for (const auto& c : tmpl.spec().Get(list).Items())

@@ -1,7 +1,7 @@
 // References: $ref/$defs, $id base changes, anchors, dynamic and recursive references, local files, cycles.
 #include <fstream>
 
-#include "js_test_util.h"
+#include "jsonschema/js_test_util.h"
 #include "support/test_support.h"
 
 using namespace capstan::jsonschema;

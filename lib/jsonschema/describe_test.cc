@@ -1,5 +1,5 @@
 // Schema::Describe: what the values linter asks about an instance path.
-#include "js_test_util.h"
+#include "jsonschema/js_test_util.h"
 
 using namespace capstan::jsonschema;
 using namespace capstan::jsonschema::testing;

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "release/record.h"
-#include "kube_test_server.h"
+#include "kube/kube_test_server.h"
 
 using namespace capstan;
 using namespace capstan::test;

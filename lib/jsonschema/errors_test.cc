@@ -1,5 +1,5 @@
 // Error reporting: locations, deterministic order, anyOf/oneOf summaries, schema errors, meta-schema checks.
-#include "js_test_util.h"
+#include "jsonschema/js_test_util.h"
 
 using namespace capstan::jsonschema;
 using namespace capstan::jsonschema::testing;

@@ -6,7 +6,7 @@
 
 #include "kube/client.h"
 #include "kube/config.h"
-#include "kube_test_server.h"
+#include "kube/kube_test_server.h"
 
 using namespace capstan;
 using namespace capstan::test;

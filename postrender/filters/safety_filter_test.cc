@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "manifest/stream.h"
-#include "postrender_testing.h"
+#include "postrender/postrender_testing.h"
 #include "support/test_support.h"
 #include "yaml/tree.h"
 

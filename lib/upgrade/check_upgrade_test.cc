@@ -7,7 +7,7 @@
 #include "upgrade/check.h"
 #include "upgrade/policy.h"
 #include "upgrade/semver.h"
-#include "kube_test_server.h"
+#include "kube/kube_test_server.h"
 
 using namespace capstan;
 using namespace capstan::upgrade;

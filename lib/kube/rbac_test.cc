@@ -6,13 +6,13 @@
 #include <set>
 
 #include "kube/rbac.h"
-#include "kube/wait_kinds.h"
+#include "kube/wait_probes.h"
 #include "release/record.h"
 #include "upgrade/policy.h"
 #include "upgrade/run.h"
 #include "verify/verify.h"
 #include "wait/condition.h"
-#include "kube_test_server.h"
+#include "kube/kube_test_server.h"
 
 using namespace capstan;
 using namespace capstan::test;
@@ -93,7 +93,7 @@ TEST_CASE("rbac: the declared rules are exactly the requests the hooks make", "[
   }
   // wait: job: and rollout: kinds.
   {
-    kube::RegisterWaitKinds([&] { return std::make_unique<kube::Client>(TestConfig(server), FastOptions()); });
+    kube::AttachWaitProbes([&] { return std::make_unique<kube::Client>(TestConfig(server), FastOptions()); });
     wait::AttemptContext ctx;
     ctx.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     for (const char* c : {"job:migrate (namespace=shop)", "rollout:deployment/web (namespace=shop)",
@@ -131,7 +131,7 @@ TEST_CASE("rbac: docs/rbac.md shows the Role `capstan rbac` prints", "[kube][rba
 TEST_CASE("wait kinds: job and rollout conditions parse, canonicalise and wait", "[kube][rbac]") {
   KubeTestServer server;
   PutRelease(server);
-  kube::RegisterWaitKinds([&] { return std::make_unique<kube::Client>(TestConfig(server), FastOptions()); });
+  kube::AttachWaitProbes([&] { return std::make_unique<kube::Client>(TestConfig(server), FastOptions()); });
   CHECK(wait::ParseCondition("rollout:deploy/web")->ToArg() == "rollout:deployment/web");
   CHECK(wait::ParseCondition("job:migrate (namespace=shop)")->ToArg() == "job:migrate (namespace=shop)");
   CHECK_THROWS_WITH(wait::ParseCondition("rollout:configmap/x"), Catch::Contains("deployment/, statefulset/ or daemonset/"));

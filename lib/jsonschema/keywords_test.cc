@@ -1,7 +1,7 @@
 // Keyword families of the JSON Schema validator: types, numbers, strings, arrays, objects, applicators, drafts.
 #include "jsonschema/json_value.h"
 #include "jsonschema/unicode.h"
-#include "js_test_util.h"
+#include "jsonschema/js_test_util.h"
 
 using namespace capstan::jsonschema;
 using namespace capstan::jsonschema::testing;

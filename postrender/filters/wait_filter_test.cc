@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "manifest/stream.h"
-#include "postrender_testing.h"
+#include "postrender/postrender_testing.h"
 #include "support/test_support.h"
 #include "yaml/tree.h"
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "postrender_testing.h"
+#include "postrender/postrender_testing.h"
 #include "util/error.h"
 
 using namespace capstan;

@@ -8,7 +8,7 @@
 #include "release/record.h"
 #include "verify/smoke.h"
 #include "verify/verify.h"
-#include "kube_test_server.h"
+#include "kube/kube_test_server.h"
 
 using namespace capstan;
 using namespace capstan::test;

@@ -1,17 +1,18 @@
-// Each condition kind against real servers on 127.0.0.1 (a TCP socket that listens late, httplib HTTP and HTTPS
-// servers, the system resolver, files written by another thread), one attempt at a time and through RunWait with
-// its backoff and timeouts; the jittered backoff itself.
+// Each condition kind's probe against real servers on 127.0.0.1 (a TCP socket that listens late, httplib HTTP and
+// HTTPS servers, the system resolver, files written by another thread), one attempt at a time and through RunWait
+// with its backoff and timeouts; the jittered backoff itself; a condition without an attached probe.
 #include <catch2/catch.hpp>
 
 #include <fstream>
 
 #include "log/log.h"
+#include "probe/probes.h"
 #include "support/test_support.h"
 #include "util/file_io.h"
 #include "wait/backoff.h"
 #include "wait/condition.h"
 #include "wait/run.h"
-#include "wait_servers.h"
+#include "wait/wait_servers.h"
 
 using namespace capstan;
 using namespace capstan::wait;
@@ -23,6 +24,9 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+// As the capstan binary does (hooks/probes.cc); the post-renderer never attaches them.
+const bool kProbesAttached = (probe::AttachProbes(), true);
 
 void Quiet() {
   log::Options o;
@@ -272,4 +276,39 @@ TEST_CASE("an empty list holds at once; a stop ends sleeping workers promptly") 
   CHECK(r.ExitCode() == 3);
   CHECK(Clock::now() - start < milliseconds(2000));
   CHECK_THAT(r.Summary(), Catch::Contains("cannot ever hold"));
+}
+
+TEST_CASE("a condition whose kind has no probe attached cannot be checked; AttachProbe gives it one") {
+  RegisterConditionKind("probeless", [](OptionReader& r) -> std::unique_ptr<Condition> {
+    struct Data : Condition {
+      explicit Data(std::string body) : Condition("probeless", "probeless:" + body) {}
+    };
+    return std::make_unique<Data>(std::string(r.spec().body));
+  });
+  auto c = ParseCondition("probeless:x");
+  std::atomic<bool> stop{false};
+  AttemptContext ctx{Clock::now() + milliseconds(1000), &stop};
+  CHECK_FALSE(HasProbe("probeless"));
+  CHECK_THROWS_WITH(c->Check(ctx), Catch::Contains("no probe is attached for probeless:") &&
+                                       Catch::Contains("probeless:x"));
+  struct Fixed : Probe {
+    explicit Fixed(std::string t) : target(std::move(t)) {}
+    std::string target;
+    AttemptResult Check(const AttemptContext&) override { return AttemptResult::Held("checked " + target); }
+  };
+  AttachProbe("probeless", [](const Condition& cond) { return std::make_unique<Fixed>(cond.target()); });
+  CHECK(HasProbe("probeless"));
+  auto r = c->Check(ctx);  // parsed before the probe was attached: uses it too
+  CHECK(r.held);
+  CHECK(r.detail == "checked probeless:x");
+  CHECK_THROWS(AttachProbe("", [](const Condition&) { return std::unique_ptr<Probe>(); }));
+}
+
+TEST_CASE("every built-in kind has its probe attached, job: and rollout: aside (lib/kube)") {
+  for (const char* kind : {"tcp", "dns", "http", "https", "file", "postgres"}) {
+    INFO(kind);
+    CHECK(HasProbe(kind));
+  }
+  // postgresql:// conditions are of kind postgres.
+  CHECK(ParseCondition("postgresql://db/app")->kind() == "postgres");
 }

@@ -188,36 +188,36 @@ TEST_CASE("WaitArgv builds the init container's command line that ParseCondition
 }
 
 namespace {
-class JobCondition : public Condition {
+class TaskCondition : public Condition {
  public:
-  JobCondition(std::string name, bool complete) : Condition("job", "job:" + name) {
+  TaskCondition(std::string name, bool complete) : Condition("task", "task:" + name) {
     if (complete) AddCanonicalOption("complete", "", "");
   }
   AttemptResult Check(const AttemptContext&) override { return AttemptResult::NotYet("not in this test"); }
 };
 }  // namespace
 
-TEST_CASE("other kinds can be registered and take part in parsing, errors and round trips") {
+TEST_CASE("other kinds can be registered (a made-up task: kind) and take part in parsing, errors and round trips") {
   RegisterConditionKind(
-      "job",
+      "task",
       [](OptionReader& r) -> std::unique_ptr<Condition> {
-        if (r.spec().body.empty()) r.FailTarget("missing Job name");
+        if (r.spec().body.empty()) r.FailTarget("missing task name");
         bool complete = r.TakeFlag("complete");
-        return std::make_unique<JobCondition>(r.spec().body, complete);
+        return std::make_unique<TaskCondition>(r.spec().body, complete);
       },
-      "job:NAME (complete)  a Job completed");
-  auto c = ParseCondition("job:db-migrate (complete, timeout=10m)");
-  CHECK(c->kind() == "job");
-  CHECK(c->ToArg() == "job:db-migrate (complete, timeout=10m)");
+      "task:NAME (complete)  a task completed");
+  auto c = ParseCondition("task:db-migrate (complete, timeout=10m)");
+  CHECK(c->kind() == "task");
+  CHECK(c->ToArg() == "task:db-migrate (complete, timeout=10m)");
   CHECK(ParseCondition(c->ToArg())->ToArg() == c->ToArg());
-  CHECK(ParseCondition("job:x (complete=false)")->ToArg() == "job:x");
-  auto e = ErrorOf("tcp://a:1, job:");
+  CHECK(ParseCondition("task:x (complete=false)")->ToArg() == "task:x");
+  auto e = ErrorOf("tcp://a:1, task:");
   CHECK(e.column() == 16);
-  CHECK_THAT(e.what(), Catch::Contains("missing Job name"));
-  CHECK_THAT(ErrorOf("job:x (complet)").what(), Catch::Contains("did you mean 'complete'"));
-  CHECK_THAT(ErrorOf("job:x (complete=yes)").what(), Catch::Contains("is a flag"));
+  CHECK_THAT(e.what(), Catch::Contains("missing task name"));
+  CHECK_THAT(ErrorOf("task:x (complet)").what(), Catch::Contains("did you mean 'complete'"));
+  CHECK_THAT(ErrorOf("task:x (complete=yes)").what(), Catch::Contains("is a flag"));
   bool listed = false;
-  for (const auto& [k, summary] : ConditionKinds()) listed |= (k == "job" && !summary.empty());
+  for (const auto& [k, summary] : ConditionKinds()) listed |= (k == "task" && !summary.empty());
   CHECK(listed);
   CHECK_THROWS_AS(RegisterConditionKind("Bad Scheme", [](OptionReader&) { return std::unique_ptr<Condition>(); }),
                   Error);
