@@ -188,36 +188,36 @@ TEST_CASE("WaitArgv builds the init container's command line that ParseCondition
 }
 
 namespace {
-class TaskCondition : public Condition {
+class RunCondition : public Condition {
  public:
-  TaskCondition(std::string name, bool complete) : Condition("task", "task:" + name) {
+  RunCondition(std::string name, bool complete) : Condition("run", "run:" + name) {
     if (complete) AddCanonicalOption("complete", "", "");
   }
   AttemptResult Check(const AttemptContext&) override { return AttemptResult::NotYet("not in this test"); }
 };
 }  // namespace
 
-TEST_CASE("other kinds can be registered (a made-up task: kind) and take part in parsing, errors and round trips") {
+TEST_CASE("other kinds can be registered (a made-up run: kind) and take part in parsing, errors and round trips") {
   RegisterConditionKind(
-      "task",
+      "run",
       [](OptionReader& r) -> std::unique_ptr<Condition> {
-        if (r.spec().body.empty()) r.FailTarget("missing task name");
+        if (r.spec().body.empty()) r.FailTarget("missing run name");
         bool complete = r.TakeFlag("complete");
-        return std::make_unique<TaskCondition>(r.spec().body, complete);
+        return std::make_unique<RunCondition>(r.spec().body, complete);
       },
-      "task:NAME (complete)  a task completed");
-  auto c = ParseCondition("task:db-migrate (complete, timeout=10m)");
-  CHECK(c->kind() == "task");
-  CHECK(c->ToArg() == "task:db-migrate (complete, timeout=10m)");
+      "run:NAME (complete)  a run completed");
+  auto c = ParseCondition("run:db-migrate (complete, timeout=10m)");
+  CHECK(c->kind() == "run");
+  CHECK(c->ToArg() == "run:db-migrate (complete, timeout=10m)");
   CHECK(ParseCondition(c->ToArg())->ToArg() == c->ToArg());
-  CHECK(ParseCondition("task:x (complete=false)")->ToArg() == "task:x");
-  auto e = ErrorOf("tcp://a:1, task:");
+  CHECK(ParseCondition("run:x (complete=false)")->ToArg() == "run:x");
+  auto e = ErrorOf("tcp://a:1, run:");
   CHECK(e.column() == 16);
-  CHECK_THAT(e.what(), Catch::Contains("missing task name"));
-  CHECK_THAT(ErrorOf("task:x (complet)").what(), Catch::Contains("did you mean 'complete'"));
-  CHECK_THAT(ErrorOf("task:x (complete=yes)").what(), Catch::Contains("is a flag"));
+  CHECK_THAT(e.what(), Catch::Contains("missing run name"));
+  CHECK_THAT(ErrorOf("run:x (complet)").what(), Catch::Contains("did you mean 'complete'"));
+  CHECK_THAT(ErrorOf("run:x (complete=yes)").what(), Catch::Contains("is a flag"));
   bool listed = false;
-  for (const auto& [k, summary] : ConditionKinds()) listed |= (k == "task" && !summary.empty());
+  for (const auto& [k, summary] : ConditionKinds()) listed |= (k == "run" && !summary.empty());
   CHECK(listed);
   CHECK_THROWS_AS(RegisterConditionKind("Bad Scheme", [](OptionReader&) { return std::unique_ptr<Condition>(); }),
                   Error);
