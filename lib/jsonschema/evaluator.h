@@ -20,8 +20,8 @@ using rapidjson::Value;
 
 inline constexpr int kMaxEvalDepth = 1000;
 // The evaluation budget: this many schema-node evaluations plus kEvalStepsPerInstanceNode per instance node.
-inline constexpr uint64_t kMaxEvalSteps = 20'000'000;
-inline constexpr uint64_t kEvalStepsPerInstanceNode = 200;
+inline constexpr uint64_t kMaxEvalSteps = 2'000'000;
+inline constexpr uint64_t kEvalStepsPerInstanceNode = 100;
 
 inline std::string_view Sv(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
 const char* KwName(Kw k);
