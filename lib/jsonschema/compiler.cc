@@ -77,7 +77,8 @@ void Compiler::Run(const Value& root, const std::string& base_uri) {
   Drain();
 }
 
-Resource* Compiler::NewResource(const std::string& uri, const std::string& source, Draft draft, Vocab vocab, const Value* root) {
+Resource* Compiler::NewResource(const std::string& uri, const std::string& source, Draft draft, Vocab vocab,
+                                const Value* root) {
   impl_.resources.push_back(Resource{});
   Resource* r = &impl_.resources.back();
   r->uri = uri;
@@ -89,7 +90,8 @@ Resource* Compiler::NewResource(const std::string& uri, const std::string& sourc
   return r;
 }
 
-void Compiler::DialectOf(const Value& v, Draft inherited, Vocab inherited_vocab, const std::string& source, const std::string& pointer, Draft& draft, Vocab& vocab, int hops) {
+void Compiler::DialectOf(const Value& v, Draft inherited, Vocab inherited_vocab, const std::string& source,
+                         const std::string& pointer, Draft& draft, Vocab& vocab, int hops) {
   draft = inherited;
   vocab = inherited_vocab;
   const Value* s = v.IsObject() ? Member(v, "$schema") : nullptr;
@@ -142,7 +144,8 @@ const RegisteredDoc* Compiler::FindRegistered(const std::string& uri) {
   return nullptr;
 }
 
-Resource* Compiler::IndexDocument(const rapidjson::Document& doc, const std::string& uri, const std::string& source, Draft default_draft) {
+Resource* Compiler::IndexDocument(const rapidjson::Document& doc, const std::string& uri, const std::string& source,
+                                  Draft default_draft) {
   Draft draft;
   Vocab vocab;
   DialectOf(doc, default_draft, Vocab{}, source, "", draft, vocab);
@@ -224,7 +227,8 @@ Resource* Compiler::FindResource(const std::string& abs, Draft dflt) {
   return nullptr;
 }
 
-const Value* Compiler::Resolve(const std::string& uri, const Resource* from, const std::string& from_pointer, Resource** out_res, std::string* out_pointer) {
+const Value* Compiler::Resolve(const std::string& uri, const Resource* from, const std::string& from_pointer,
+                               Resource** out_res, std::string* out_pointer) {
   auto [abs, frag] = SplitFragment(uri);
   Resource* res = FindResource(abs, from ? from->draft : options_.default_draft);
   if (!res && options_.permissive_urn_refs && abs.rfind("urn:", 0) == 0 && from) {

@@ -37,7 +37,8 @@ bool Evaluator::Kw_UniqueItems(const Node* n, Kw k, const Value& x, Eval* e) {
     for (auto it = range.first; it != range.second; ++it) {
       if (JsonEqual(x[it->second], x[i])) {
         Report(n, kw,
-               "items " + std::to_string(it->second) + " and " + std::to_string(i) + " are equal; items must be unique");
+               "items " + std::to_string(it->second) + " and " + std::to_string(i) +
+                 " are equal; items must be unique");
         return false;
       }
     }
