@@ -14,7 +14,7 @@
 #include "util/error.h"
 #include "util/file_io.h"
 #include "values/lint/linter.h"
-#include "values/lint/migrate.h"
+#include "values/lint/rename_keys.h"
 #include "values/lint/renames.h"
 
 namespace {

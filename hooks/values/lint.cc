@@ -10,10 +10,8 @@
 #include "findings/format.h"
 #include "hooks/values/values_command.h"
 #include "hooks/values/values_flags.h"
-#include "log/log.h"
 #include "util/error.h"
 #include "util/file_io.h"
-#include "util/strings.h"
 #include "values/lint/linter.h"
 
 namespace capstan::hooks::values {
@@ -61,34 +59,9 @@ Runner Setup(CLI::App& app) {
     report.tool_version = CAPSTAN_VERSION;
     report.title = "capstan values lint " + f->chart;
     report.rules = lint::Rules();
-    std::vector<std::vector<std::string>> combos;
-    std::vector<std::string> labels;
-    if (f->matrix.empty()) {
-      combos.push_back({});
-      labels.push_back("");
-    }
-    for (const auto& m : f->matrix) {
-      std::vector<std::string> files = Split(m, '+', true);
-      if (files.empty()) throw UsageError("--matrix '" + m + "' names no file: pass --matrix env/dev.yaml");
-      combos.push_back(files);
-      labels.push_back(m);
-    }
-    for (size_t i = 0; i < combos.size(); ++i) {
-      capstan::values::UserInput input = f->values.input;
-      input.value_files.insert(input.value_files.end(), combos[i].begin(), combos[i].end());
-      options.context = labels[i];
-      lint::LintResult r = lint::Lint(f->chart, input, options);
-      report.findings.insert(report.findings.end(), r.findings.begin(), r.findings.end());
-      report.inputs.insert(report.inputs.end(), r.inputs.begin(), r.inputs.end());
-      if (!labels[i].empty()) {
-        auto n = fnd::Count(r.findings);
-        log::Debug("matrix combination linted", {{"combination", labels[i]}, {"errors", n.errors},
-                                                 {"warnings", n.warnings}});
-      }
-    }
-    fnd::SortAndFold(report.findings);
-    std::sort(report.inputs.begin(), report.inputs.end());
-    report.inputs.erase(std::unique(report.inputs.begin(), report.inputs.end()), report.inputs.end());
+    lint::LintResult r = lint::LintMatrix(f->chart, f->values.input, f->matrix, options);
+    report.findings = std::move(r.findings);
+    report.inputs = std::move(r.inputs);
     fnd::RenderOptions ro;
     ro.threshold = f->strict ? fnd::Severity::kWarning : fnd::Severity::kError;
     ro.color = ::isatty(1) && std::getenv("NO_COLOR") == nullptr;

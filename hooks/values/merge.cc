@@ -1,5 +1,6 @@
 // `capstan values merge CHART`: the chart's .Values exactly as Helm computes them.
 #include <memory>
+#include <utility>
 
 #include "hooks/values/values_command.h"
 #include "hooks/values/values_flags.h"
@@ -27,7 +28,9 @@ Runner Setup(CLI::App& app) {
   return [f]() -> int {
     auto opts = f->values.options();
     auto chart = capstan::values::LoadChart(f->chart, opts.helm_major);
-    auto result = capstan::values::ComputeValues(*chart, f->values.input, opts);
+    // Without the per-layer copies ComputeValues keeps for explain and lint: one copy of a large -f file fewer.
+    auto user = capstan::values::MergeUserValues(f->values.input, opts);
+    auto result = capstan::values::ComputeValuesFrom(*chart, std::move(user), opts);
     LogWarnings(result.warnings);
     std::string out = f->output == "json" ? capstan::values::ToJson(result.values) + "\n"
                                           : capstan::values::ToYaml(result.values);

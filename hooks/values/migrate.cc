@@ -8,7 +8,7 @@
 #include "util/file_io.h"
 #include "util/strings.h"
 #include "values/chart.h"
-#include "values/lint/migrate.h"
+#include "values/lint/rename_keys.h"
 #include "values/lint/renames.h"
 
 namespace capstan::hooks::values {

@@ -110,8 +110,17 @@ ChartSource FromDirectory(const std::string& dir) {
   src.read = [dir](const std::string& rel, std::string* out) {
     std::string p = dir + "/" + rel;
     std::error_code ec;
-    if (!fs::is_regular_file(p, ec)) return false;
-    *out = ReadFile(p);
+    fs::file_status st = fs::status(p, ec);  // symbolic links followed, as Helm does
+    if (!fs::exists(st) || fs::is_directory(st)) return false;
+    if (!fs::is_regular_file(st)) {
+      throw Error("cannot load irregular file " + p + " as it has file mode type bits set (a FIFO, device or socket, "
+                  "or a link to one; Helm refuses it too): replace it with a regular file");
+    }
+    if (std::uintmax_t size = fs::file_size(p, ec); !ec && size > kMaxChartFileBytes) {
+      throw Error("chart file \"" + rel + "\" is larger than the maximum file size " +
+                  std::to_string(kMaxChartFileBytes) + " (" + p + "; Helm refuses it too): make it smaller");
+    }
+    *out = ReadFile(p, kMaxChartFileBytes);
     return true;
   };
   std::error_code ec;
@@ -174,6 +183,16 @@ std::shared_ptr<Chart> LoadFrom(const ChartSource& src, const std::string& displ
     chart->values = ParseValuesYaml(values, layer, helm_major);
   } else {
     chart->values = Value::MakeMap(Origin{layer, 0, 0});
+  }
+  std::string text;
+  if (src.read("values.schema.json", &text)) {
+    chart->schema_file = src.path + "/values.schema.json";
+    chart->schema_text = std::move(text);
+  }
+  text.clear();
+  if (src.read("values.renames.yaml", &text)) {
+    chart->renames_file = src.path + "/values.renames.yaml";
+    chart->renames_text = std::move(text);
   }
   for (const auto& dir : src.subdirs)
     chart->subcharts.push_back(LoadFrom(src.open_subdir(dir), chart->display, helm_major, warnings, depth + 1));

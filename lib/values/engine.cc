@@ -1,9 +1,8 @@
 #include "values/engine.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "util/error.h"
 #include "util/file_io.h"
@@ -63,6 +62,12 @@ class Coalescer {
 
   // CoalesceValues(chart, vals): a deep copy of vals coalesced with the chart's defaults.
   GValue CoalesceValues(const GChart& c, const GValue& vals) { return Run(c, vals, false); }
+  // The same without the copy, for values nothing else refers to (saves a copy of the user's values).
+  GValue CoalesceOwnedValues(const GChart& c, GValue vals) {
+    if (!vals.is_map()) vals = GValue::NewMap(vals.origin);
+    Coalesce(c, vals.map, "", false);
+    return vals;
+  }
   // MergeValues(chart, vals): the same, keeping nulls.
   GValue MergeValues(const GChart& c, const GValue& vals) { return Run(c, vals, true); }
 
@@ -394,6 +399,35 @@ class DependencyPass {
   Coalescer co_;
 };
 
+// MergeMaps(a, b) into a, without copying a (a is the growing user values): the same result, b wins. The second
+// form moves b's nodes instead of copying them.
+void MergeMapsInto(Value& a, const Value& b) {
+  if (!a.is_map()) a = Value::MakeMap(b.origin());
+  for (const auto& [k, v] : b.map()) {
+    Value* existing = a.Find(k);
+    if (v.is_map() && existing && existing->is_map()) {
+      MergeMapsInto(*existing, v);
+      existing->set_origin(v.origin());
+    } else {
+      a.map()[k] = v;
+    }
+  }
+}
+
+void MergeMapsInto(Value& a, Value&& b) {
+  if (!a.is_map()) a = Value::MakeMap(b.origin());
+  for (auto& [k, v] : b.map()) {
+    Value* existing = a.Find(k);
+    if (v.is_map() && existing && existing->is_map()) {
+      Origin origin = v.origin();
+      MergeMapsInto(*existing, std::move(v));
+      existing->set_origin(std::move(origin));
+    } else {
+      a.map()[k] = std::move(v);
+    }
+  }
+}
+
 std::shared_ptr<Layer> MakeLayer(LayerKind kind, int index, const std::string& flag, const std::string& file = "") {
   auto l = std::make_shared<Layer>();
   l->kind = kind;
@@ -403,21 +437,22 @@ std::shared_ptr<Layer> MakeLayer(LayerKind kind, int index, const std::string& f
   return l;
 }
 
-std::string ReadInput(const std::string& path) {
-  if (Trim(path) == "-") return ReadAll(STDIN_FILENO);
-  return ReadFile(path);
-}
-
 }  // namespace
 
 Value MergeUserValues(const UserInput& input, const Options& options, std::vector<ParsedLayer>* layers) {
+  InputFiles own_inputs;
+  InputFiles& inputs = options.inputs ? *options.inputs : own_inputs;
   Value base = Value::MakeMap();
   int index = 0;
   for (const auto& f : input.value_files) {
     auto layer = MakeLayer(LayerKind::kValuesFile, ++index, f, f);
-    Value parsed = ParseValuesYaml(ReadInput(f), layer, options.helm_major);
-    base = MergeMaps(base, parsed);
-    if (layers) layers->push_back({layer, std::move(parsed)});
+    Value parsed = ParseValuesYaml(inputs.Read(f), layer, options.helm_major);
+    if (layers) {
+      MergeMapsInto(base, parsed);
+      layers->push_back({layer, std::move(parsed)});
+    } else {
+      MergeMapsInto(base, std::move(parsed));
+    }
   }
   struct Kind_ {
     LayerKind kind;
@@ -437,9 +472,9 @@ Value MergeUserValues(const UserInput& input, const Options& options, std::vecto
     for (const auto& flag : *k.flags) {
       auto layer = MakeLayer(k.kind, ++i, flag);
       Origin origin{layer, 0, 0};
-      FileReader reader = [layer](const std::string& path) {
+      FileReader reader = [layer, &inputs](const std::string& path) {
         layer->file = path;
-        return ReadInput(path);
+        return inputs.Read(path);
       };
       Value own = Value::MakeMap(origin);
       if (k.kind == LayerKind::kSetJson) {
@@ -453,7 +488,7 @@ Value MergeUserValues(const UserInput& input, const Options& options, std::vecto
             throw Error("failed parsing --set-json data JSON: " + flag);
           }
           if (!parsed.is_map()) throw Error("failed parsing --set-json data JSON: " + flag);
-          base = MergeMaps(base, parsed);
+          MergeMapsInto(base, parsed);
           if (layers) layers->push_back({layer, std::move(parsed)});
           continue;
         }
@@ -504,7 +539,8 @@ MergeResult ComputeValuesFrom(const Chart& chart, Value user, const Options& opt
     pass.ImportValues(*g);
   }
   Coalescer co(options.helm_major, &r.warnings);
-  GValue result = co.CoalesceValues(*g, u);
+  // u was built here and the dependency pass only read it (coalescing copies of it): coalesce it in place.
+  GValue result = co.CoalesceOwnedValues(*g, std::move(u));
   r.values = internal::FromG(result);
   r.chart = FromGChart(*g);
   return r;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "values/chart.h"
+#include "values/input_files.h"
 #include "values/value.h"
 
 namespace capstan::values {
@@ -23,6 +24,9 @@ struct UserInput {
 
 struct Options {
   int helm_major = 4;  // 3 or 4
+  // Where -f and --set-file inputs are read from; each file is read once per InputFiles. nullptr: a fresh one per
+  // call (every file read from disk, "-" from standard input).
+  InputFiles* inputs = nullptr;
 };
 
 // One user layer after parsing: its description and the values it contributes alone.

@@ -78,21 +78,21 @@ Value Value::Null(Origin o) {
 Value Value::Bool(bool b, Origin o) {
   Value v;
   v.kind_ = Kind::kBool;
-  v.b_ = b;
+  v.scalar_.b = b;
   v.origin_ = std::move(o);
   return v;
 }
 Value Value::Int(int64_t i, Origin o) {
   Value v;
   v.kind_ = Kind::kInt;
-  v.i_ = i;
+  v.scalar_.i = i;
   v.origin_ = std::move(o);
   return v;
 }
 Value Value::Float(double f, Origin o) {
   Value v;
   v.kind_ = Kind::kFloat;
-  v.f_ = f;
+  v.scalar_.f = f;
   v.origin_ = std::move(o);
   return v;
 }
@@ -116,16 +116,52 @@ Value Value::MakeMap(Origin o) {
   return v;
 }
 
+Value::Value(const Value& other)
+    : kind_(other.kind_),
+      scalar_(other.scalar_),
+      s_(other.s_),
+      list_(other.list_ ? std::make_unique<List>(*other.list_) : nullptr),
+      map_(other.map_ ? std::make_unique<Map>(*other.map_) : nullptr),
+      origin_(other.origin_) {}
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) {
+    Value copy(other);
+    *this = std::move(copy);
+  }
+  return *this;
+}
+
+const List& Value::EmptyList() {
+  static const List empty;
+  return empty;
+}
+
+const Map& Value::EmptyMap() {
+  static const Map empty;
+  return empty;
+}
+
+List& Value::list() {
+  if (!list_) list_ = std::make_unique<List>();
+  return *list_;
+}
+
+Map& Value::map() {
+  if (!map_) map_ = std::make_unique<Map>();
+  return *map_;
+}
+
 const Value* Value::Find(const std::string& key) const {
-  if (kind_ != Kind::kMap) return nullptr;
-  auto it = map_.find(key);
-  return it == map_.end() ? nullptr : &it->second;
+  if (kind_ != Kind::kMap || !map_) return nullptr;
+  auto it = map_->find(key);
+  return it == map_->end() ? nullptr : &it->second;
 }
 
 Value* Value::Find(const std::string& key) {
-  if (kind_ != Kind::kMap) return nullptr;
-  auto it = map_.find(key);
-  return it == map_.end() ? nullptr : &it->second;
+  if (kind_ != Kind::kMap || !map_) return nullptr;
+  auto it = map_->find(key);
+  return it == map_->end() ? nullptr : &it->second;
 }
 
 const Value* Value::FindPath(const std::vector<std::string>& path) const {
@@ -140,26 +176,31 @@ const Value* Value::FindPath(const std::vector<std::string>& path) const {
 bool Value::Equals(const Value& other) const {
   auto numeric = [](const Value& v) { return v.kind_ == Kind::kInt || v.kind_ == Kind::kFloat; };
   if (numeric(*this) && numeric(other)) {
-    double a = kind_ == Kind::kInt ? static_cast<double>(i_) : f_;
-    double b = other.kind_ == Kind::kInt ? static_cast<double>(other.i_) : other.f_;
-    if (kind_ == Kind::kInt && other.kind_ == Kind::kInt) return i_ == other.i_;
+    double a = kind_ == Kind::kInt ? static_cast<double>(scalar_.i) : scalar_.f;
+    double b = other.kind_ == Kind::kInt ? static_cast<double>(other.scalar_.i) : other.scalar_.f;
+    if (kind_ == Kind::kInt && other.kind_ == Kind::kInt) return scalar_.i == other.scalar_.i;
     return a == b;
   }
   if (kind_ != other.kind_) return false;
   switch (kind_) {
     case Kind::kNull: return true;
-    case Kind::kBool: return b_ == other.b_;
+    case Kind::kBool: return scalar_.b == other.scalar_.b;
     case Kind::kString: return s_ == other.s_;
-    case Kind::kList:
-      if (list_.size() != other.list_.size()) return false;
-      for (size_t i = 0; i < list_.size(); ++i)
-        if (!list_[i].Equals(other.list_[i])) return false;
+    case Kind::kList: {
+      const List& l = list();
+      const List& o = other.list();
+      if (l.size() != o.size()) return false;
+      for (size_t i = 0; i < l.size(); ++i)
+        if (!l[i].Equals(o[i])) return false;
       return true;
+    }
     case Kind::kMap: {
-      if (map_.size() != other.map_.size()) return false;
-      auto a = map_.begin();
-      auto b = other.map_.begin();
-      for (; a != map_.end(); ++a, ++b)
+      const Map& m = map();
+      const Map& o = other.map();
+      if (m.size() != o.size()) return false;
+      auto a = m.begin();
+      auto b = o.begin();
+      for (; a != m.end(); ++a, ++b)
         if (a->first != b->first || !a->second.Equals(b->second)) return false;
       return true;
     }

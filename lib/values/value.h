@@ -61,6 +61,11 @@ using Map = std::map<std::string, Value>;
 class Value {
  public:
   Value() = default;
+  Value(const Value& other);
+  Value(Value&&) noexcept = default;
+  Value& operator=(const Value& other);
+  Value& operator=(Value&&) noexcept = default;
+  ~Value() = default;
   static Value Null(Origin o = {});
   static Value Bool(bool b, Origin o = {});
   static Value Int(int64_t i, Origin o = {});
@@ -75,14 +80,15 @@ class Value {
   bool is_list() const { return kind_ == Kind::kList; }
   bool is_scalar() const { return kind_ != Kind::kMap && kind_ != Kind::kList; }
 
-  bool as_bool() const { return b_; }
-  int64_t as_int() const { return i_; }
-  double as_float() const { return f_; }
+  bool as_bool() const { return kind_ == Kind::kBool && scalar_.b; }
+  int64_t as_int() const { return kind_ == Kind::kInt ? scalar_.i : 0; }
+  double as_float() const { return kind_ == Kind::kFloat ? scalar_.f : 0; }
   const std::string& as_string() const { return s_; }
-  const List& list() const { return list_; }
-  List& list() { return list_; }
-  const Map& map() const { return map_; }
-  Map& map() { return map_; }
+  // The children of a list or map (empty for other kinds; the mutable forms create them on first use).
+  const List& list() const { return list_ ? *list_ : EmptyList(); }
+  List& list();
+  const Map& map() const { return map_ ? *map_ : EmptyMap(); }
+  Map& map();
 
   const Origin& origin() const { return origin_; }
   void set_origin(Origin o) { origin_ = std::move(o); }
@@ -97,13 +103,19 @@ class Value {
   bool Equals(const Value& other) const;
 
  private:
+  static const List& EmptyList();
+  static const Map& EmptyMap();
+
+  // Kept small (a large values file has millions of nodes): one scalar slot, children behind pointers.
   Kind kind_ = Kind::kNull;
-  bool b_ = false;
-  int64_t i_ = 0;
-  double f_ = 0;
+  union Scalar {
+    bool b;
+    int64_t i;
+    double f;
+  } scalar_{};
   std::string s_;
-  List list_;
-  Map map_;
+  std::unique_ptr<List> list_;
+  std::unique_ptr<Map> map_;
   Origin origin_;
 };
 

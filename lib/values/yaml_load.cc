@@ -15,7 +15,19 @@
 namespace capstan::values {
 namespace {
 
-constexpr size_t kMaxNodes = 5'000'000;  // guards against alias bombs ("billion laughs")
+// Alias bombs ("billion laughs"): go-yaml v2 refuses a document whose nodes decoded through aliases outgrow the
+// ratio below (decode.go: allowedAliasRatio), so Helm refuses a 342-byte bomb after a few thousand nodes; the same
+// rule here, plus a cap on the expanded node total that bounds time and memory whatever the ratio.
+constexpr size_t kMaxNodes = 5'000'000;
+constexpr size_t kAliasRatioRangeLow = 400'000;
+constexpr size_t kAliasRatioRangeHigh = 4'000'000;
+
+double AllowedAliasRatio(size_t decode_count) {
+  if (decode_count <= kAliasRatioRangeLow) return 0.99;  // at most 99% of the nodes come from aliases
+  if (decode_count >= kAliasRatioRangeHigh) return 0.10;
+  return 0.99 - 0.89 * (static_cast<double>(decode_count - kAliasRatioRangeLow) /
+                        static_cast<double>(kAliasRatioRangeHigh - kAliasRatioRangeLow));
+}
 
 struct ParseFailure {
   std::string message;
@@ -29,12 +41,39 @@ class Converter {
   explicit Converter(LayerPtr layer) : layer_(std::move(layer)) {}
 
   Value Convert(const yaml::Node& n) {
-    if (++nodes_ > kMaxNodes) throw ParseFailure{"document contains excessive aliasing", Line(n)};
-    yaml::Node node = n.kind() == yaml::Kind::kAlias ? n.Resolved() : n;
-    if (!node.valid()) return Value::Null(OriginOf(n));
+    Count(n);
+    if (n.kind() == yaml::Kind::kAlias) {
+      yaml::Node target = n.Resolved();
+      if (!target.valid()) return Value::Null(OriginOf(n));
+      ++alias_depth_;
+      Value v = ConvertNode(target, OriginOf(n));
+      --alias_depth_;
+      return v;
+    }
+    return ConvertNode(n, OriginOf(n));
+  }
+
+ private:
+  // go-yaml v2's decoder counts (decode.go: d.decodeCount, d.aliasCount).
+  void Count(const yaml::Node& n) {
+    ++nodes_;
+    if (alias_depth_ > 0) ++alias_nodes_;
+    if (alias_nodes_ > 100 && nodes_ > 1000 &&
+        static_cast<double>(alias_nodes_) / static_cast<double>(nodes_) > AllowedAliasRatio(nodes_)) {
+      throw ParseFailure{"document contains excessive aliasing", 0};  // go-yaml's words (no line), as Helm says
+    }
+    if (nodes_ > kMaxNodes) {
+      throw ParseFailure{"the document expands to more than " + std::to_string(kMaxNodes) +
+                             " nodes (aliases counted at every use); split the file or use fewer aliases",
+                         Line(n)};
+    }
+  }
+
+  Value ConvertNode(const yaml::Node& node, Origin origin) {
+    if (!node.valid()) return Value::Null(std::move(origin));
     switch (node.kind()) {
       case yaml::Kind::kMapping: {
-        Value map = Value::MakeMap(OriginOf(n));
+        Value map = Value::MakeMap(origin);
         for (const auto& [k, v] : node.Entries()) {
           yaml::Node key = k.kind() == yaml::Kind::kAlias ? k.Resolved() : k;
           if (key.valid() && key.kind() == yaml::Kind::kScalar && k.kind() != yaml::Kind::kAlias &&
@@ -51,15 +90,14 @@ class Converter {
         return map;
       }
       case yaml::Kind::kSequence: {
-        Value list = Value::MakeList(OriginOf(n));
+        Value list = Value::MakeList(origin);
         for (const auto& item : node.Items()) list.list().push_back(Convert(item));
         return list;
       }
-      default: return Scalar(node, OriginOf(n));
+      default: return Scalar(node, std::move(origin));
     }
   }
 
- private:
   int Line(const yaml::Node& n) const { return n.valid() && n.has_position() ? static_cast<int>(n.start().line) + 1 : 0; }
 
   Origin OriginOf(const yaml::Node& n) const {
@@ -135,7 +173,9 @@ class Converter {
   }
 
   LayerPtr layer_;
-  size_t nodes_ = 0;
+  size_t nodes_ = 0;        // nodes converted, aliased ones at every use
+  size_t alias_nodes_ = 0;  // of which reached through an alias
+  int alias_depth_ = 0;
 };
 
 std::string FileName(const LayerPtr& layer) { return layer && !layer->file.empty() ? layer->file : "<input>"; }

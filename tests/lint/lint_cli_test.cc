@@ -95,7 +95,7 @@ TEST_CASE("SARIF output is valid SARIF 2.1.0 and points at the lines") {
   CHECK(errors.empty());
   const auto& run = doc["runs"][0];
   CHECK(std::string(run["tool"]["driver"]["name"].GetString()) == "capstan");
-  CHECK(run["tool"]["driver"]["rules"].Size() == 7);
+  CHECK(run["tool"]["driver"]["rules"].Size() == 8);
   std::vector<std::string> got;
   for (const auto& res : run["results"].GetArray()) {
     std::string where = "-";

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -10,10 +9,8 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
-#include "archive/tgz.h"
 #include "jsonschema/validator.h"
 #include "util/error.h"
-#include "util/file_io.h"
 #include "util/strings.h"
 #include "values/chart.h"
 #include "values/lint/renames.h"
@@ -26,7 +23,6 @@
 
 namespace capstan::values::lint {
 
-namespace fs = std::filesystem;
 using findings::Finding;
 using findings::Severity;
 
@@ -41,6 +37,7 @@ std::vector<findings::Rule> Rules() {
       {"deprecated-key", "a key the chart deprecated (values.renames.yaml or schema deprecated: true)",
        Severity::kWarning},
       {"type-surprise", "a value YAML 1.1 reads differently than its author likely meant", Severity::kWarning},
+      {"duplicate-key", "a key written twice in one map: Helm silently uses the last value", Severity::kWarning},
   };
 }
 
@@ -57,52 +54,6 @@ std::string NormalizeKey(std::string_view text, bool plain) {
     default: return std::string(text);
   }
 }
-
-// Reads a file of a chart that may sit in a directory or inside a packaged chart (chart.path "x.tgz" or
-// "x.tgz/charts/sub" as the loader names them). Archives are read once per lint run.
-class ChartFiles {
- public:
-  bool Read(const std::string& chart_path, const std::string& rel, std::string* out, std::string* display) {
-    *display = chart_path + "/" + rel;
-    std::error_code ec;
-    if (fs::is_directory(chart_path, ec)) {
-      if (!fs::is_regular_file(*display, ec)) return false;
-      *out = ReadFile(*display);
-      return true;
-    }
-    size_t pos = chart_path.find(".tgz");
-    while (pos != std::string::npos) {
-      std::string archive = chart_path.substr(0, pos + 4);
-      if (fs::is_regular_file(archive, ec)) {
-        std::string rest = chart_path.substr(pos + 4);
-        if (rest.find(".tgz") != std::string::npos) return false;  // archives inside archives: not read
-        auto& files = Archive(archive);
-        std::string top;
-        for (const auto& [name, body] : files) {
-          size_t slash = name.find('/');
-          if (slash != std::string::npos && name.substr(slash + 1) == "Chart.yaml") {
-            top = name.substr(0, slash);
-            break;
-          }
-        }
-        auto it = files.find(top + rest + "/" + rel);
-        if (it == files.end()) return false;
-        *out = it->second;
-        return true;
-      }
-      pos = chart_path.find(".tgz", pos + 4);
-    }
-    return false;
-  }
-
- private:
-  const std::map<std::string, std::string>& Archive(const std::string& path) {
-    auto it = archives_.find(path);
-    if (it == archives_.end()) it = archives_.emplace(path, archive::ReadTgz(ReadFile(path), path)).first;
-    return it->second;
-  }
-  std::map<std::string, std::map<std::string, std::string>> archives_;
-};
 
 int LineOfOffset(const std::string& text, size_t offset) {
   offset = std::min(offset, text.size());
@@ -146,8 +97,8 @@ std::string Dotted(const Path& p) { return p.empty() ? "(root)" : FormatPath(p);
 
 class Linter {
  public:
-  Linter(const std::string& chart_path, const UserInput& input, const LintOptions& options)
-      : chart_path_(chart_path), input_(input), options_(options) {}
+  Linter(const Chart& chart, const UserInput& input, const LintOptions& options, InputFiles& inputs)
+      : chart_(chart), input_(input), options_(options), inputs_(inputs) {}
 
   LintResult Run();
 
@@ -163,6 +114,7 @@ class Linter {
   void CheckKeys();
   void WalkLayer(const ParsedLayer& pl, const Value& v, const Path& path, const SourceMap* src);
   void CheckTypeSurprises();
+  void CheckDuplicates();
   void FoldHints();
 
   std::vector<const ChartSchema*> SchemasFor(const Path& path) const {
@@ -185,17 +137,15 @@ class Linter {
     return best;
   }
 
-  std::string chart_path_;
+  const Chart& chart_;                   // as loaded (disabled subcharts included)
   const UserInput& input_;
   LintOptions options_;
+  InputFiles& inputs_;                   // -f files and --schema, read once for the engine and the source maps
   LintResult result_;
-  ChartFiles files_;
-  std::shared_ptr<Chart> chart_;         // as loaded (disabled subcharts included)
   std::vector<ChartAt> all_charts_;      // of chart_
   MergeResult merged_;
   Value defaults_;                       // the coalesced values with no user input
   std::map<std::string, SourceMap> sources_;  // -f file -> positions
-  std::map<std::string, std::string> texts_;
   std::vector<ChartSchema> schemas_;
   std::map<const Chart*, ChartRenames> renames_;
 };
@@ -226,7 +176,7 @@ bool Linter::ParseOverlays() {
   for (const auto& entry : input_.value_files) {
     for (const auto& file : Split(entry, ',', true)) {
       if (file == "-" || sources_.count(file)) continue;
-      std::string text = ReadFile(file);  // UsageError (exit 2) when unreadable, as helm does
+      const std::string& text = inputs_.Read(file);  // UsageError (exit 2) when unreadable, as helm does
       SourceMap m = SourceMap::Build(text, NormalizeKey);
       result_.inputs.push_back(file);
       if (!m.ok()) {
@@ -239,7 +189,6 @@ bool Linter::ParseOverlays() {
         Add(std::move(f));
         ok = false;
       }
-      texts_[file] = std::move(text);
       sources_.emplace(file, std::move(m));
     }
   }
@@ -252,19 +201,19 @@ void Linter::LoadSchemas() {
   for (const auto& at : enabled) {
     ChartSchema cs;
     cs.prefix = at.prefix;
-    // The engine's post-pre-pass chart tree does not carry paths: find the loaded chart by its display path.
-    std::string path = at.chart->path;
+    // The engine's post-pre-pass chart tree carries no files: find the loaded chart by its display path.
+    const Chart* loaded = nullptr;
     for (const auto& orig : all_charts_)
-      if (path.empty() && orig.chart->display == at.chart->display) path = orig.chart->path;
-    bool found;
+      if (!loaded && orig.chart->display == at.chart->display) loaded = orig.chart;
     if (at.prefix.empty() && !options_.schema_file.empty()) {
       cs.file = options_.schema_file;
-      cs.text = ReadFile(cs.file);
-      found = true;
+      cs.text = inputs_.Read(cs.file);
+    } else if (loaded && !loaded->schema_file.empty()) {
+      cs.file = loaded->schema_file;
+      cs.text = loaded->schema_text;
     } else {
-      found = !path.empty() && files_.Read(path, "values.schema.json", &cs.text, &cs.file);
+      continue;
     }
-    if (!found) continue;
     result_.inputs.push_back(cs.file);
     rapidjson::Document doc;
     doc.Parse(cs.text.c_str(), cs.text.size());
@@ -512,6 +461,25 @@ void Linter::CheckTypeSurprises() {
   }
 }
 
+void Linter::CheckDuplicates() {
+  for (const auto& [file, src] : sources_) {
+    for (const auto& d : src.duplicates()) {
+      std::vector<std::string> tokens = PointerSplit(d.pointer);
+      Finding f;
+      f.rule = "duplicate-key";
+      f.severity = Severity::kWarning;
+      f.file = file;
+      f.line = d.first_line;
+      f.column = d.first_column;
+      f.path = d.pointer;
+      f.message = FormatPath(Path(tokens.begin(), tokens.end())) + ": the key is written again at line " +
+                  std::to_string(d.line) + " of the same map; Helm uses that later value and ignores this one: "
+                  "remove one of them";
+      Add(std::move(f));
+    }
+  }
+}
+
 // One problem is one finding: a schema error already says what is wrong with a value (with the YAML 1.1 hint, or
 // "not allowed"), so a type-surprise or unknown-key finding on the same value is folded into it (keeping the
 // did-you-mean); an unknown key explains its own YAML 1.1 reading; a renamed key explains the schema's refusal.
@@ -552,21 +520,20 @@ void Linter::FoldHints() {
 LintResult Linter::Run() {
   Options vo;
   vo.helm_major = options_.helm_major;
-  chart_ = LoadChart(chart_path_, options_.helm_major);
-  CollectCharts(*chart_, {}, &all_charts_);
+  vo.inputs = &inputs_;
+  CollectCharts(chart_, {}, &all_charts_);
   for (const auto& at : all_charts_) {
     if (!at.chart->values_file.empty()) result_.inputs.push_back(at.chart->values_file);
-    std::string text, file;
-    if (files_.Read(at.chart->path, kRenamesFile, &text, &file)) {
-      result_.inputs.push_back(file);
-      renames_[at.chart] = ParseRenames(text, file);
+    if (!at.chart->renames_file.empty()) {
+      result_.inputs.push_back(at.chart->renames_file);
+      renames_[at.chart] = ParseRenames(at.chart->renames_text, at.chart->renames_file);
     }
   }
   bool parsed = ParseOverlays();
   if (parsed) {
     try {
-      merged_ = ComputeValues(*chart_, input_, vo);
-      defaults_ = ComputeValuesFrom(*chart_, Value::MakeMap(), vo).values;
+      merged_ = ComputeValues(chart_, input_, vo);
+      defaults_ = ComputeValuesFrom(chart_, Value::MakeMap(), vo).values;
     } catch (const UsageError&) {
       throw;
     } catch (const Error& e) {
@@ -582,6 +549,7 @@ LintResult Linter::Run() {
     ValidateSchemas();
     CheckKeys();
     CheckTypeSurprises();
+    CheckDuplicates();
     FoldHints();
   }
   findings::SortAndFold(result_.findings);
@@ -592,9 +560,15 @@ LintResult Linter::Run() {
 
 }  // namespace
 
-LintResult Lint(const std::string& chart_path, const UserInput& input, const LintOptions& options) {
-  Linter l(chart_path, input, options);
+LintResult LintChart(const Chart& chart, const UserInput& input, const LintOptions& options, InputFiles& inputs) {
+  Linter l(chart, input, options, inputs);
   return l.Run();
+}
+
+LintResult Lint(const std::string& chart_path, const UserInput& input, const LintOptions& options) {
+  InputFiles inputs;
+  std::shared_ptr<Chart> chart = LoadChart(chart_path, options.helm_major);
+  return LintChart(*chart, input, options, inputs);
 }
 
 }  // namespace capstan::values::lint

@@ -3,7 +3,8 @@
 // of every enabled subchart, against the coalesced values, as Helm validates them), unknown-key (set by an overlay
 // but neither in the chart's defaults nor in its schema; did-you-mean), renamed-key and deprecated-key (the chart's
 // values.renames.yaml and schema `deprecated: true`), type-surprise (YAML 1.1 readings the author likely did not
-// mean: unquoted NO, 0755, 1.10, floats for integers, integers beyond float64 precision, yes/no/on/off keys).
+// mean: unquoted NO, 0755, 1.10, floats for integers, integers beyond float64 precision, yes/no/on/off keys),
+// duplicate-key (a key written twice in one map of an overlay: Helm keeps the last value without a word).
 #pragma once
 #include <string>
 #include <vector>
@@ -27,6 +28,15 @@ struct LintResult {
 // Lints the chart at `chart_path` with the user's values. Throws UsageError when the chart or a named file cannot be
 // read (exit 2); everything wrong with their contents is a finding.
 LintResult Lint(const std::string& chart_path, const UserInput& input, const LintOptions& options);
+// The same for a chart already loaded (LoadChart), reading -f files and --schema through `inputs` (each read once).
+LintResult LintChart(const Chart& chart, const UserInput& input, const LintOptions& options, InputFiles& inputs);
+
+// `--matrix`: lints one combination per entry, the user's input plus the entry's files (several joined with '+',
+// e.g. "env/prod.yaml+region/eu.yaml"), each finding's context set to its entry; with no entries, the user's input
+// alone. The chart is loaded once and every file read once. Findings are sorted and folded, inputs sorted and
+// unique. Throws UsageError for an entry that names no file, or as Lint does.
+LintResult LintMatrix(const std::string& chart_path, const UserInput& input, const std::vector<std::string>& matrix,
+                      const LintOptions& options);
 
 // The rules above, for SARIF's tool.driver.rules and JUnit.
 std::vector<findings::Rule> Rules();

@@ -3,7 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "util/error.h"
-#include "values/lint/migrate.h"
+#include "values/lint/rename_keys.h"
 #include "values/lint/renames.h"
 
 using namespace capstan;

@@ -10,7 +10,7 @@
 //       since: 1.8.0
 //       message: the exporter listens on metrics.port
 //
-// `values lint` reports uses of old and deprecated keys; `values migrate` rewrites a customer file (renames.cc).
+// `values lint` reports uses of old and deprecated keys; `values migrate` rewrites a customer file (rename_keys.h).
 #pragma once
 #include <optional>
 #include <string>

@@ -44,6 +44,7 @@ std::vector<std::string> PointerSplit(std::string_view pointer) {
 
 struct SourceMapBuilder {
   static void Add(SourceMap* m, SourceNode n) { m->Add(std::move(n)); }
+  static void AddDuplicate(SourceMap* m, SourceDuplicate d) { m->duplicates_.push_back(std::move(d)); }
 };
 
 namespace {
@@ -80,6 +81,7 @@ struct Walker {
     SourceNode::Kind kind = n.kind;
     SourceMapBuilder::Add(map, std::move(n));  // parents before children: document order
     if (kind == SourceNode::Kind::kMap && depth < 512) {
+      std::map<std::string, std::pair<int, int>> seen;  // key -> line, column where it was first written
       for (const auto& pair : v.Entries()) {
         if (!pair.key.IsScalar() || pair.key.kind() == yaml::Kind::kAlias) continue;  // complex keys: not indexed
         std::string raw(pair.key.scalar());
@@ -95,6 +97,12 @@ struct Walker {
         c.key_column = static_cast<int>(pair.key.start().column) + 1;
         c.key_begin = pair.key.start().offset;
         c.key_end = pair.key.end().offset;
+        auto [first, fresh] = seen.emplace(key, std::make_pair(c.key_line, c.key_column));
+        if (!fresh) {
+          SourceMapBuilder::AddDuplicate(map, {PointerJoin(path), raw, c.key_line, c.key_column, first->second.first,
+                                               first->second.second});
+          first->second = {c.key_line, c.key_column};
+        }
         if (!pair.value.has_position()) {  // `key:` with nothing after it
           c.line = c.key_line;
           c.column = c.key_column;

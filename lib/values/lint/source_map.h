@@ -35,6 +35,15 @@ struct SourceNode {
 // Turns a map key as written into the key the data has (e.g. YAML 1.1 `on` -> "true"). Identity by default.
 using KeyNormalizer = std::function<std::string(std::string_view text, bool plain)>;
 
+// A key written twice in one map (after normalisation: `on` and `true` are the same key). go-yaml v2, so Helm 3
+// and 4, keeps the last value silently.
+struct SourceDuplicate {
+  std::string pointer;                 // the key's JSON pointer
+  std::string key_text;                // the later key as written
+  int line = 0, column = 0;            // the later key (the one whose value is used)
+  int first_line = 0, first_column = 0;  // the earlier key (ignored)
+};
+
 struct SourceError {
   std::string message;
   int line = 0, column = 0;  // 1-based
@@ -53,6 +62,7 @@ class SourceMap {
   bool ok() const { return error_.message.empty(); }
   const SourceError& error() const { return error_; }
   int documents() const { return documents_; }
+  const std::vector<SourceDuplicate>& duplicates() const { return duplicates_; }  // in document order
 
  private:
   friend struct SourceMapBuilder;
@@ -61,6 +71,7 @@ class SourceMap {
   std::map<std::string, size_t> index_;
   SourceError error_;
   int documents_ = 0;
+  std::vector<SourceDuplicate> duplicates_;
 };
 
 // JSON pointer helpers: escaping (~0 ~1), joining and splitting.

@@ -1,8 +1,9 @@
-// `capstan values migrate`: rewrites a customer values file so that keys a chart renamed (values.renames.yaml) use
-// their new names, editing the YAML text in place (yaml::Edits at yaml::Tree positions) so comments, key order,
-// quoting and formatting survive. A rename within the same map replaces the key token; a move to another map cuts
-// the entry (with the comment lines directly above it) and re-inserts it, re-indented, under the new parent (created
-// if missing); a map left empty by the move is removed, not left as a null that would delete the chart's defaults.
+// Renaming keys in a values file for `capstan values migrate` (not SQL migrations: those live in lib/migrate):
+// rewrites a customer values file so that keys a chart renamed (values.renames.yaml) use their new names, editing
+// the YAML text in place (yaml::Edits at yaml::Tree positions) so comments, key order, quoting and formatting
+// survive. A rename within the same map replaces the key token; a move to another map cuts the entry (with the
+// comment lines directly above it) and re-inserts it, re-indented, under the new parent (created if missing); a map
+// left empty by the move is removed, not left as a null that would delete the chart's defaults.
 #pragma once
 #include <string>
 #include <string_view>

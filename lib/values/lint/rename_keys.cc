@@ -1,4 +1,4 @@
-#include "values/lint/migrate.h"
+#include "values/lint/rename_keys.h"
 
 #include <algorithm>
 
