@@ -6,6 +6,7 @@
 
 #include "kube/config.h"
 #include "util/error.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::verify {
@@ -57,7 +58,7 @@ Url ParseUrl(const std::string& url, const std::string& spec) {
 std::string Excerpt(const std::string& body) {
   std::string s(Trim(body));
   if (s.size() > 120) s = s.substr(0, 120) + "...";
-  return Quote(s);
+  return Quote(RedactSecrets(s));  // the body came from the server: it may echo a credential
 }
 
 }  // namespace

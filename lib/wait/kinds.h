@@ -32,6 +32,9 @@ struct HostPort {
 // through reader.FailTarget (offsets relative to body_offset_in_body). require_port: a missing port is an error.
 size_t ParseHostPort(std::string_view text, size_t offset_in_body, const OptionReader& reader, bool require_port,
                      HostPort& out);
+// A local file named by an option (ca=FILE) must be readable when an attempt starts: a missing or unreadable file
+// is a usage error (exit 2 at once, like password-file=), not something to retry until the timeout.
+void RequireReadableFile(const std::string& path, const std::string& option);
 // A DNS name or IP literal that can appear in a target.
 bool ValidHostName(std::string_view host);
 

@@ -43,6 +43,7 @@ class PostgresCondition : public Condition {
     s.password_file = password_file_;
     s.application_name = "capstan-wait";
     if (!ca_.empty()) {
+      RequireReadableFile(ca_, "ca");
       s.sslrootcert = ca_;
       if (!url_sets_sslmode_) s.sslmode = "verify-full";
     }
