@@ -1,5 +1,6 @@
 #include "backup/manifest_seal.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include "backup/manifest.h"

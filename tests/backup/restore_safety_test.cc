@@ -13,6 +13,7 @@
 #include "backup/engine.h"
 #include "backup/manifest_seal.h"
 #include "backup/restore_targets.h"
+#include "backup/tree_compare.h"
 #include "log/log.h"
 #include "support/test_support.h"
 #include "util/error.h"
@@ -21,6 +22,7 @@
 using namespace capstan;
 using namespace capstan::backup;
 namespace fs = std::filesystem;
+using capstan::test::WriteBytes;
 
 namespace {
 
@@ -61,7 +63,11 @@ struct Point {
     REQUIRE(at != std::string::npos);
     text.replace(at, from.size(), to);
     WriteBytes(dir + "/manifest.json", text, 0644);
-    if (reseal) WriteManifestSeal(dir, text);
+    if (reseal) Reseal(text);
+  }
+  void Reseal(const std::string& text) const {
+    fs::remove(dir + "/manifest.json.sha256");
+    WriteManifestSeal(dir, text);
   }
 };
 
@@ -88,7 +94,7 @@ TEST_CASE("a manifest changed after the backup is refused by verify and restore"
     CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""), Catch::Contains("does not match its seal"));
     CHECK_THROWS_WITH(backup::Restore(p.Restore()), Catch::Contains("does not match its seal"));
     // Resealed by someone who can write both files: still nothing to restore, which is an error.
-    WriteManifestSeal(p.dir, ReadFile(p.dir + "/manifest.json"));
+    p.Reseal(ReadFile(p.dir + "/manifest.json"));
     CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""), Catch::Contains("nothing to restore"));
     CHECK_THROWS_WITH(backup::Restore(p.Restore(false)), Catch::Contains("nothing to restore"));
   }

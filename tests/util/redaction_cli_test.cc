@@ -43,6 +43,7 @@ std::vector<std::string> Subcommands() {
     auto t = std::string(capstan::Trim(line));
     if (t.empty()) continue;
     if (!capstan::StartsWith(line, "  ")) break;
+    if (line.size() > 2 && line[2] == ' ') continue;  // a continuation line of the summary
     out.push_back(t.substr(0, t.find_first_of(" \t")));
   }
   return out;
