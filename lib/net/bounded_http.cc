@@ -1,5 +1,6 @@
 #include "net/bounded_http.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -21,6 +22,12 @@ class BoundedStream : public httplib::Stream {
  public:
   BoundedStream(int fd, SSL* ssl, ExchangeState& state, time_t write_sec, time_t write_usec)
       : fd_(fd), ssl_(ssl), state_(state) {
+    // On a blocking socket SSL_read waits for a whole TLS record, however slowly it is trickled: read TLS without
+    // blocking so that every wait goes through poll() and its deadline (httplib's writer handles WANT_WRITE).
+    if (ssl_) {
+      int flags = ::fcntl(fd, F_GETFL, 0);
+      if (flags >= 0) ::fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    }
     if (ssl_) writer_ = std::make_unique<httplib::detail::SSLSocketStream>(fd, ssl, 0, 0, write_sec, write_usec);
     else writer_ = std::make_unique<httplib::detail::SocketStream>(fd, 0, 0, write_sec, write_usec);
   }
@@ -98,6 +105,11 @@ class BoundedStream : public httplib::Stream {
         }
         int err = SSL_get_error(ssl_, r);
         if (err == SSL_ERROR_WANT_READ) continue;  // a partial TLS record: wait for the rest
+        if (err == SSL_ERROR_WANT_WRITE) {           // renegotiation: wait until the socket takes data
+          pollfd w{fd_, POLLOUT, 0};
+          ::poll(&w, 1, std::min(RemainingMs(), 100));
+          continue;
+        }
         if (err == SSL_ERROR_ZERO_RETURN) return 0;
         return -1;
       }
