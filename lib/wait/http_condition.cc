@@ -56,6 +56,7 @@ class HttpCondition : public Condition {
   std::string host() const override { return hp_.host; }
 
   AttemptResult Check(const AttemptContext& ctx) override {
+    if (!ca_.empty()) RequireReadableFile(ca_, "ca");  // first: a missing file is a usage error, even offline
     std::vector<std::string> addresses;
     std::string error;
     if (!Resolve(hp_.host, hp_.port, ctx, addresses, error)) return AttemptResult::NotYet(error);
@@ -64,10 +65,7 @@ class HttpCondition : public Condition {
     if (tls_) {
       net::BoundedSslClient cli(hp_.host, port);
       cli.enable_server_certificate_verification(true);
-      if (!ca_.empty()) {
-        RequireReadableFile(ca_, "ca");
-        cli.set_ca_cert_path(ca_);
-      }
+      if (!ca_.empty()) cli.set_ca_cert_path(ca_);
       return Exchange(cli, addresses.front(), ctx);
     }
     net::BoundedClient cli(hp_.host, port);
