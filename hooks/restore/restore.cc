@@ -24,8 +24,8 @@ Runner Setup(CLI::App& sub) {
   auto f = std::make_shared<RestoreFlags>();
   sub.footer(
       "Example: capstan restore --backup-root /backups --id latest --release portal --dbname app --dry-run\n"
-      "The restore point is verified first; a corrupt one is refused. The database's objects and the directories'\n"
-      "contents are replaced.");
+      "The restore point is verified first (its manifest must match manifest.json.sha256); a corrupt one is refused.\n"
+      "The database's objects and the directories' contents are replaced.");
   sub.add_option("--backup-root", f->o.root, "Directory holding the restore points")->envname("CAPSTAN_BACKUP_ROOT");
   sub.add_option("--id", f->o.id, "Restore point id, or latest (default)")->envname("CAPSTAN_RESTORE_ID");
   sub.add_option("--release", f->o.release, "With --id latest: the newest restore point of this release")
@@ -34,7 +34,11 @@ Runner Setup(CLI::App& sub) {
   sub.add_flag("--no-database", f->no_database, "Do not restore the database");
   sub.add_flag("--no-directories", f->no_directories, "Do not restore the directories");
   sub.add_flag("--no-owner", f->o.no_owner, "pg_restore --no-owner: do not set object owners");
-  sub.add_option("--dir-map", f->maps, "FROM=TO: restore the archive of directory FROM into TO (repeatable)");
+  sub.add_option("--dir-map", f->maps,
+                 "FROM=TO: restore the archive of directory FROM into TO (repeatable; required for a directory "
+                 "that is not on a volume mounted here; FROM=FROM restores in place)");
+  sub.add_flag("--keep-setid", f->o.keep_setid,
+               "Restore setuid/setgid bits of files as archived (default: dropped, with a warning)");
   sub.add_option("--pg-restore", f->o.pg_restore_path, "pg_restore to run (default: PG_BIN, then PATH)")
       ->envname("CAPSTAN_PG_RESTORE");
   sub.add_option("--psql", f->o.psql_path, "psql that runs the restore (default: beside pg_restore, then PG_BIN, PATH)")

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "backup/streams.h"
 
@@ -24,6 +25,16 @@ struct ArchiveStats {
   uint64_t data_bytes = 0;  // bytes of file data (before compression)
   uint64_t skipped = 0;     // sockets, devices, FIFOs, and excluded directories
   uint64_t changed = 0;     // files whose size changed while they were read
+  // Extraction only: what was not restored as stored, one line each ("uploads/pipe: FIFO not restored",
+  // "bin/tool: setuid/setgid bits dropped (mode 4755 -> 0755)"); at most kMaxNotes lines, then a count.
+  std::vector<std::string> notes;
+};
+inline constexpr size_t kMaxNotes = 20;
+
+struct ExtractOptions {
+  // Restore the setuid and setgid bits of files as stored. Off by default: a restore runs as root, and an archive
+  // is data, not a trusted installer. The setgid bit of directories (group inheritance) is always kept.
+  bool keep_setid = false;
 };
 
 struct WriteArchiveOptions {
@@ -46,15 +57,17 @@ ArchiveCheck CheckArchiveFile(const std::string& path, std::atomic<uint64_t>* pr
 // Extracts a .tar.gz file into dest (an existing, empty directory). The archive is validated first (a full
 // pass) and nothing is written when it is unsafe; the file's SHA-256 is checked against expected_sha256 (when
 // not empty) on both passes.
+// Device, FIFO and socket entries are not restored, and setuid/setgid bits of files are dropped unless
+// options.keep_setid: both are listed in the returned notes.
 ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest, const std::string& expected_sha256,
-                                std::atomic<uint64_t>* progress = nullptr);
+                                std::atomic<uint64_t>* progress = nullptr, const ExtractOptions& options = {});
 
 // Replaces the contents of a directory with an archive's: Stage() extracts into <target>/.capstan-restore-<pid>/
 // (the old contents stay untouched), Commit() swaps old and new by renames, and the destructor removes the
 // staging directory (and so rolls back) when Commit() was not called or failed.
 class DirectoryRestore {
  public:
-  DirectoryRestore(std::string target, std::string archive, std::string sha256);
+  DirectoryRestore(std::string target, std::string archive, std::string sha256, ExtractOptions options = {});
   ~DirectoryRestore();
   DirectoryRestore(const DirectoryRestore&) = delete;
   DirectoryRestore& operator=(const DirectoryRestore&) = delete;
@@ -64,6 +77,7 @@ class DirectoryRestore {
 
  private:
   std::string target_, archive_, sha256_, staging_;
+  ExtractOptions options_;
   bool committed_ = false;
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -77,8 +78,24 @@ ArchiveCheck CheckArchiveFile(const std::string& path, std::atomic<uint64_t>* pr
   return c;
 }
 
+namespace {
+const char* EntryKind(char raw_type) {
+  switch (raw_type) {
+    case '3': return "character device";
+    case '4': return "block device";
+    case '6': return "FIFO";
+    default: return "special file";
+  }
+}
+std::string OctalMode(uint32_t mode) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04o", mode & 07777u);
+  return buf;
+}
+}  // namespace
+
 ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest, const std::string& expected_sha256,
-                                std::atomic<uint64_t>* progress) {
+                                std::atomic<uint64_t>* progress, const ExtractOptions& options) {
   {  // Pass 1: the whole archive is checked before anything is written.
     ArchiveCheck check = CheckArchiveFile(path);
     if (!expected_sha256.empty() && check.sha256 != expected_sha256)
@@ -96,6 +113,10 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
   std::vector<DirMeta> dirs;
   bool as_root = ::geteuid() == 0;
   ArchiveStats stats;
+  uint64_t noted = 0;
+  auto note = [&](const std::string& line) {
+    if (noted++ < kMaxNotes) stats.notes.push_back(line);
+  };
   std::unique_ptr<char[]> buf(new char[kBuffer]);
   std::string cached_parent;
   int cached_fd = -1;  // the open directory named cached_parent, or -1
@@ -120,6 +141,7 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
       if (parts.empty()) continue;  // the root: its own mode is the target's, left alone
       if (e.type == TarType::kOther) {
         ++stats.skipped;
+        note(rel + ": " + EntryKind(e.raw_type) + " not restored (only files, directories and links are)");
         continue;
       }
       std::vector<std::string> parent_parts(parts.begin(), parts.end() - 1);
@@ -155,7 +177,13 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
             }
           }
           if (as_root) ::fchown(fd, e.uid, e.gid);
-          if (::fchmod(fd, e.mode) != 0) Fail("cannot set the mode of", shown);
+          uint32_t mode = e.mode;
+          if ((mode & (S_ISUID | S_ISGID)) != 0 && !options.keep_setid) {
+            mode &= ~static_cast<uint32_t>(S_ISUID | S_ISGID);
+            note(rel + ": setuid/setgid bits dropped (mode " + OctalMode(e.mode) + " -> " + OctalMode(mode) +
+                 "; restore with --keep-setid to keep them)");
+          }
+          if (::fchmod(fd, mode) != 0) Fail("cannot set the mode of", shown);
           ::futimens(fd, times);
         } catch (...) {
           ::close(fd);
@@ -174,6 +202,7 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
       }
     }
     validator.Finish();
+    if (noted > kMaxNotes) stats.notes.push_back("... and " + std::to_string(noted - kMaxNotes) + " more");
     while (gz.Read(buf.get(), kBuffer) > 0) {
     }
     CheckDigest(path, file, expected_sha256);
@@ -195,8 +224,9 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
   return stats;
 }
 
-DirectoryRestore::DirectoryRestore(std::string target, std::string archive, std::string sha256)
-    : target_(std::move(target)), archive_(std::move(archive)), sha256_(std::move(sha256)) {
+DirectoryRestore::DirectoryRestore(std::string target, std::string archive, std::string sha256,
+                                   ExtractOptions options)
+    : target_(std::move(target)), archive_(std::move(archive)), sha256_(std::move(sha256)), options_(options) {
   while (target_.size() > 1 && target_.back() == '/') target_.pop_back();
   staging_ = target_ + "/" + kStagingPrefix + std::to_string(::getpid());
 }
@@ -215,7 +245,7 @@ ArchiveStats DirectoryRestore::Stage(std::atomic<uint64_t>* progress) {
   if (::mkdir(staging_.c_str(), 0700) != 0) Fail("cannot create staging directory", staging_);
   if (::mkdir((staging_ + "/new").c_str(), 0700) != 0) Fail("cannot create staging directory", staging_ + "/new");
   if (::mkdir((staging_ + "/old").c_str(), 0700) != 0) Fail("cannot create staging directory", staging_ + "/old");
-  return ExtractArchiveFile(archive_, staging_ + "/new", sha256_, progress);
+  return ExtractArchiveFile(archive_, staging_ + "/new", sha256_, progress, options_);
 }
 
 namespace {

@@ -15,8 +15,10 @@
 #include "backup/archive.h"
 #include "backup/cancel.h"
 #include "backup/fs_util.h"
+#include "backup/manifest_seal.h"
 #include "backup/pg_tools.h"
 #include "backup/progress.h"
+#include "backup/restore_targets.h"
 #include "backup/root_lock.h"
 #include "backup/streams.h"
 #include "capstan_version.h"
@@ -94,6 +96,7 @@ void WriteManifest(const std::string& dir, const Manifest& m) {
   FileSink sink(dir + "/" + kManifestFile, 0644);
   sink.Write(json.data(), json.size());
   sink.Finish();
+  WriteManifestSeal(dir, json);
 }
 
 Manifest ReadManifest(const std::string& dir) {
@@ -396,7 +399,20 @@ PointInfo ResolvePoint(const std::string& root, const std::string& id, const std
 VerifyResult VerifyPoint(const std::string& root, const std::string& id, const std::string& pg_restore_path) {
   PointInfo p = ResolvePoint(root, id, "");
   VerifyResult r;
-  r.manifest = *p.manifest;
+  // The manifest decides what a restore does: only its sealed bytes are trusted (manifest_seal.h).
+  r.manifest = ManifestFromJson(ReadSealedManifest(p.path), p.path + "/" + kManifestFile);
+  if (r.manifest.id != p.id) throw Error(p.path + ": the manifest names id " + r.manifest.id);
+  if (r.manifest.artifacts.empty())
+    throw Error("restore point " + p.id + " lists no database dump and no directory archive: it has nothing to "
+                "restore; use another restore point (capstan backup list)");
+  for (const auto& n : ListDir(p.path)) {
+    if (n == kManifestFile || n == kManifestSealFile) continue;
+    bool listed = std::any_of(r.manifest.artifacts.begin(), r.manifest.artifacts.end(),
+                              [&](const Artifact& a) { return a.name == n; });
+    if (!listed)
+      throw Error(p.path + "/" + n + " is not listed in the restore point's manifest: the restore point was "
+                  "changed after the backup; use another restore point (capstan backup list)");
+  }
   std::optional<PgTool> pg_restore;
   Progress progress("verify");
   for (auto& a : r.manifest.artifacts) {
@@ -443,6 +459,15 @@ RestoreResult Restore(const RestoreOptions& o) {
   VerifyResult v = VerifyPoint(root, p.id, o.pg_restore_path);
   r.manifest = v.manifest;
   std::optional<ChildConnection> conn;
+  const std::vector<std::string> mounts = MountPoints();
+  for (const auto& [from, to] : o.dir_map) {
+    bool used = std::any_of(r.manifest.artifacts.begin(), r.manifest.artifacts.end(), [&](const Artifact& a) {
+      return a.kind == kKindArchive && Normalize(from) == a.source;
+    });
+    if (!used)
+      throw UsageError("--dir-map " + from + "=" + to + ": restore point " + p.id + " has no archive of " + from +
+                       " (see capstan backup list -o json for its directories)");
+  }
   for (const auto& a : r.manifest.artifacts) {
     RestoreStep s;
     s.source = a.source;
@@ -456,12 +481,15 @@ RestoreResult Restore(const RestoreOptions& o) {
     } else {
       if (!o.directories) continue;
       s.kind = "directory";
-      s.target = a.source;
-      for (const auto& [from, to] : o.dir_map)
-        if (Normalize(from) == a.source) s.target = Normalize(Absolute(to));
+      s.target = Normalize(Absolute(RestoreTarget(a.source, o.dir_map, mounts)));
     }
     r.steps.push_back(s);
   }
+  if (r.steps.empty())
+    throw Error("nothing to restore: restore point " + p.id + " holds " +
+                std::to_string(r.manifest.artifacts.size()) + " artifact(s), none of them selected (" +
+                (o.database ? "" : "--no-database ") + (o.directories ? "" : "--no-directories") +
+                "); drop the flag or use another restore point");
   if (o.dry_run) return r;
 
   std::optional<PgTool> pg_restore, psql;
@@ -479,15 +507,19 @@ RestoreResult Restore(const RestoreOptions& o) {
   // database is restored in one transaction, then the staged directories are swapped in.
   std::vector<std::unique_ptr<DirectoryRestore>> staged;
   Progress progress("restore");
-  for (const auto& s : r.steps) {
+  ExtractOptions extract;
+  extract.keep_setid = o.keep_setid;
+  for (auto& s : r.steps) {
     if (s.kind != "directory") continue;
     auto d = std::make_unique<DirectoryRestore>(s.target, p.path + "/" + s.artifact, [&] {
       for (const auto& a : r.manifest.artifacts)
         if (a.name == s.artifact) return a.sha256;
       return std::string();
-    }());
+    }(), extract);
     ArchiveStats st = d->Stage(&progress.bytes());
     log::Info("directory staged", {{"dir", s.target}, {"entries", static_cast<unsigned long long>(st.entries)}});
+    for (const auto& n : st.notes) log::Warn("not restored as archived", {{"dir", s.target}, {"entry", n}});
+    s.warnings = st.notes;
     staged.push_back(std::move(d));
     ThrowIfCancelled();
   }

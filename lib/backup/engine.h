@@ -49,7 +49,8 @@ std::vector<PointInfo> ListPoints(const std::string& root);
 PointInfo ResolvePoint(const std::string& root, const std::string& id, const std::string& release);
 
 // Re-reads every artifact against the manifest, lists the dump with pg_restore and validates the archives.
-// Throws Error naming the first problem. pg_restore_path may be empty (PG_BIN, PATH).
+// The manifest must match its seal (manifest_seal.h), list at least one artifact, and every file of the restore
+// point must be listed. Throws Error naming the first problem. pg_restore_path may be empty (PG_BIN, PATH).
 struct VerifyResult {
   Manifest manifest;
   uint64_t bytes = 0;
@@ -70,7 +71,10 @@ struct RestoreOptions {
   pg::Settings pg;
   std::string pg_restore_path;
   std::string psql_path;  // default: the psql beside pg_restore, then PG_BIN, then PATH
-  std::vector<std::pair<std::string, std::string>> dir_map;  // source dir recorded -> where to restore it
+  // source dir recorded -> where to restore it. Without an entry, a directory is restored in place only when it is
+  // on a volume mounted here (restore_targets.h); an entry that matches no archive is a usage error.
+  std::vector<std::pair<std::string, std::string>> dir_map;
+  bool keep_setid = false;  // restore setuid/setgid bits of files (dropped by default, with a warning)
 };
 
 struct RestoreStep {
@@ -79,6 +83,7 @@ struct RestoreStep {
   std::string target;  // database description or directory
   std::string artifact;
   uint64_t size = 0;
+  std::vector<std::string> warnings;  // what was not restored as stored (special files, setuid bits)
 };
 struct RestoreResult {
   Manifest manifest;

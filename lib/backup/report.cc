@@ -160,6 +160,8 @@ std::string RenderRestore(const RestoreResult& r, Output out) {
       s += "  " + st.kind + " " + st.target + " from " + st.artifact + " (" + FormatSize(st.size) + ")" +
            (r.dry_run ? (st.kind == "database" ? ": its objects would be replaced" : ": its contents would be replaced")
                       : "") + "\n";
+    for (const auto& st : r.steps)
+      for (const auto& wline : st.warnings) s += "  warning: " + st.target + "/" + wline + "\n";
     return s;
   }
   rapidjson::StringBuffer sb;
@@ -177,6 +179,12 @@ std::string RenderRestore(const RestoreResult& r, Output out) {
     Str(w, "artifact", st.artifact);
     w.Key("size");
     w.Uint64(st.size);
+    if (!st.warnings.empty()) {
+      w.Key("warnings");
+      w.StartArray();
+      for (const auto& wline : st.warnings) w.String(wline.c_str(), static_cast<rapidjson::SizeType>(wline.size()));
+      w.EndArray();
+    }
     w.EndObject();
   }
   w.EndArray();

@@ -4,10 +4,12 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "capstan_version.h"
 #include "log/log.h"
 #include "util/error.h"
+#include "util/redact.h"
 
 namespace capstan::cli {
 
@@ -45,7 +47,11 @@ int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
     app.exit(e);
     return 0;
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // CLI11 quotes the offending argument, which may be a URL with a password: redact before printing.
+    std::ostringstream out, err;
+    app.exit(e, out, err);
+    std::cout << RedactSecrets(out.str()) << std::flush;
+    std::cerr << RedactSecrets(err.str()) << std::flush;
     return kExitUsage;
   } catch (const Error& e) {
     log::Error(e.what());

@@ -13,6 +13,7 @@
 #include "kube/rbac.h"
 #include "log/log.h"
 #include "util/file_io.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::kube {
@@ -39,6 +40,15 @@ std::string ExtractUser(const std::string& message) {
 
 }  // namespace
 
+std::string ServerText(std::string_view text) {
+  // A server or proxy may echo the request (Authorization header included): hide credentials, and keep the text
+  // short enough for one log line.
+  constexpr size_t kMax = 1000;
+  std::string out = RedactSecrets(text.substr(0, kMax));
+  if (text.size() > kMax) out += "... (" + std::to_string(text.size() - kMax) + " more bytes)";
+  return out;
+}
+
 Status ParseStatus(std::string_view body) {
   Status s;
   JsonDoc d;
@@ -46,7 +56,7 @@ Status ParseStatus(std::string_view body) {
   if (d.HasParseError() || !d.IsObject() || GetString(d, {"kind"}) != "Status") return s;
   s.ok = true;
   s.status = GetString(d, {"status"});
-  s.message = GetString(d, {"message"});
+  s.message = ServerText(GetString(d, {"message"}));
   s.reason = GetString(d, {"reason"});
   s.code = static_cast<int>(GetIntOr(d, {"code"}, 0));
   s.details_name = GetString(d, {"details", "name"});
@@ -99,12 +109,15 @@ std::string Client::Token() const {
   if (!config_.token_file.empty()) {
     // Re-read every time: kubelet rotates projected service-account tokens in place.
     try {
-      return std::string(Trim(ReadFile(config_.token_file)));
+      std::string token(Trim(ReadFile(config_.token_file)));
+      RegisterSecret(token);  // never printed, even when a server echoes it back
+      return token;
     } catch (const Error&) {
       throw PreconditionError("cannot read the bearer token file " + config_.token_file +
                               " (projected service-account token missing?)");
     }
   }
+  RegisterSecret(config_.token);
   return config_.token;
 }
 

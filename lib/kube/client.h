@@ -33,13 +33,16 @@ class ApiError : public Error {
   std::string reason_;
 };
 
-// The fields of a metav1.Status answer.
+// The fields of a metav1.Status answer. message is server text: credentials are redacted (RedactSecrets, and the
+// client's own bearer token wherever it appears) and it is cut at 1000 bytes.
 struct Status {
   bool ok = false;  // the body was a Status object
   std::string status, message, reason, details_name, details_kind, details_group;
   int code = 0;
 };
 Status ParseStatus(std::string_view body);
+// Text that came from a server, made safe for a message: credentials redacted, at most ~1000 bytes.
+std::string ServerText(std::string_view text);
 
 struct ClientOptions {
   int max_attempts = 5;                                  // per request, including the first

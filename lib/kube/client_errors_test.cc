@@ -264,3 +264,44 @@ TEST_CASE("kube client: LIST follows continue tokens and filters by label", "[ku
   CHECK(server.Requests().size() == 2);
   CHECK(server.Requests()[0].query.find("labelSelector=app.kubernetes.io/instance=portal") != std::string::npos);
 }
+
+TEST_CASE("kube client: a server that echoes the Authorization header never puts the token in an error",
+          "[kube][client]") {
+  KubeTestServer server;
+  PutWeb(server);
+  server.SetTokens({"opaque-token-4242"});
+  kube::Client client(TestConfig(server, "opaque-token-4242"), FastOptions());
+  SECTION("403 Status message") {
+    Fault f;
+    f.status = 403;
+    f.reason = "Forbidden";
+    f.message = "proxy denied request with headers map[Authorization:[Bearer opaque-token-4242]] token=opaque-token-4242";
+    server.AddFault(f);
+    std::string msg = Message([&] { client.Get(Deployments(), "shop", "web"); });
+    INFO(msg);
+    CHECK(msg.find("forbidden") != std::string::npos);
+    CHECK(msg.find("opaque-token-4242") == std::string::npos);
+    CHECK(msg.find("Bearer ***") != std::string::npos);
+  }
+  SECTION("5xx until the retries run out; the last problem quotes the server") {
+    Fault f;
+    f.count = 100;
+    f.status = 500;
+    f.message = "upstream echo: Authorization: Bearer opaque-token-4242";
+    server.AddFault(f);
+    std::string msg = Message([&] { client.Get(Deployments(), "shop", "web"); });
+    INFO(msg);
+    CHECK(msg.find("HTTP 500") != std::string::npos);
+    CHECK(msg.find("opaque-token-4242") == std::string::npos);
+  }
+  SECTION("a token the client never sent, in any recognised form") {
+    Fault f;
+    f.status = 403;
+    f.message = "saw Authorization: Bearer someone-elses-token-99 and eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+    server.AddFault(f);
+    std::string msg = Message([&] { client.Get(Deployments(), "shop", "web"); });
+    INFO(msg);
+    CHECK(msg.find("someone-elses-token-99") == std::string::npos);
+    CHECK(msg.find("eyJhbGciOiJSUzI1NiJ9") == std::string::npos);
+  }
+}

@@ -14,6 +14,7 @@
 
 #include "util/error.h"
 #include "util/file_io.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::log {
@@ -85,7 +86,13 @@ const Options& Current() { return g_options; }
 
 bool Enabled(Level level) { return level >= g_options.level && g_options.level != Level::kOff; }
 
-std::string FormatLine(Format format, Level level, std::string_view msg, const Fields& fields, bool color) {
+std::string FormatLine(Format format, Level level, std::string_view raw_msg, const Fields& raw_fields, bool color) {
+  // Every line passes here: credentials in a message or a field (a URL with a password, a token a server echoed)
+  // never reach stderr or the --log-file.
+  const std::string msg = RedactSecrets(raw_msg);
+  Fields fields = raw_fields;
+  for (auto& f : fields)
+    if (!f.raw) f.value = RedactSecrets(f.value);
   if (format == Format::kJson) {
     rapidjson::StringBuffer sb;
     rapidjson::Writer<rapidjson::StringBuffer> w(sb);

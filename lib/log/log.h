@@ -1,6 +1,7 @@
 // Logging for every Capstan command: readable text on a terminal, JSON lines in a pod (--log-format json),
 // optionally mirrored to a file (--log-file; Helm 4 discards a post-renderer's stderr). Logs go to stderr;
-// stdout carries only a command's result. Never pass a secret value as a message or field.
+// stdout carries only a command's result. Never pass a secret value as a message or field; as a second line of
+// defence every message and field value is passed through RedactSecrets() (util/redact.h) before it is written.
 #pragma once
 #include <initializer_list>
 #include <string>

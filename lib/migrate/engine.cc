@@ -90,6 +90,13 @@ std::vector<std::string> Engine::Problems(const HistoryState& st) const {
       out.push_back(f->path + ": changed after it was applied on " + r.installed_on + " (checksum recorded " +
                     r.checksum.substr(0, 12) + ", file now " + f->checksum.substr(0, 12) +
                     "): restore the applied content, or run `capstan migrate repair` to accept the change");
+    } else if (f->name.description != r.description) {
+      // Renamed after it was applied (as Flyway's "description mismatch"): the history would no longer name the
+      // file that made the change.
+      out.push_back(f->path + ": renamed after it was applied on " + r.installed_on + " (history has " +
+                    Quote(r.script) + ", description " + Quote(r.description) + "; the file now says " +
+                    Quote(f->name.description) + "): rename it back to " + r.script +
+                    ", or run `capstan migrate repair` to accept the new name");
     }
   }
   for (const auto& [d, r] : st.repeatables) {
@@ -308,9 +315,12 @@ RunReport Engine::Repair() {
   for (const auto& [v, r] : st.applied) {
     const MigrationFile* f = set_.FindVersioned(v);
     if (f && (f->checksum != r.checksum || f->name.description != r.description)) {
-      history_.UpdateChecksum(r.installed_rank, f->checksum, f->name.description);
-      rep.actions.push_back("accepted the current content of " + f->filename + " (checksum " +
-                            r.checksum.substr(0, 12) + " -> " + f->checksum.substr(0, 12) + ")");
+      history_.UpdateChecksum(r.installed_rank, f->checksum, f->name.description, f->filename);
+      if (f->checksum != r.checksum)
+        rep.actions.push_back("accepted the current content of " + f->filename + " (checksum " +
+                              r.checksum.substr(0, 12) + " -> " + f->checksum.substr(0, 12) + ")");
+      if (f->name.description != r.description)
+        rep.actions.push_back("accepted the new name of " + r.script + ": " + f->filename);
       log::Info("repair: realigned checksum", {{"script", f->filename}, {"checksum", f->checksum}});
     }
   }

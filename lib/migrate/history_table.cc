@@ -138,9 +138,11 @@ int HistoryTable::DeleteFailed() {
   return std::stoi(r.CommandTuples().empty() ? "0" : r.CommandTuples());
 }
 
-void HistoryTable::UpdateChecksum(long long rank, const std::string& checksum, const std::string& description) {
-  conn_.Exec("UPDATE " + quoted_ + " SET checksum = $2, description = $3 WHERE installed_rank = $1::bigint",
-             {std::to_string(rank), checksum, description});
+void HistoryTable::UpdateChecksum(long long rank, const std::string& checksum, const std::string& description,
+                                  const std::string& script) {
+  conn_.Exec("UPDATE " + quoted_ +
+                 " SET checksum = $2, description = $3, script = $4 WHERE installed_rank = $1::bigint",
+             {std::to_string(rank), checksum, description, script});
 }
 
 std::optional<std::string> CurrentVersion(pg::Connection& conn, const std::string& table) {

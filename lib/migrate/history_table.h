@@ -52,7 +52,9 @@ class HistoryTable {
   void MarkSucceeded(long long rank, long long execution_time_ms);
   void UpdateFailedTime(long long rank, long long execution_time_ms);
   int DeleteFailed();
-  void UpdateChecksum(long long rank, const std::string& checksum, const std::string& description);
+  // repair: records a file's current checksum, description and name for an applied row.
+  void UpdateChecksum(long long rank, const std::string& checksum, const std::string& description,
+                      const std::string& script);
 
  private:
   pg::Connection& conn_;

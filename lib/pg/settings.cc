@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "util/error.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::pg {
@@ -61,6 +62,7 @@ std::string ReadPasswordFile(const std::string& path) {
   std::getline(f, line);
   while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
   if (line.empty()) throw UsageError("--password-file " + path + " is empty (expected the password on its first line)");
+  RegisterSecret(line);  // never printed, whatever message quotes it (a server error, a DSN)
   return line;
 }
 

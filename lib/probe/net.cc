@@ -174,4 +174,11 @@ std::string TcpConnect(const std::string& host, int port, const wait::AttemptCon
   return last;
 }
 
+void RequireReadableFile(const std::string& path, const std::string& option) {
+  if (::access(path.c_str(), R_OK) == 0) return;
+  int err = errno;
+  throw UsageError("cannot read " + option + "=" + path + ": " + std::strerror(err) +
+                   " (mount the file there or fix the path)");
+}
+
 }  // namespace capstan::probe

@@ -7,6 +7,7 @@
 #include "migrate/version.h"
 #include "pg/connection.h"
 #include "pg/result.h"
+#include "probe/net.h"
 #include "probe/probes.h"
 #include "util/strings.h"
 #include "wait/kinds.h"
@@ -29,6 +30,7 @@ class PostgresProbe : public wait::Probe {
     s.password_file = spec_.password_file;
     s.application_name = "capstan-wait";
     if (!spec_.ca.empty()) {
+      RequireReadableFile(spec_.ca, "ca");  // a missing file is a usage error, not something to retry
       s.sslrootcert = spec_.ca;
       if (!spec_.url_sets_sslmode) s.sslmode = "verify-full";
     }

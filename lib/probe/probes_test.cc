@@ -217,9 +217,10 @@ TEST_CASE("https: verified against ca=, refused with the system CAs or an unrela
   auto other = CheckOnce(base + " (ca=" + pki.other_ca_cert + ")");
   CHECK_FALSE(other.held);
   CHECK_THAT(other.detail, Catch::Contains("not trusted"));
-  auto missing = CheckOnce(base + " (ca=" + dir.path() + "/missing.crt)");
-  CHECK_FALSE(missing.held);
-  CHECK_THAT(missing.detail, Catch::Contains("cannot read CA file"));
+  // A missing local file is a usage error (exit 2 at once, as for password-file=), not retried until the timeout.
+  CHECK_THROWS_AS(CheckOnce(base + " (ca=" + dir.path() + "/missing.crt)"), UsageError);
+  CHECK_THROWS_WITH(CheckOnce(base + " (ca=" + dir.path() + "/missing.crt)"),
+                    Catch::Contains("cannot read ca=" + dir.path() + "/missing.crt"));
   // Plain HTTP to a TLS port does not hold either.
   CHECK_FALSE(CheckOnce("http://127.0.0.1:" + Port(s.port()) + "/solr/admin/ping").held);
 }

@@ -2,10 +2,11 @@
 
 #include <cstdlib>
 
-#include "net/httplib.h"
+#include "net/bounded_http.h"
 
 #include "kube/config.h"
 #include "util/error.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::verify {
@@ -57,7 +58,7 @@ Url ParseUrl(const std::string& url, const std::string& spec) {
 std::string Excerpt(const std::string& body) {
   std::string s(Trim(body));
   if (s.size() > 120) s = s.substr(0, 120) + "...";
-  return Quote(s);
+  return Quote(RedactSecrets(s));  // the body came from the server: it may echo a credential
 }
 
 }  // namespace
@@ -95,24 +96,32 @@ SmokeResult RunSmokeCheck(const SmokeCheck& check, const SmokeOptions& options) 
     std::string prefix = "request " + std::to_string(i) + "/" + std::to_string(check.count) + ": ";
     httplib::Result res{nullptr, httplib::Error::Unknown};
     long verify_result = 0;
+    std::string limit_error;
+    // The whole request is bounded by the per-request timeout, and its size (net/bounded_http.h).
+    net::ExchangeLimits limits;
+    limits.deadline = std::chrono::steady_clock::now() + options.timeout;
     if (u.tls) {
-      httplib::SSLClient cli(u.host, u.port);
+      net::BoundedSslClient cli(u.host, u.port);
       cli.enable_server_certificate_verification(true);
       if (!options.ca_file.empty()) cli.set_ca_cert_path(options.ca_file);
       cli.set_connection_timeout(sec, usec);
       cli.set_read_timeout(sec, usec);
       cli.set_keep_alive(false);
+      cli.set_limits(limits);
       res = cli.Get(u.path);
       verify_result = cli.get_openssl_verify_result();
+      limit_error = cli.limit_error();
     } else {
-      httplib::Client cli(u.host, u.port);
+      net::BoundedClient cli(u.host, u.port);
       cli.set_connection_timeout(sec, usec);
       cli.set_read_timeout(sec, usec);
       cli.set_keep_alive(false);
+      cli.set_limits(limits);
       res = cli.Get(u.path);
+      limit_error = cli.limit_error();
     }
     if (!res) {
-      std::string why = httplib::to_string(res.error());
+      std::string why = limit_error.empty() ? httplib::to_string(res.error()) : limit_error;
       if (res.error() == httplib::Error::SSLServerVerification && verify_result != 0)
         why += std::string(" (") + X509_verify_cert_error_string(verify_result) + ")";
       r.failures.push_back(prefix + "no answer: " + why);

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "log/log.h"
+#include "util/redact.h"
 #include "util/duration.h"
 #include "util/strings.h"
 #include "wait/ordered_start.h"
@@ -69,7 +70,7 @@ ConditionList ParseArguments(const std::vector<std::string>& args) {
     try {
       for (auto& c : ParseConditionList(args[i])) out.push_back(std::move(c));
     } catch (const ConditionError& e) {
-      throw UsageError("condition argument " + std::to_string(i + 1) + " " + Quote(args[i]) + ": " + e.what() +
+      throw UsageError("condition argument " + std::to_string(i + 1) + " " + Quote(RedactSecrets(args[i])) + ": " + e.what() +
                        " (syntax: docs/wait.md)");
     }
   }

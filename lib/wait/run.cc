@@ -79,6 +79,12 @@ void Worker(std::shared_ptr<Shared> s, size_t i, RunOptions opt, Clock::time_poi
     AttemptResult r;
     bool failed = false;
     int failed_code = 1;
+    {
+      // Counted when it starts, so that a summary written while it runs says so instead of "(0 attempts)".
+      std::lock_guard<std::mutex> lock(s->mu);
+      s->outcomes[i].attempts = attempt;
+      s->outcomes[i].attempt_running = true;
+    }
     try {
       r = cond.Check(ctx);
     } catch (const Error& e) {
@@ -88,6 +94,10 @@ void Worker(std::shared_ptr<Shared> s, size_t i, RunOptions opt, Clock::time_poi
     } catch (const std::exception& e) {
       r = AttemptResult::NotYet(std::string("internal error: ") + e.what());
       failed = true;
+    }
+    {
+      std::lock_guard<std::mutex> lock(s->mu);
+      s->outcomes[i].attempt_running = false;
     }
     if (s->stop.load()) break;
     Millis elapsed = std::chrono::duration_cast<Millis>(Clock::now() - start);
@@ -160,6 +170,8 @@ std::string WaitResult::Summary() const {
     else if (o.timed_out && o.own_timeout) part += "its timeout " + FormatDuration(o.limit) + " passed, ";
     part += std::to_string(o.attempts) + (o.attempts == 1 ? " attempt" : " attempts");
     if (!o.last_detail.empty()) part += "; last error: " + o.last_detail;
+    if (o.attempt_running)
+      part += "; attempt " + std::to_string(o.attempts) + " was still running when the wait ended";
     part += ")";
     missing.push_back(part);
   }

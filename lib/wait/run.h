@@ -36,6 +36,7 @@ struct ConditionOutcome {
   bool failed = false;    // a permanent failure (Check threw an Error)
   int attempts = 0;
   std::string last_detail;  // last error (or the note of the attempt that held)
+  bool attempt_running = false;  // an attempt had started and not returned when the wait ended
   Millis elapsed{0};        // until it held or gave up
   Millis limit{0};          // its effective timeout
   bool own_timeout = false; // limit comes from the condition's timeout= (shorter than --timeout)

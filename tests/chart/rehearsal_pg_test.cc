@@ -114,6 +114,9 @@ void RunJob(const Cluster& c, const std::string& step, const std::string& stream
     }
   }
   REQUIRE(argv.size() > 1);
+  // In the pod the shared folder is a mounted PVC, which restore accepts in place; its local stand-in is not a
+  // mount point, so the rehearsal names it explicitly (restore refuses unmounted directories without --dir-map).
+  if (argv[1] == "restore") argv.insert(argv.end(), {"--dir-map", c.Shared() + "=" + c.Shared()});
   // The cluster's Service name is the test server; everything else is the Job's own.
   o.env["PGHOST"] = c.pg.at("PGHOST");
   o.env["PGPORT"] = c.pg.at("PGPORT");

@@ -254,6 +254,32 @@ TEST_CASE("checksum tampering and missing files are caught by validate, plan and
   CHECK(TableExists(c, "new_one"));
 }
 
+TEST_CASE("an applied file that was renamed is caught by validate and apply; repair accepts the new name") {
+  PgDatabase db("mig_rename");
+  TempDir t;
+  Basic(t);
+  REQUIRE(db.Capstan({"migrate", "apply", "-d", t.path() + "/m"}).exit_code == 0);
+  // Same content, new description: the checksum alone cannot notice it (Flyway reports a description mismatch).
+  fs::rename(t.path() + "/m/V1.1__add_email.sql", t.path() + "/m/V1.1__add_mail_column.sql");
+  auto v = db.Capstan({"migrate", "validate", "-d", t.path() + "/m"});
+  INFO(Describe(v));
+  CHECK(v.exit_code == 1);
+  CHECK(v.err.find("V1.1__add_mail_column.sql: renamed after it was applied") != std::string::npos);
+  CHECK(v.err.find("'V1.1__add_email.sql'") != std::string::npos);
+  CHECK(db.Capstan({"migrate", "apply", "-d", t.path() + "/m"}).exit_code == 1);
+  auto r = db.Capstan({"migrate", "repair", "-d", t.path() + "/m"});
+  INFO(Describe(r));
+  CHECK(r.exit_code == 0);
+  v = db.Capstan({"migrate", "validate", "-d", t.path() + "/m"});
+  INFO(Describe(v));
+  CHECK(v.exit_code == 0);
+  auto c = db.Connect();
+  auto res = c.Exec("SELECT script, description FROM capstan_schema_history WHERE version = '1.1'");
+  REQUIRE(res.rows() == 1);
+  CHECK(res.Text(0, 0) == "V1.1__add_mail_column.sql");
+  CHECK(res.Text(0, 1) == "add mail column");
+}
+
 TEST_CASE("baseline adopts an existing schema") {
   PgDatabase db("mig_base");
   auto c = db.Connect();

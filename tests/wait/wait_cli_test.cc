@@ -184,3 +184,38 @@ TEST_CASE("cli: runs as a non-root user and writes nothing (read-only root file 
   CHECK(r.exit_code == 0);
   CHECK(std::filesystem::is_empty(home.path()));
 }
+
+TEST_CASE("cli: a password in a condition is refused and never printed, on stderr or in --log-file") {
+  TempDir t;
+  std::string log = t.path() + "/wait.log";
+  for (const auto& cond : {std::string("postgres://app:Pw0rd-S3cret@127.0.0.1:1/db"),
+                           std::string("postgres://127.0.0.1:1/db?password=Pw0rd-S3cret"),
+                           std::string("tcp://app:Pw0rd-S3cret@127.0.0.1:1")}) {
+    for (const char* format : {"text", "json"}) {
+      auto r = Capstan({"wait", "--log-format", format, "--log-file", log, "--timeout", "1s", cond});
+      INFO(cond << " " << format << ": " << r.err);
+      CHECK(r.exit_code == 2);
+      CHECK(r.err.find("Pw0rd-S3cret") == std::string::npos);
+      CHECK(r.out.find("Pw0rd-S3cret") == std::string::npos);
+      CHECK(Slurp(log).find("Pw0rd-S3cret") == std::string::npos);
+      CHECK_FALSE(Slurp(log).empty());
+    }
+  }
+}
+
+TEST_CASE("cli: a missing ca= file is a usage error at once, as a missing password-file= is") {
+  TempDir t;
+  LateListener l;
+  l.Listen();
+  std::string port = std::to_string(l.port());
+  for (const auto& cond : {"https://127.0.0.1:" + port + "/ (ca=" + t.path() + "/missing.crt)",
+                           "postgres://app@127.0.0.1:" + port + "/db (ca=" + t.path() + "/missing.crt)",
+                           "postgres://app@127.0.0.1:" + port + "/db (password-file=" + t.path() + "/missing)"}) {
+    auto start = Clock::now();
+    auto r = Capstan({"wait", "--timeout", "20s", cond});
+    INFO(cond << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(t.path() + "/missing") != std::string::npos);
+    CHECK(Clock::now() - start < milliseconds(5000));
+  }
+}
