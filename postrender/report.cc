@@ -70,7 +70,7 @@ std::vector<Finding> Report::Findings() const {
   std::lock_guard<std::mutex> l(mu_);
   std::vector<Finding> f = findings_;
   std::stable_sort(f.begin(), f.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.document, a.code, a.message) < std::tie(b.document, b.code, b.message);
+    return std::tie(a.document, a.rule, a.message) < std::tie(b.document, b.rule, b.message);
   });
   return f;
 }
@@ -82,7 +82,7 @@ std::vector<WorkloadEntry> Report::Workloads() const {
   return w;
 }
 
-size_t Report::CountFindings(const std::string& severity) const {
+size_t Report::CountFindings(findings::Severity severity) const {
   std::lock_guard<std::mutex> l(mu_);
   return static_cast<size_t>(std::count_if(findings_.begin(), findings_.end(),
                                            [&](const Finding& f) { return f.severity == severity; }));
@@ -199,9 +199,9 @@ std::string Report::ToJson() const {
   for (const auto& f : findings) {
     w.StartObject();
     w.Key("severity");
-    str(f.severity);
+    str(std::string(findings::SeverityName(f.severity)));
     w.Key("code");
-    str(f.code);
+    str(f.rule);
     w.Key("message");
     str(f.message);
     w.Key("document");
@@ -209,7 +209,7 @@ std::string Report::ToJson() const {
     w.Key("object");
     str(f.object);
     w.Key("source");
-    str(f.source);
+    str(f.file);
     w.EndObject();
   }
   w.EndArray();
@@ -237,8 +237,8 @@ std::string Report::Summary() const {
       out += "\n";
     }
   for (const auto& f : findings)
-    out += "  " + f.severity + ": " + f.object + (f.source.empty() ? "" : " (" + f.source + ")") + ": " + f.message +
-           " [" + f.code + "]\n";
+    out += "  " + std::string(findings::SeverityName(f.severity)) + ": " + f.object +
+           (f.file.empty() ? "" : " (" + f.file + ")") + ": " + f.message + " [" + f.rule + "]\n";
   return out;
 }
 
