@@ -93,7 +93,7 @@ std::string OptionTable::EnvName(std::string_view name) {
 void OptionTable::ApplyText(const Option& o, const std::string& value, const std::string& where) const {
   if (!o.choices.empty() && std::find(o.choices.begin(), o.choices.end(), value) == o.choices.end()) {
     std::string best = SuggestClosest(value, o.choices);
-    throw UsageError(where + ": unknown value " + Quote(value) + " for " + o.name +
+    throw UsageError((where.empty() ? "" : where + ": ") + "unknown value " + Quote(value) + " for " + o.name +
                      (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") + "; one of " +
                      Join(o.choices, ", "));
   }
@@ -107,9 +107,9 @@ void OptionTable::ApplyNode(const Option& o, const yaml::Node& value, const Conf
     } else if (o.kind == Kind::kBool) {
       o.set_bool(reader.Bool(value));
     } else if (o.kind == Kind::kList && value.IsSequence()) {
-      for (const auto& item : value.Items()) ApplyText(o, reader.Str(item), o.name);
+      for (const auto& item : value.Items()) ApplyText(o, reader.Str(item), "");
     } else {
-      ApplyText(o, reader.Str(value), o.name);
+      ApplyText(o, reader.Str(value), "");
     }
   } catch (const Error& e) {
     std::string msg = e.what();

@@ -82,6 +82,7 @@ class OptionTable {
 
  private:
   Option& Add(std::string name, Kind kind, std::string help);
+  // where: the flag or variable the value came from ("" in the file: the caller adds file:line).
   void ApplyText(const Option& o, const std::string& value, const std::string& where) const;
   void ApplyNode(const Option& o, const yaml::Node& value, const ConfigFileReader& reader) const;
   std::deque<Option> options_;  // a deque: Option& stays valid while more are declared

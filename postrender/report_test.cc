@@ -10,8 +10,8 @@ using capstan::findings::Severity;
 
 namespace {
 
-postrender::Report Sample() {
-  postrender::Report r;
+// A report with two workloads, one change and three findings (added out of order).
+void Fill(postrender::Report& r) {
   r.SetRun("rel", "ns", "helm3", 4);
   postrender::WorkloadEntry w;
   w.document = 2;
@@ -46,14 +46,19 @@ postrender::Report Sample() {
   r.AddFinding({Severity::kWarning, "missing-key", "no key \"x\"", 2, "Deployment/web", "chart/templates/web.yaml"});
   r.AddFinding({Severity::kError, "bad-wait-for", "bad", 1, "Job/j", ""});
   r.AddFinding({Severity::kInfo, "missing-reference", "optional", 2, "Deployment/web", "chart/templates/web.yaml"});
-  return r;
+}
+
+std::string SampleJson() {
+  postrender::Report r;
+  Fill(r);
+  return r.ToJson();
 }
 
 }  // namespace
 
 TEST_CASE("report: the JSON bytes") {
   std::string v = CAPSTAN_VERSION;
-  CHECK(Sample().ToJson() == R"({
+  CHECK(SampleJson() == R"({
   "tool": "capstan-postrender",
   "version": ")" + v + R"(",
   "release": "rel",
@@ -154,7 +159,8 @@ TEST_CASE("report: the JSON bytes") {
 }
 
 TEST_CASE("report: summary lines and counts by severity") {
-  postrender::Report r = Sample();
+  postrender::Report r;
+  Fill(r);
   CHECK(r.Summary() ==
         "capstan-postrender: 4 documents, 2 workloads, 1 with a config digest, 1 will roll (configuration changed)\n"
         "  Deployment/web rolls: changed ConfigMap/cfg\n"
@@ -168,7 +174,7 @@ TEST_CASE("report: summary lines and counts by severity") {
 
 TEST_CASE("report: a previous report's digests are read back") {
   postrender::Report next;
-  next.LoadPrevious(Sample().ToJson());
+  next.LoadPrevious(SampleJson());
   CHECK(next.PreviousDigest("ns", "Deployment", "web") == "sha256:ab");
   CHECK(next.PreviousSourceDigest("ns", "Deployment", "web", "ConfigMap/cfg") == "sha256:cd");
   CHECK(next.PreviousDigest("ns", "Deployment", "other").empty());

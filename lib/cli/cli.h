@@ -26,8 +26,9 @@ std::string VersionString(const std::string& binary);
 // run 'capstan values lint --help' for its flags", or "unknown command 'migrat' for capstan (did you mean
 // 'migrate'?); commands: ...". Empty for any other parse error (CLI11's own message then applies).
 std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error);
-// Parses argv with app, then runs body; unknown flags and subcommands get a did-you-mean (ExplainParseError); maps CLI11 errors to exit 2 and capstan::Error to its exit code, logging
-// the message once. Returns the process exit code.
+// Parses argv with app, then runs body; maps CLI11 errors to exit 2 (unknown flags and subcommands with a
+// did-you-mean: ExplainParseError) and capstan::Error to its exit code, logging the message once. Returns the
+// process exit code.
 int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
 
 }  // namespace capstan::cli
