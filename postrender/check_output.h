@@ -9,5 +9,8 @@
 namespace capstan::postrender {
 
 findings::Report CheckFindings(const Report& report, const std::string& input_name);
+// The check mode's exit code: 1 (kExitFailed) when fail_on is "error" and there is an error finding, or
+// "warning" and there is a warning or error finding; else 0. An empty fail_on never fails.
+int CheckExitCode(const Report& report, const std::string& fail_on);
 
 }  // namespace capstan::postrender

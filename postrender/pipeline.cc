@@ -170,12 +170,12 @@ size_t Pipeline::Run(std::string_view input, const std::function<void(std::strin
   // A filter's error finding (strict mode) fails the run before anything is written.
   std::vector<Finding> errors;
   for (auto& f : report.Findings())
-    if (f.severity == "error" && options_.fail_on_error_findings) errors.push_back(f);
+    if (f.severity == findings::Severity::kError && options_.fail_on_error_findings) errors.push_back(f);
   if (!errors.empty()) {
     std::string msg = std::to_string(errors.size()) + " error finding(s), nothing was written:";
     for (size_t i = 0; i < errors.size() && i < 10; ++i)
       msg += "\n  document " + std::to_string(errors[i].document) + " (" + errors[i].object +
-             (errors[i].source.empty() ? "" : ", # Source: " + errors[i].source) + "): " + errors[i].message;
+             (errors[i].file.empty() ? "" : ", # Source: " + errors[i].file) + "): " + errors[i].message;
     throw Error(msg);
   }
 

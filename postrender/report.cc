@@ -3,11 +3,10 @@
 #include <algorithm>
 
 #include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include "capstan_version.h"
 #include "util/error.h"
+#include "util/json_writer.h"
 
 namespace capstan::postrender {
 
@@ -70,7 +69,7 @@ std::vector<Finding> Report::Findings() const {
   std::lock_guard<std::mutex> l(mu_);
   std::vector<Finding> f = findings_;
   std::stable_sort(f.begin(), f.end(), [](const Finding& a, const Finding& b) {
-    return std::tie(a.document, a.code, a.message) < std::tie(b.document, b.code, b.message);
+    return std::tie(a.document, a.rule, a.message) < std::tie(b.document, b.rule, b.message);
   });
   return f;
 }
@@ -82,7 +81,7 @@ std::vector<WorkloadEntry> Report::Workloads() const {
   return w;
 }
 
-size_t Report::CountFindings(const std::string& severity) const {
+size_t Report::CountFindings(findings::Severity severity) const {
   std::lock_guard<std::mutex> l(mu_);
   return static_cast<size_t>(std::count_if(findings_.begin(), findings_.end(),
                                            [&](const Finding& f) { return f.severity == severity; }));
@@ -98,123 +97,68 @@ std::string Report::ToJson() const {
   }
   std::stable_sort(changes.begin(), changes.end(),
                    [](const Change& a, const Change& b) { return a.document < b.document; });
-  rapidjson::StringBuffer sb;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-  w.SetIndent(' ', 2);
-  auto str = [&](const std::string& s) { w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size())); };
-  w.StartObject();
-  w.Key("tool");
-  str("capstan-postrender");
-  w.Key("version");
-  str(CAPSTAN_VERSION);
-  w.Key("release");
-  str(release_);
-  w.Key("namespace");
-  str(namespace_);
-  w.Key("inputFormat");
-  str(input_format_);
-  w.Key("documents");
-  w.Uint64(documents_);
-  w.Key("workloads");
-  w.StartArray();
+  JsonWriter w(2);
+  w.StartObject()
+      .Field("tool", "capstan-postrender")
+      .Field("version", CAPSTAN_VERSION)
+      .Field("release", release_)
+      .Field("namespace", namespace_)
+      .Field("inputFormat", input_format_)
+      .Field("documents", uint64_t{documents_});
+  w.StartArray("workloads");
   for (const auto& wl : workloads) {
-    w.StartObject();
-    w.Key("document");
-    w.Uint64(wl.document);
-    w.Key("kind");
-    str(wl.kind);
-    w.Key("name");
-    str(wl.name);
-    w.Key("namespace");
-    str(wl.namespace_);
-    w.Key("source");
-    str(wl.source);
-    w.Key("hook");
-    w.Bool(wl.hook);
-    w.Key("digest");
-    str(wl.digest);
-    if (!wl.skipped.empty()) {
-      w.Key("skipped");
-      str(wl.skipped);
-    }
-    if (!wl.previous_digest.empty()) {
-      w.Key("previousDigest");
-      str(wl.previous_digest);
-      w.Key("rolls");
-      w.Bool(wl.previous_digest != wl.digest);
-    }
-    w.Key("changed");
-    w.StartArray();
-    for (const auto& c : wl.changed) str(c);
+    w.StartObject()
+        .Field("document", uint64_t{wl.document})
+        .Field("kind", wl.kind)
+        .Field("name", wl.name)
+        .Field("namespace", wl.namespace_)
+        .Field("source", wl.source)
+        .Field("hook", wl.hook)
+        .Field("digest", wl.digest)
+        .FieldIfSet("skipped", wl.skipped);
+    if (!wl.previous_digest.empty())
+      w.Field("previousDigest", wl.previous_digest).Field("rolls", wl.previous_digest != wl.digest);
+    w.StartArray("changed");
+    for (const auto& c : wl.changed) w.String(c);
     w.EndArray();
-    w.Key("consumes");
-    w.StartArray();
+    w.StartArray("consumes");
     for (const auto& c : wl.consumes) {
-      w.StartObject();
-      w.Key("kind");
-      str(c.kind);
-      w.Key("name");
-      str(c.name);
-      w.Key("keys");
+      w.StartObject().Field("kind", c.kind).Field("name", c.name).Key("keys");
       if (c.all_keys) {
-        str("*");
+        w.String("*");
       } else {
         w.StartArray();
-        for (const auto& k : c.keys) str(k);
+        for (const auto& k : c.keys) w.String(k);
         w.EndArray();
       }
-      w.Key("present");
-      w.Bool(c.present);
-      w.Key("optional");
-      w.Bool(c.optional);
-      w.Key("via");
-      w.StartArray();
-      for (const auto& v : c.via) str(v);
-      w.EndArray();
-      w.Key("digest");
-      str(c.digest);
-      w.EndObject();
+      w.Field("present", c.present).Field("optional", c.optional).StartArray("via");
+      for (const auto& v : c.via) w.String(v);
+      w.EndArray().Field("digest", c.digest).EndObject();
     }
-    w.EndArray();
-    w.EndObject();
+    w.EndArray().EndObject();
   }
   w.EndArray();
-  w.Key("changes");
-  w.StartArray();
-  for (const auto& c : changes) {
-    w.StartObject();
-    w.Key("filter");
-    str(c.filter);
-    w.Key("document");
-    w.Uint64(c.document);
-    w.Key("object");
-    str(c.object);
-    w.Key("description");
-    str(c.description);
-    w.EndObject();
-  }
+  w.StartArray("changes");
+  for (const auto& c : changes)
+    w.StartObject()
+        .Field("filter", c.filter)
+        .Field("document", uint64_t{c.document})
+        .Field("object", c.object)
+        .Field("description", c.description)
+        .EndObject();
   w.EndArray();
-  w.Key("findings");
-  w.StartArray();
-  for (const auto& f : findings) {
-    w.StartObject();
-    w.Key("severity");
-    str(f.severity);
-    w.Key("code");
-    str(f.code);
-    w.Key("message");
-    str(f.message);
-    w.Key("document");
-    w.Uint64(f.document);
-    w.Key("object");
-    str(f.object);
-    w.Key("source");
-    str(f.source);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+  w.StartArray("findings");
+  for (const auto& f : findings)
+    w.StartObject()
+        .Field("severity", findings::SeverityName(f.severity))
+        .Field("code", f.rule)
+        .Field("message", f.message)
+        .Field("document", uint64_t{f.document})
+        .Field("object", f.object)
+        .Field("source", f.file)
+        .EndObject();
+  w.EndArray().EndObject();
+  return w.str() + "\n";
 }
 
 std::string Report::Summary() const {
@@ -237,8 +181,8 @@ std::string Report::Summary() const {
       out += "\n";
     }
   for (const auto& f : findings)
-    out += "  " + f.severity + ": " + f.object + (f.source.empty() ? "" : " (" + f.source + ")") + ": " + f.message +
-           " [" + f.code + "]\n";
+    out += "  " + std::string(findings::SeverityName(f.severity)) + ": " + f.object +
+           (f.file.empty() ? "" : " (" + f.file + ")") + ": " + f.message + " [" + f.rule + "]\n";
   return out;
 }
 

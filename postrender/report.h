@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "findings/finding.h"
+
 namespace capstan::postrender {
 
 struct ConsumedConfig {
@@ -31,13 +33,20 @@ struct WorkloadEntry {
   std::vector<std::string> changed;  // "ConfigMap/app" whose digest differs from the previous report
 };
 
-struct Finding {
-  std::string severity;  // "error" | "warning" | "info"
-  std::string code;      // "missing-reference", "single-replica", ...
-  std::string message;
+// One finding of a run: the shared findings model (severity, rule id such as "missing-reference", message, and
+// as file the document's '# Source:'), plus the document and object it is about.
+struct Finding : findings::Finding {
+  Finding() = default;
+  Finding(findings::Severity severity_, std::string rule_, std::string message_, size_t document_,
+          std::string object_, std::string source)
+      : document(document_), object(std::move(object_)) {
+    severity = severity_;
+    rule = std::move(rule_);
+    message = std::move(message_);
+    file = std::move(source);
+  }
   size_t document = 0;
-  std::string object;    // "Deployment/web"
-  std::string source;
+  std::string object;  // "Deployment/web"
 };
 
 struct Change {
@@ -63,7 +72,7 @@ class Report {
   std::string Summary() const;  // human text for stderr
   std::vector<Finding> Findings() const;
   std::vector<WorkloadEntry> Workloads() const;
-  size_t CountFindings(const std::string& severity) const;
+  size_t CountFindings(findings::Severity severity) const;
 
  private:
   mutable std::mutex mu_;

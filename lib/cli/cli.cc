@@ -10,6 +10,8 @@
 #include "log/log.h"
 #include "util/error.h"
 #include "util/redact.h"
+#include "util/strings.h"
+#include "util/suggest.h"
 
 namespace capstan::cli {
 
@@ -35,6 +37,57 @@ std::string VersionString(const std::string& binary) {
   return binary + " " + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ")";
 }
 
+namespace {
+
+// The command line of an app: "capstan values lint".
+std::string CommandPath(const CLI::App* app) {
+  std::string path;
+  for (const CLI::App* a = app; a; a = a->get_parent()) path = a->get_name() + (path.empty() ? "" : " " + path);
+  return path;
+}
+
+}  // namespace
+
+std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error) {
+  bool extras = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
+  bool missing_subcommand = dynamic_cast<const CLI::RequiredError*>(&error) != nullptr;
+  if (!extras && !missing_subcommand) return "";
+  // The deepest subcommand the user selected; flags of its parents count too (fallthrough).
+  CLI::App* cur = &app;
+  while (true) {
+    auto subs = cur->get_subcommands();
+    if (subs.empty()) break;
+    cur = subs.front();
+  }
+  std::vector<std::string> left = app.remaining(true);
+  for (const auto& arg : left) {
+    if (arg == "--") break;
+    if (StartsWith(arg, "-") && arg.size() > 1) {
+      std::string flag = arg.substr(0, arg.find('='));
+      std::vector<std::string> known;
+      for (const CLI::App* a = cur; a; a = a->get_parent())
+        for (const CLI::Option* o : a->get_options()) {
+          for (const auto& n : o->get_lnames()) known.push_back("--" + n);
+          for (const auto& n : o->get_snames()) known.push_back("-" + n);
+        }
+      std::string best = SuggestClosest(flag, known);
+      return "unknown flag " + flag + (best.empty() ? "" : " (did you mean " + best + "?)") + "; run '" +
+             CommandPath(cur) + " --help' for its flags";
+    }
+  }
+  // A word where a subcommand was expected.
+  std::vector<std::string> commands;
+  const CLI::App* ccur = cur;
+  for (const CLI::App* sub : ccur->get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); }))
+    commands.push_back(sub->get_name());
+  if (commands.empty() || left.empty() || !cur->get_subcommands().empty()) return "";
+  if (missing_subcommand && cur->get_require_subcommand_min() == 0) return "";
+  std::string word = left.front();
+  std::string best = SuggestClosest(word, commands);
+  return "unknown command " + Quote(word) + " for " + CommandPath(cur) +
+         (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") + "; commands: " + Join(commands, ", ");
+}
+
 int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   try {
     app.parse(argc, argv);
@@ -48,10 +101,15 @@ int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
     return 0;
   } catch (const CLI::ParseError& e) {
     // CLI11 quotes the offending argument, which may be a URL with a password: redact before printing.
-    std::ostringstream out, err;
-    app.exit(e, out, err);
-    std::cout << RedactSecrets(out.str()) << std::flush;
-    std::cerr << RedactSecrets(err.str()) << std::flush;
+    std::string explained = ExplainParseError(app, e);
+    if (explained.empty()) {
+      std::ostringstream out, err;
+      app.exit(e, out, err);
+      std::cout << RedactSecrets(out.str()) << std::flush;
+      std::cerr << RedactSecrets(err.str()) << std::flush;
+    } else {
+      std::cerr << "error: " << RedactSecrets(explained) << "\n";
+    }
     return kExitUsage;
   } catch (const Error& e) {
     log::Error(e.what());

@@ -22,8 +22,13 @@ void AddCommonFlags(CLI::App& app, CommonOptions& options);
 void ApplyCommonFlags(const CommonOptions& options);
 // "capstan 0.1.0 (commit abc123)"
 std::string VersionString(const std::string& binary);
-// Parses argv with app, then runs body; maps CLI11 errors to exit 2 and capstan::Error to its exit code, logging
-// the message once. Returns the process exit code.
+// For a command line that named an unknown flag or subcommand: "unknown flag --vaules (did you mean --values?);
+// run 'capstan values lint --help' for its flags", or "unknown command 'migrat' for capstan (did you mean
+// 'migrate'?); commands: ...". Empty for any other parse error (CLI11's own message then applies).
+std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error);
+// Parses argv with app, then runs body; maps CLI11 errors to exit 2 (unknown flags and subcommands with a
+// did-you-mean: ExplainParseError) and capstan::Error to its exit code, logging the message once. Returns the
+// process exit code.
 int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
 
 }  // namespace capstan::cli

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "kube/base64.h"
+#include "util/base64.h"
 #include "kube/yaml_json.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -30,7 +30,7 @@ const Json* FindNamed(const Json& root, const char* list, const std::string& nam
 }
 
 std::string DecodeData(const std::string& b64, const std::string& origin, const std::string& field) {
-  auto decoded = Base64Decode(b64);
+  auto decoded = capstan::Base64Decode(b64);
   if (!decoded) throw UsageError(origin + ": " + field + " is not valid base64 (re-export the kubeconfig)");
   return *decoded;
 }

@@ -1,39 +1,9 @@
 #include "manifest/config_data.h"
 
 #include "digest/sha256.h"
+#include "util/base64.h"
 
 namespace capstan::manifest {
-
-bool DecodeBase64(std::string_view in, std::string* out) {
-  out->clear();
-  out->reserve(in.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0, pad = 0;
-  for (unsigned char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z') v = c - 'A';
-    else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') v = c - '0' + 52;
-    else if (c == '+') v = 62;
-    else if (c == '/') v = 63;
-    else if (c == '=') {
-      ++pad;
-      continue;
-    } else if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-      continue;
-    } else {
-      return false;
-    }
-    if (pad) return false;  // data after padding
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out->push_back(static_cast<char>((acc >> bits) & 0xff));
-    }
-  }
-  return bits < 6 && pad <= 2;
-}
 
 ConfigData ReadConfigData(const yaml::Node& root, ConfigKind kind) {
   ConfigData d;
@@ -44,12 +14,13 @@ ConfigData ReadConfigData(const yaml::Node& root, ConfigKind kind) {
       std::string key(k.scalar());
       std::string_view raw = v.IsNull() ? std::string_view() : v.scalar();
       if (base64) {
-        std::string bytes;
-        if (DecodeBase64(raw, &bytes)) {
-          d.key_digests[key] = Sha256::Hex(bytes);
+        std::string why;
+        if (auto bytes = Base64Decode(raw, &why)) {
+          d.key_digests[key] = Sha256::Hex(*bytes);
           continue;
         }
-        d.problems.push_back(std::string(field) + "." + key + " is not valid base64");
+        d.problems.push_back(std::string(field) + "." + key + " is not valid base64 (" + why +
+                             "; the API server refuses it)");
       }
       d.key_digests[key] = Sha256::Hex(raw);
     }

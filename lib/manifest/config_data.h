@@ -18,7 +18,5 @@ struct ConfigData {
 };
 
 ConfigData ReadConfigData(const yaml::Node& root, ConfigKind kind);
-// Strict base64 (standard alphabet, padding optional, whitespace ignored). False on invalid input.
-bool DecodeBase64(std::string_view in, std::string* out);
 
 }  // namespace capstan::manifest

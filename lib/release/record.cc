@@ -11,6 +11,7 @@
 
 #include "log/log.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 
 namespace capstan::release {
 
@@ -28,12 +29,7 @@ const std::vector<std::string>& RecordKeys() {
 void CheckRecordKey(const std::string& key) {
   const auto& keys = RecordKeys();
   if (std::find(keys.begin(), keys.end(), key) != keys.end()) return;
-  std::string best;
-  size_t best_d = 4;
-  for (const auto& k : keys) {
-    size_t d = EditDistance(ToLower(key), ToLower(k));
-    if (d < best_d) best_d = d, best = k;
-  }
+  std::string best = SuggestClosest(key, keys);
   throw UsageError("unknown release record field " + Quote(key) +
                    (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") + "; fields: " + Join(keys, ", "));
 }

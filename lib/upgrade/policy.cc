@@ -7,6 +7,7 @@
 #include "kube/yaml_json.h"
 #include "util/error.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 
 namespace capstan::upgrade {
 namespace {
@@ -22,10 +23,7 @@ void CheckKeys(const Json& obj, const std::vector<std::string>& allowed, const s
   for (const auto& m : obj.GetObject()) {
     std::string key(m.name.GetString(), m.name.GetStringLength());
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    std::string best;
-    size_t best_d = 4;
-    for (const auto& a : allowed)
-      if (size_t d = EditDistance(ToLower(key), ToLower(a)); d < best_d) best_d = d, best = a;
+    std::string best = SuggestClosest(key, allowed);
     Fail(origin, path, "unknown key " + Quote(key) + (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") +
                            "; allowed: " + Join(allowed, ", "));
   }

@@ -6,6 +6,7 @@
 
 #include "util/duration.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 #include "wait/kinds.h"
 #include "wait/syntax.h"
 
@@ -155,15 +156,7 @@ void OptionReader::CheckAllTaken() const {
   for (size_t i = 0; i < spec_.options.size(); ++i) {
     if (taken_[i]) continue;
     const auto& o = spec_.options[i];
-    std::string best;
-    size_t best_d = 3;
-    for (const auto& k : known_) {
-      size_t d = EditDistance(o.key, k);
-      if (d < best_d) {
-        best_d = d;
-        best = k;
-      }
-    }
+    std::string best = SuggestClosest(o.key, known_);
     std::vector<std::string> known = known_;
     std::sort(known.begin(), known.end());
     known.erase(std::unique(known.begin(), known.end()), known.end());
@@ -235,15 +228,7 @@ std::unique_ptr<Condition> BuildCondition(const ConditionSpec& spec, std::string
     if (numeric_body) {
       msg += "; for a TCP port write tcp://" + spec.scheme + ":" + spec.body;
     } else {
-      std::string best;
-      size_t best_d = 3;
-      for (const auto& n : names) {
-        size_t d = EditDistance(spec.scheme, n);
-        if (d < best_d) {
-          best_d = d;
-          best = n;
-        }
-      }
+      std::string best = SuggestClosest(spec.scheme, names);
       if (!best.empty()) msg += " (did you mean '" + best + "'?)";
     }
     msg += "; known kinds: " + Join(names, ", ");

@@ -1,5 +1,6 @@
 // The post-renderer's filters, in the order they run. To add a filter: write filters/<name>_filter.{h,cc} with
-// its own options in Config (config.h/.cc) and its tests in tests/postrender/, then add it to MakeFilters.
+// its options in its static DeclareOptions (called from config.cc) and its unit tests beside it, then add it
+// to MakeFilters.
 #pragma once
 #include <memory>
 #include <vector>

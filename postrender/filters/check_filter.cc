@@ -5,6 +5,7 @@
 
 #include "manifest/pod_template.h"
 #include "manifest/workload.h"
+#include "postrender/config.h"
 #include "util/strings.h"
 
 namespace capstan::postrender {
@@ -40,6 +41,15 @@ std::set<std::string> Words(const std::string& text) {
 bool Percent100(const std::string& s) { return s == "100%"; }
 
 }  // namespace
+
+void CheckFilter::DeclareOptions(OptionTable& t, Config& c) {
+  t.Bool("check", &c.check, "Change nothing: report upgrade risks instead of manifests");
+  t.Text("output", &c.output, "Check mode output: text, json, sarif, github or junit")
+      .Short("o")
+      .Choices({"text", "json", "sarif", "github", "junit"});
+  t.Text("fail-on", &c.fail_on, "Check mode: exit 1 on findings of this severity or worse")
+      .Choices({"warning", "error"});
+}
 
 void CheckFilter::Observe(const DocInfo& info, const yaml::Node& root) {
   Object o;
@@ -84,9 +94,9 @@ void CheckFilter::Observe(const DocInfo& info, const yaml::Node& root) {
 
 void CheckFilter::Prepare(Report& report) {
   std::sort(objects_.begin(), objects_.end(), [](const Object& a, const Object& b) { return a.document < b.document; });
-  auto add = [&](const Object& o, const char* severity, const char* code, const std::string& msg) {
+  auto add = [&](const Object& o, findings::Severity severity, const char* code, const std::string& msg) {
     if (o.accepted.count(code)) {
-      report.AddFinding({"info", code, msg + " (accepted: capstan.dev/accept-risk)", o.document, o.kind + "/" + o.name,
+      report.AddFinding({findings::Severity::kInfo, code, msg + " (accepted: capstan.dev/accept-risk)", o.document, o.kind + "/" + o.name,
                          o.source});
       return;
     }
@@ -105,15 +115,15 @@ void CheckFilter::Prepare(Report& report) {
   for (const auto& o : objects_) {
     bool hook = !o.hook_events.empty();
     if (o.replicated && !hook && o.replicas < 2)
-      add(o, "warning", "single-replica",
+      add(o, findings::Severity::kWarning, "single-replica",
           std::to_string(o.replicas) + " replica: every upgrade and node drain interrupts it; run 2 or more with a "
           "PodDisruptionBudget");
     if (o.probed_kind && !hook && !o.containers_without_readiness.empty())
-      add(o, "warning", "no-readiness-probe",
+      add(o, findings::Severity::kWarning, "no-readiness-probe",
           "no readiness probe in container(s) " + Join(o.containers_without_readiness, ", ") +
               ": traffic reaches pods before they serve, and rollouts cannot tell a broken pod");
     for (const auto& c : o.unbounded_loops)
-      add(o, "warning", "wait-without-timeout",
+      add(o, findings::Severity::kWarning, "wait-without-timeout",
           "init container " + c + " waits in a shell loop with no timeout: a missing dependency hangs the rollout "
           "silently; use capstan wait --timeout");
     if (o.kind == "PodDisruptionBudget") {
@@ -132,7 +142,7 @@ void CheckFilter::Prepare(Report& report) {
         }
       }
       if (blocks)
-        add(o, "warning", "pdb-blocks-drain",
+        add(o, findings::Severity::kWarning, "pdb-blocks-drain",
             "allows no voluntary disruption (" +
                 (o.min_available.empty() ? "maxUnavailable " + o.max_unavailable
                                          : "minAvailable " + o.min_available + " of " + std::to_string(replicas) +
@@ -145,14 +155,14 @@ void CheckFilter::Prepare(Report& report) {
     for (const auto& target : objects_) {
       if (&target == &o || !words.count(target.name)) continue;
       if (!hook && is_post_hook(target)) {
-        add(o, "error", "wait-deadlock",
+        add(o, findings::Severity::kError, "wait-deadlock",
             "waits for " + target.kind + "/" + target.name +
                 ", which only a post-install/post-upgrade hook creates; Helm runs that hook after the release's "
                 "resources are ready (with --wait), so neither finishes");
         break;
       }
       if (is_pre_hook(o) && target.hook_events.empty()) {
-        add(o, "error", "hook-wait-deadlock",
+        add(o, findings::Severity::kError, "hook-wait-deadlock",
             "this pre-install/pre-upgrade hook waits for " + target.kind + "/" + target.name +
                 ", which Helm creates only after the pre hooks succeed (on install it never exists)");
         break;

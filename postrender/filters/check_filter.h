@@ -20,8 +20,13 @@
 
 namespace capstan::postrender {
 
+class OptionTable;
+struct Config;
+
 class CheckFilter : public Filter {
  public:
+  // Declares this filter's options (flag, CAPSTAN_* variable, configuration key): docs/postrender.md.
+  static void DeclareOptions(OptionTable& table, Config& config);
   const char* name() const override { return "check"; }
   bool Observes(const DocInfo& info) const override { return info.object.is_object; }
   void Observe(const DocInfo& info, const yaml::Node& root) override;

@@ -1,6 +1,8 @@
 #include "postrender/filters/checksum_filter.h"
 
 #include "digest/sha256.h"
+#include "manifest/workload_annotation.h"
+#include "postrender/config.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -26,6 +28,42 @@ void Field(std::string& out, std::string_view s) {
 
 }  // namespace
 
+void ChecksumFilter::DeclareOptions(OptionTable& t, Config& c) {
+  ChecksumOptions& o = c.checksum;
+  t.Bool("checksum", &o.enabled, "Config digest annotations (default on)").Alias("checksum.enabled");
+  t.Text("annotation", &o.annotation, "Digest annotation name").Alias("checksum.annotation");
+  t.Text("opt-out-annotation", &o.opt_out_annotation,
+         "Annotation that opts a workload out (\"false\") or, with --opt-in, in (\"true\")")
+      .Alias("checksum.optOutAnnotation");
+  t.Bool("opt-in", &o.opt_in, "Only workloads annotated capstan.dev/checksum: \"true\" get a digest")
+      .Alias("checksum.optIn");
+  t.Text("digest-env", &o.env_name, "Also set this environment variable to the digest in every container")
+      .Alias("checksum.env");
+  t.Text("hmac-key-file", &c.hmac_key_file,
+         "Key for HMAC digests (or CAPSTAN_HMAC_KEY): secrets cannot be brute-forced from the annotation")
+      .Alias("checksum.hmacKeyFile");
+  t.Bool("strict", &o.strict, "Fail when a workload references an object not in the release").Alias("checksum.strict");
+  t.List("workload-kind", [&o](const std::string& v) { o.extra_kinds.push_back(ParseWorkloadKind(v)); },
+         "Extra workload kind: GROUP/KIND=PATH (e.g. example.com/Foo=spec.template)")
+      .Alias("checksum.workloadKinds")
+      .FileReader([&o](const yaml::Node& list, const ConfigFileReader& r) {
+        if (!list.IsSequence()) r.Fail(list, "expected a list of GROUP/KIND=PATH");
+        for (const auto& k : list.Items()) {
+          if (k.IsScalar()) {
+            o.extra_kinds.push_back(ParseWorkloadKind(r.Str(k)));
+            continue;
+          }
+          r.Keys(k, {"group", "kind", "path"});  // the older form: {group, kind, path}
+          manifest::WorkloadKind wk;
+          wk.group = k.Get("group") ? r.Str(k.Get("group")) : "*";
+          if (!k.Get("kind") || !k.Get("path")) r.Fail(k, "a workload kind needs kind and path");
+          wk.kind = r.Str(k.Get("kind"));
+          for (const auto& part : Split(r.Str(k.Get("path")), '.', true)) wk.template_path.push_back(part);
+          o.extra_kinds.push_back(wk);
+        }
+      });
+}
+
 bool ChecksumFilter::Observes(const DocInfo& info) const {
   manifest::ConfigKind k;
   return options_.enabled && IsConfigKind(info, &k);
@@ -47,7 +85,7 @@ void ChecksumFilter::Observe(const DocInfo& info, const yaml::Node& root) {
 void ChecksumFilter::Prepare(Report& report) {
   for (const auto& [key, n] : duplicates_) {
     const auto& [ns, kind, name] = key;
-    report.AddFinding({"warning", "duplicate-object",
+    report.AddFinding({findings::Severity::kWarning, "duplicate-object",
                        std::string(manifest::ConfigKindName(kind)) + "/" + name + " in namespace " + ns +
                            " appears " + std::to_string(n + 1) + " times in the release; the first is used",
                        objects_[key].document, std::string(manifest::ConfigKindName(kind)) + "/" + name,
@@ -55,7 +93,7 @@ void ChecksumFilter::Prepare(Report& report) {
   }
   for (const auto& [key, seen] : objects_)
     for (const auto& p : seen.data.problems)
-      report.AddFinding({"warning", "invalid-data", p + " (its text is hashed as is)", seen.document,
+      report.AddFinding({findings::Severity::kWarning, "invalid-data", p + " (its text is hashed as is)", seen.document,
                          std::string(manifest::ConfigKindName(std::get<1>(key))) + "/" + std::get<2>(key),
                          seen.source});
 }
@@ -84,10 +122,7 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
   entry.source = info.source;
   entry.hook = info.object.IsHook();
 
-  std::string_view opt = manifest::Annotation(root, options_.opt_out_annotation);
-  std::string_view tmpl_opt = manifest::Annotation(tmpl.node, options_.opt_out_annotation);
-  if (opt.empty()) opt = tmpl_opt;
-  std::string optv = ToLower(opt);
+  std::string optv = ToLower(manifest::WorkloadAnnotation(root, tmpl, options_.opt_out_annotation));
   if (optv == "false" || (options_.opt_in && optv != "true")) {
     entry.skipped = optv == "false" ? "opted out (" + options_.opt_out_annotation + ": \"false\")"
                                     : "opt-in mode and not annotated " + options_.opt_out_annotation + ": \"true\"";
@@ -122,7 +157,7 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
                         ") is not in the release (an existingSecret, or created by a hook or another controller): "
                         "its changes cannot roll this workload";
       bool fail = options_.strict && !ref.optional;
-      report.AddFinding({fail ? "error" : (ref.optional ? "info" : "warning"), "missing-reference", msg,
+      report.AddFinding({fail ? findings::Severity::kError : (ref.optional ? findings::Severity::kInfo : findings::Severity::kWarning), "missing-reference", msg,
                          info.index(), info.object.Ref(), info.source});
     } else {
       const auto& data = it->second.data.key_digests;
@@ -137,7 +172,7 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
           auto kd = data.find(k);
           Field(part, kd == data.end() ? "absent" : kd->second);
           if (kd == data.end() && !ref.optional)
-            report.AddFinding({"warning", "missing-key",
+            report.AddFinding({findings::Severity::kWarning, "missing-key",
                                cc.kind + "/" + ref.name + " has no key " + Quote(k) + " (used by " +
                                    Join(ref.via, ", ") + ")",
                                info.index(), info.object.Ref(), info.source});

@@ -17,6 +17,9 @@
 
 namespace capstan::postrender {
 
+class OptionTable;
+struct Config;
+
 struct ChecksumOptions {
   bool enabled = true;
   std::string annotation = "capstan.dev/config-digest";
@@ -31,6 +34,8 @@ struct ChecksumOptions {
 class ChecksumFilter : public Filter {
  public:
   explicit ChecksumFilter(ChecksumOptions options) : options_(std::move(options)) {}
+  // Declares this filter's options (flag, CAPSTAN_* variable, configuration key): docs/postrender.md.
+  static void DeclareOptions(OptionTable& table, Config& config);
   const char* name() const override { return "checksum"; }
   bool Observes(const DocInfo& info) const override;
   void Observe(const DocInfo& info, const yaml::Node& root) override;

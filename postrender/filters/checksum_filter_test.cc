@@ -201,8 +201,8 @@ spec:
   std::string out = test::PostRender(doc, Cfg(), &report);
   auto findings = report.Findings();
   REQUIRE(findings.size() == 1);
-  CHECK(findings[0].code == "missing-reference");
-  CHECK(findings[0].severity == "warning");
+  CHECK(findings[0].rule == "missing-reference");
+  CHECK(findings[0].severity == capstan::findings::Severity::kWarning);
   CHECK(findings[0].message.find("Secret/existing-db-credentials") != std::string::npos);
   auto cfg = Cfg();
   cfg.checksum.strict = true;

@@ -1,6 +1,9 @@
 #include "postrender/filters/ordered_start_filter.h"
 
 #include "manifest/pod_template.h"
+#include "manifest/workload_annotation.h"
+#include "postrender/config.h"
+#include "postrender/kit/injected_container.h"
 #include "util/strings.h"
 #include "wait/condition.h"
 #include "yaml/snippet.h"
@@ -16,13 +19,13 @@ yaml::Snippet FieldEnv(const std::string& name, const std::string& field_path) {
                             "fieldRef", yaml::Snippet::Map().Set("fieldPath", yaml::Snippet::String(field_path))));
 }
 
-yaml::Snippet Strings(const std::vector<std::string>& v) {
-  yaml::Snippet l = yaml::Snippet::List();
-  for (const auto& s : v) l.Push(yaml::Snippet::String(s));
-  return l;
-}
-
 }  // namespace
+
+void OrderedStartFilter::DeclareOptions(OptionTable& t, Config& c) {
+  t.Text("ordered-start-timeout", &c.ordered_start_timeout,
+         "How long pods > 0 wait for pod 0 (capstan.dev/ordered-start; default 30m)")
+      .Alias("waits.orderedStartTimeout");
+}
 
 bool OrderedStartFilter::Wants(const DocInfo& info) const {
   return options_.enabled && info.object.is_object && info.object.kind == "StatefulSet" && !info.object.IsHook();
@@ -31,12 +34,9 @@ bool OrderedStartFilter::Wants(const DocInfo& info) const {
 void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) {
   manifest::PodTemplate tmpl = manifest::FindPodTemplate(root, info.object);
   if (!tmpl.node) return;
-  auto annotation = [&](const char* key) {
-    std::string_view v = manifest::Annotation(tmpl.node, key);
-    return std::string(v.empty() ? manifest::Annotation(root, key) : v);
-  };
+  auto annotation = [&](const char* key) { return std::string(manifest::WorkloadAnnotation(root, tmpl, key)); };
   if (ToLower(annotation("capstan.dev/ordered-start")) != "true") return;
-  auto finding = [&](const char* severity, const char* code, const std::string& msg) {
+  auto finding = [&](findings::Severity severity, const char* code, const std::string& msg) {
     report.AddFinding({severity, code, msg, info.index(), info.object.Ref(), info.source});
   };
   for (const char* list : {"initContainers", "containers"})
@@ -45,7 +45,7 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
 
   std::string volume = annotation("capstan.dev/ordered-start-volume");
   if (volume.empty()) {
-    finding("error", "ordered-start-volume",
+    finding(findings::Severity::kError, "ordered-start-volume",
             "capstan.dev/ordered-start needs capstan.dev/ordered-start-volume: the name of the volume all pods share");
     return;
   }
@@ -55,7 +55,7 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
       if (m.Get("name").scalar() == volume && !m.Get("subPath") && mount_path.empty())
         mount_path = std::string(m.Get("mountPath").scalar());
   if (mount_path.empty()) {
-    finding("error", "ordered-start-volume",
+    finding(findings::Severity::kError, "ordered-start-volume",
             "no container mounts volume " + Quote(volume) + " (capstan.dev/ordered-start-volume) without a subPath");
     return;
   }
@@ -65,13 +65,13 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
     try {
       for (const auto& a : wait::ToArgs(wait::ParseConditionList(ready))) ready_args.push_back(a);
     } catch (const wait::ConditionError& e) {
-      finding("error", "bad-wait-for", "capstan.dev/ordered-start-ready: " + std::string(e.what()));
+      finding(findings::Severity::kError, "bad-wait-for", "capstan.dev/ordered-start-ready: " + std::string(e.what()));
       return;
     }
   }
   yaml::Node strategy = root.Get("spec").Get("updateStrategy").Get("type");
   if (strategy.IsScalar() && strategy.scalar() == "RollingUpdate") {
-    finding("error", "ordered-start-rolling-update",
+    finding(findings::Severity::kError, "ordered-start-rolling-update",
             "ordered start deadlocks with updateStrategy RollingUpdate (pods > 0 are replaced first and wait for a "
             "pod 0 that is replaced last): use OnDelete, or drop capstan.dev/ordered-start");
     return;
@@ -84,35 +84,20 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
   env.Push(FieldEnv("CAPSTAN_DIGEST", "metadata.annotations['" + options_.digest_annotation + "']"));
   yaml::Snippet mounts = yaml::Snippet::List().Push(
       yaml::Snippet::Map().Set("name", yaml::Snippet::String(volume)).Set("mountPath", yaml::Snippet::String(mount_path)));
-  yaml::Snippet resources = yaml::Snippet::Map().Set(
-      "requests", yaml::Snippet::Map().Set("cpu", yaml::Snippet::String("10m")).Set("memory", yaml::Snippet::String("16Mi")));
-  yaml::Snippet security = yaml::Snippet::Map()
-                               .Set("runAsNonRoot", yaml::Snippet::Bool(true))
-                               .Set("readOnlyRootFilesystem", yaml::Snippet::Bool(true))
-                               .Set("allowPrivilegeEscalation", yaml::Snippet::Bool(false));
+  InjectedContainer waiter;
+  waiter.name = "capstan-ordered-start";
+  waiter.image = options_.image;
+  waiter.args = {"wait", "--ordered-start", "--marker-dir", marker_dir, "--timeout", options_.timeout};
+  waiter.env = env;
+  waiter.volume_mounts = mounts;
 
-  yaml::Snippet waiter = yaml::Snippet::Map();
-  waiter.Set("name", yaml::Snippet::String("capstan-ordered-start"));
-  waiter.Set("image", yaml::Snippet::String(options_.image));
-  waiter.Set("args", Strings({"wait", "--ordered-start", "--marker-dir", marker_dir, "--timeout", options_.timeout}));
-  waiter.Set("env", env);
-  waiter.Set("volumeMounts", mounts);
-  waiter.Set("resources", resources);
-  waiter.Set("securityContext", security);
-
-  std::vector<std::string> mark_args = {"mark-ready", "--marker-dir", marker_dir, "--keep-running"};
+  InjectedContainer marker = waiter;
+  marker.name = "capstan-mark-ready";
+  marker.args = {"mark-ready", "--marker-dir", marker_dir, "--keep-running"};
   if (!ready_args.empty()) {
-    mark_args.push_back("--");
-    mark_args.insert(mark_args.end(), ready_args.begin(), ready_args.end());
+    marker.args.push_back("--");
+    marker.args.insert(marker.args.end(), ready_args.begin(), ready_args.end());
   }
-  yaml::Snippet marker = yaml::Snippet::Map();
-  marker.Set("name", yaml::Snippet::String("capstan-mark-ready"));
-  marker.Set("image", yaml::Snippet::String(options_.image));
-  marker.Set("args", Strings(mark_args));
-  marker.Set("env", env);
-  marker.Set("volumeMounts", mounts);
-  marker.Set("resources", resources);
-  marker.Set("securityContext", security);
 
   std::vector<std::string> spec = tmpl.path;
   spec.push_back("spec");
@@ -121,8 +106,8 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
     p.push_back(key);
     return p;
   };
-  editor.Prepend(root, at("initContainers"), waiter);
-  editor.Prepend(root, at("containers"), marker);
+  editor.Prepend(root, at("initContainers"), BuildContainer(waiter));
+  editor.Prepend(root, at("containers"), BuildContainer(marker));
   // The marker container goes first in the list: keep the application's container the default for kubectl.
   std::string first(tmpl.spec().Get("containers").At(0).Get("name").scalar());
   if (!first.empty() && manifest::Annotation(tmpl.node, "kubectl.kubernetes.io/default-container").empty()) {

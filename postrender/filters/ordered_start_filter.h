@@ -19,6 +19,9 @@
 
 namespace capstan::postrender {
 
+class OptionTable;
+struct Config;
+
 struct OrderedStartOptions {
   bool enabled = false;
   std::string image;  // the capstan hook image (the wait filter's)
@@ -29,6 +32,8 @@ struct OrderedStartOptions {
 class OrderedStartFilter : public Filter {
  public:
   explicit OrderedStartFilter(OrderedStartOptions options) : options_(std::move(options)) {}
+  // Declares this filter's options (flag, CAPSTAN_* variable, configuration key): docs/postrender.md.
+  static void DeclareOptions(OptionTable& table, Config& config);
   const char* name() const override { return "ordered-start"; }
   bool Wants(const DocInfo& info) const override;
   void Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) override;

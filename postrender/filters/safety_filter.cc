@@ -4,10 +4,28 @@
 
 #include "manifest/pod_template.h"
 #include "manifest/workload.h"
+#include "postrender/config.h"
+#include "util/duration.h"
 #include "yaml/snippet.h"
 #include "yaml/yaml11.h"
 
 namespace capstan::postrender {
+
+void SafetyFilter::DeclareOptions(OptionTable& t, Config& c) {
+  SafetyOptions& o = c.safety;
+  t.Bool("pdb", &o.pdb,
+         "Add a PodDisruptionBudget (maxUnavailable 1) for Deployments/StatefulSets with 2+ replicas and none")
+      .Alias("safety.podDisruptionBudgets");
+  t.Parsed("prestop-delay",
+           [&o](const std::string& v) { o.prestop_seconds = static_cast<int>(ParseDuration(v).count() / 1000); },
+           "Add a preStop sleep of this duration (e.g. 5s) where none is set")
+      .Alias("safety.preStopDelay");
+  t.Bool("keep-pvcs", &o.keep_pvcs, "Annotate PersistentVolumeClaims helm.sh/resource-policy: keep")
+      .Alias("safety.keepPersistentVolumeClaims");
+  t.Bool("safe-rolling-update", &o.rolling_update,
+         "Deployments without a strategy roll with maxUnavailable 0, maxSurge 1")
+      .Alias("safety.safeRollingUpdate");
+}
 
 namespace {
 bool IsPdb(const DocInfo& info) { return info.object.is_object && info.object.kind == "PodDisruptionBudget"; }
@@ -70,7 +88,7 @@ void SafetyFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Edit
     } else {
       yaml::ResolvedScalar g = yaml::Resolve(grace);
       if (g.type == yaml::ScalarType::kInt && g.integer <= options_.prestop_seconds)
-        report.AddFinding({"warning", "grace-shorter-than-prestop",
+        report.AddFinding({findings::Severity::kWarning, "grace-shorter-than-prestop",
                            "terminationGracePeriodSeconds " + std::to_string(g.integer) +
                                " does not cover the " + std::to_string(options_.prestop_seconds) +
                                "s preStop delay: pods are killed before they drain (left unchanged)",
@@ -103,7 +121,7 @@ void SafetyFilter::AddPdb(const DocInfo& info, const yaml::Node& root, Report& r
     if (b.namespace_ == info.namespace_ && b.selector.Matches(labels)) return;  // the chart has one
   yaml::Node selector = root.Get("spec").Get("selector");
   if (!selector.IsMapping() || selector.size() == 0) {
-    report.AddFinding({"warning", "no-selector", "no spec.selector to build a PodDisruptionBudget from",
+    report.AddFinding({findings::Severity::kWarning, "no-selector", "no spec.selector to build a PodDisruptionBudget from",
                        info.index(), info.object.Ref(), info.source});
     return;
   }

@@ -17,6 +17,9 @@
 
 namespace capstan::postrender {
 
+class OptionTable;
+struct Config;
+
 struct SafetyOptions {
   bool pdb = false;
   int prestop_seconds = 0;  // 0: off
@@ -28,6 +31,8 @@ struct SafetyOptions {
 class SafetyFilter : public Filter {
  public:
   explicit SafetyFilter(SafetyOptions options) : options_(options) {}
+  // Declares this filter's options (flag, CAPSTAN_* variable, configuration key): docs/postrender.md.
+  static void DeclareOptions(OptionTable& table, Config& config);
   const char* name() const override { return "safety"; }
   bool Observes(const DocInfo& info) const override;
   void Observe(const DocInfo& info, const yaml::Node& root) override;

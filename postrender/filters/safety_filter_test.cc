@@ -127,7 +127,7 @@ TEST_CASE("safety: preStop, grace period, rolling update and PVC keep, never ove
   CHECK_FALSE(api.root().Get("spec").Get("strategy").Get("rollingUpdate"));
   CHECK(api.root().Get("spec").Get("template").Get("spec").Get("terminationGracePeriodSeconds").scalar() == "3");
   bool grace_warning = false;
-  for (const auto& f : report.Findings()) grace_warning |= f.code == "grace-shorter-than-prestop" && f.object == "Deployment/api";
+  for (const auto& f : report.Findings()) grace_warning |= f.rule == "grace-shorter-than-prestop" && f.object == "Deployment/api";
   CHECK(grace_warning);
 
   yaml::Tree pvc = yaml::Tree::Parse(docs[4].text);
@@ -212,7 +212,7 @@ spec:
   std::string out = test::PostRender(std::string(kRelease) + extra, cfg, &report);
   CHECK(out == std::string(kRelease) + extra);
   std::multiset<std::string> got;
-  for (const auto& f : report.Findings()) got.insert(f.object + " " + f.code);
+  for (const auto& f : report.Findings()) got.insert(f.object + " " + f.rule);
   std::multiset<std::string> want = {
       "Deployment/web no-readiness-probe",   "Deployment/api no-readiness-probe",
       "PodDisruptionBudget/api pdb-blocks-drain",  // minAvailable 1 of... 2 replicas does not block
@@ -229,7 +229,7 @@ spec:
   postrender::Report r2;
   test::PostRender(blocking, cfg, &r2);
   bool blocks = false;
-  for (const auto& f : r2.Findings()) blocks |= f.code == "pdb-blocks-drain" && f.object == "PodDisruptionBudget/api";
+  for (const auto& f : r2.Findings()) blocks |= f.rule == "pdb-blocks-drain" && f.object == "PodDisruptionBudget/api";
   CHECK(blocks);
 }
 
@@ -255,7 +255,7 @@ TEST_CASE("check mode: capstan.dev/accept-risk turns an intended risk into an in
   auto f = report.Findings();
   REQUIRE(f.size() == 2);
   for (const auto& x : f) {
-    CHECK(x.severity == "info");
+    CHECK(x.severity == findings::Severity::kInfo);
     CHECK_THAT(x.message, Catch::Contains("accepted: capstan.dev/accept-risk"));
   }
 }

@@ -2,6 +2,9 @@
 
 #include "manifest/pod_template.h"
 #include "manifest/selector.h"
+#include "manifest/workload_annotation.h"
+#include "postrender/config.h"
+#include "postrender/kit/injected_container.h"
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -24,19 +27,42 @@ bool IsPreHook(const manifest::ObjectInfo& o) {
 }
 
 // The container-level securityContext of the injected container: the pod's first container's (so it passes the
-// same admission policy), else a restrictive one. Pod-level settings (runAsUser, fsGroup...) apply by themselves.
+// same admission policy), else the restricted one. Pod-level settings (runAsUser, fsGroup...) apply by themselves.
 yaml::Snippet SecurityContext(const manifest::PodTemplate& tmpl) {
   yaml::Node first = tmpl.spec().Get("containers").At(0).Get("securityContext");
   if (first && first.IsMapping() && first.size() > 0) return yaml::Snippet::FromNode(first);
-  yaml::Snippet sc = yaml::Snippet::Map();
-  sc.Set("allowPrivilegeEscalation", yaml::Snippet::Bool(false));
-  sc.Set("readOnlyRootFilesystem", yaml::Snippet::Bool(true));
-  sc.Set("runAsNonRoot", yaml::Snippet::Bool(true));
-  sc.Set("capabilities", yaml::Snippet::Map().Set("drop", yaml::Snippet::List().Push(yaml::Snippet::String("ALL"))));
-  return sc;
+  return RestrictedSecurityContext();
 }
 
 }  // namespace
+
+void WaitFilter::DeclareOptions(OptionTable& t, Config& c) {
+  WaitOptions& o = c.waits;
+  t.Bool("waits", &o.enabled, "Inject a capstan wait init container into workloads annotated capstan.dev/wait-for")
+      .Alias("waits.enabled");
+  t.Text("wait-image", &o.image, "Image of the injected capstan wait container").Alias("waits.image");
+  t.Text("wait-timeout", &o.timeout, "--timeout of the injected capstan wait (default 5m)").Alias("waits.timeout");
+  t.Text("wait-annotation", &o.annotation, "Annotation that holds the wait conditions (default capstan.dev/wait-for)")
+      .Alias("waits.annotation");
+  t.Text("wait-container-name", &o.container_name, "Name of the injected init container (default capstan-wait)")
+      .Alias("waits.containerName");
+  t.List("wait-rules", [](const std::string&) {}, "Wait rules: [{kind, name, labels, waitFor}] (file only)")
+      .FileOnly()
+      .Alias("waits.rules")
+      .FileReader([&o](const yaml::Node& rules, const ConfigFileReader& r) {
+        if (!rules.IsSequence()) r.Fail(rules, "expected a list of rules: {kind, name, labels, waitFor}");
+        for (const auto& rule : rules.Items()) {
+          r.Keys(rule, {"kind", "name", "labels", "waitFor"});
+          WaitRule w;
+          if (auto n = rule.Get("kind")) w.kind = r.Str(n);
+          if (auto n = rule.Get("name")) w.name = r.Str(n);
+          for (const auto& [k, v] : rule.Get("labels").Entries()) w.labels[std::string(k.scalar())] = r.Str(v);
+          if (!rule.Get("waitFor")) r.Fail(rule, "a wait rule needs waitFor (the conditions, as in capstan.dev/wait-for)");
+          w.wait_for = r.Str(rule.Get("waitFor"));
+          o.rules.push_back(std::move(w));
+        }
+      });
+}
 
 WaitFilter::WaitFilter(WaitOptions options) : options_(std::move(options)) {
   if (options_.enabled && options_.image.empty())
@@ -71,10 +97,9 @@ bool WaitFilter::Wants(const DocInfo& info) const {
 void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) {
   manifest::PodTemplate tmpl = manifest::FindPodTemplate(root, info.object);
   if (!tmpl.node) return;
-  std::string_view text = manifest::Annotation(tmpl.node, options_.annotation);
-  if (text.empty()) text = manifest::Annotation(root, options_.annotation);
+  std::string_view text = manifest::WorkloadAnnotation(root, tmpl, options_.annotation);
   std::string from_rules;
-  if (Trim(text).empty()) {  // no annotation: the configuration file's rules that select this workload
+  if (text.empty()) {  // no annotation: the configuration file's rules that select this workload
     manifest::Labels labels = manifest::ReadLabels(root), pod_labels = manifest::ReadLabels(tmpl.node);
     for (const auto& rule : options_.rules) {
       bool match = (rule.kind.empty() || rule.kind == info.object.kind) &&
@@ -88,14 +113,14 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
     text = from_rules;
   }
   if (Trim(text).empty()) return;
-  auto finding = [&](const char* severity, const char* code, const std::string& message) {
+  auto finding = [&](findings::Severity severity, const char* code, const std::string& message) {
     report.AddFinding({severity, code, message, info.index(), info.object.Ref(), info.source});
   };
   wait::ConditionList conditions;
   try {
     conditions = wait::ParseConditionList(text);
   } catch (const wait::ConditionError& e) {
-    finding("error", "bad-wait-for",
+    finding(findings::Severity::kError, "bad-wait-for",
             "annotation " + options_.annotation + " on " + info.Where() + ": " + e.what() + " (syntax: docs/wait.md)");
     return;
   }
@@ -108,7 +133,7 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
     for (const auto& c : conditions) {
       std::string host = c->host();
       if (!host.empty() && ReleaseService(info.namespace_, host)) {
-        finding("warning", "wait-deadlock",
+        finding(findings::Severity::kWarning, "wait-deadlock",
                 "not injected: this " + Join(info.object.hook_events, ",") + " hook would wait for " +
                     c->Describe() + ", a Service this release creates only after its pre-hooks finished (a "
                     "deadlock); wait for it in the workloads instead, or use a post-install/post-upgrade hook");
@@ -119,13 +144,11 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
 
   wait::WaitCommandOptions wo;
   wo.timeout = wait::Millis(timeout_ms_);
-  yaml::Snippet args = yaml::Snippet::List();
-  for (const auto& a : wait::WaitArgv(conditions, wo)) args.Push(yaml::Snippet::String(a));
   for (const auto& c : conditions)
     if (!c->timeout())
       continue;
     else if (c->timeout()->count() > timeout_ms_)
-      finding("warning", "wait-timeout-exceeds",
+      finding(findings::Severity::kWarning, "wait-timeout-exceeds",
               c->Describe() + " has timeout=" + wait::FormatDurationExact(*c->timeout()) +
                   ", longer than the injected --timeout " + options_.timeout + " (the shorter one applies)");
 
@@ -154,23 +177,18 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
         }
   }
 
-  yaml::Snippet resources = yaml::Snippet::Map();
-  resources.Set("requests", yaml::Snippet::Map()
-                                .Set("cpu", yaml::Snippet::String(options_.cpu_request))
-                                .Set("memory", yaml::Snippet::String(options_.memory_request)));
-  resources.Set("limits", yaml::Snippet::Map().Set("memory", yaml::Snippet::String(options_.memory_limit)));
-  yaml::Snippet ctr = yaml::Snippet::Map();
-  ctr.Set("name", yaml::Snippet::String(options_.container_name));
-  ctr.Set("image", yaml::Snippet::String(options_.image));
-  ctr.Set("args", args);
-  ctr.Set("resources", resources);
-  if (!mounts.empty()) ctr.Set("volumeMounts", mounts);
-  ctr.Set("securityContext", SecurityContext(tmpl));
+  InjectedContainer ctr;
+  ctr.name = options_.container_name;
+  ctr.image = options_.image;
+  for (const auto& a : wait::WaitArgv(conditions, wo)) ctr.args.push_back(a);
+  ctr.resources = {options_.cpu_request, options_.memory_request, options_.memory_limit};
+  ctr.volume_mounts = mounts;
+  ctr.security_context = SecurityContext(tmpl);
 
   std::vector<std::string> path = tmpl.path;
   path.push_back("spec");
   path.push_back("initContainers");
-  editor.Prepend(root, path, ctr);
+  editor.Prepend(root, path, BuildContainer(ctr));
   report.AddChange({"wait", info.index(), info.object.Ref(),
                     "added init container " + options_.container_name + " waiting for " +
                         wait::ToListString(conditions)});

@@ -17,6 +17,9 @@
 
 namespace capstan::postrender {
 
+class OptionTable;
+struct Config;
+
 // A configuration-file rule: workloads it selects (every given field must match) wait for wait_for.
 struct WaitRule {
   std::string kind;                           // empty: any kind
@@ -40,6 +43,8 @@ struct WaitOptions {
 class WaitFilter : public Filter {
  public:
   explicit WaitFilter(WaitOptions options);
+  // Declares this filter's options (flag, CAPSTAN_* variable, configuration key): docs/postrender.md.
+  static void DeclareOptions(OptionTable& table, Config& config);
   const char* name() const override { return "wait"; }
   bool Observes(const DocInfo& info) const override;
   void Observe(const DocInfo& info, const yaml::Node& root) override;

@@ -167,7 +167,7 @@ TEST_CASE("wait filter: a pre-hook waiting for a Service of the release is not i
   CHECK(docs[3].text == manifest::Split(kRelease)[3].text);
   bool deadlock = false;
   for (const auto& f : report.Findings())
-    deadlock |= f.code == "wait-deadlock" && f.object == "Job/migrate" && f.severity == "warning";
+    deadlock |= f.rule == "wait-deadlock" && f.object == "Job/migrate" && f.severity == findings::Severity::kWarning;
   CHECK(deadlock);
   // A pre-upgrade hook waiting for a Service of another namespace (not this release's) gets its wait.
   yaml::Tree ext = yaml::Tree::Parse(docs[4].text);
@@ -194,9 +194,9 @@ spec:
   CHECK_THROWS(test::PostRender(bad, Cfg(), &report));
   bool found = false;
   for (const auto& f : report.Findings())
-    if (f.code == "bad-wait-for") {
+    if (f.rule == "bad-wait-for") {
       found = true;
-      CHECK(f.severity == "error");
+      CHECK(f.severity == findings::Severity::kError);
       CHECK_THAT(f.message, Catch::Contains("condition 2 at column 16: unknown condition kind 'htp'"));
       CHECK_THAT(f.message, Catch::Contains("Deployment/web"));
     }

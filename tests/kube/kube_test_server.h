@@ -19,7 +19,7 @@
 #include "net/httplib.h"
 #include <rapidjson/document.h>
 
-#include "kube/base64.h"
+#include "util/base64.h"
 #include "kube/json.h"
 #include "kube/resources.h"
 #include "support/test_support.h"
@@ -437,7 +437,7 @@ class KubeTestServer {
       size_t limit = req.has_param("limit") ? std::stoul(req.get_param_value("limit")) : 0;
       size_t offset = 0;
       if (req.has_param("continue")) {
-        auto decoded = kube::Base64Decode(req.get_param_value("continue"));
+        auto decoded = Base64Decode(req.get_param_value("continue"));
         if (!decoded || decoded->rfind("offset:", 0) != 0)
           return reply(400, StatusJson(400, "BadRequest", "continue key is not valid"));
         offset = std::stoul(decoded->substr(7));

@@ -175,3 +175,18 @@ TEST_CASE("values migrate rewrites renamed keys in place and lint is then clean 
   CHECK(c.Cli({"-f", "custom.yaml"}).exit_code == 0);
   CHECK(Run({Binary("capstan"), "values", "migrate", "portal", "-f", "custom.yaml", "--check"}, o).exit_code == 0);
 }
+
+TEST_CASE("typos in flags and subcommands get a did-you-mean and exit 2") {
+  LintChart c;
+  WriteOverlays(c);
+  auto flag = c.Cli({"--vaules", "base.yaml"});
+  CHECK(flag.exit_code == 2);
+  CHECK_THAT(flag.err, Contains("unknown flag --vaules (did you mean --values?)") &&
+                           Contains("run 'capstan values lint --help'"));
+  auto sub = Run({Binary("capstan"), "migrat", "plan"});
+  CHECK(sub.exit_code == 2);
+  CHECK_THAT(sub.err, Contains("unknown command 'migrat' for capstan (did you mean 'migrate'?)"));
+  auto nested = Run({Binary("capstan"), "values", "lnit", "chart"});
+  CHECK(nested.exit_code == 2);
+  CHECK_THAT(nested.err, Contains("unknown command 'lnit' for capstan values (did you mean 'lint'?)"));
+}

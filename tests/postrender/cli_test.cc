@@ -76,6 +76,40 @@ TEST_CASE("the configuration file sets defaults; flags override it; unknown keys
   CHECK_THAT(r.err, Catch::Contains("bad.yaml:2: unknown key 'anotation' (did you mean 'annotation'?)"));
 }
 
+TEST_CASE("typos: unknown flags get a did-you-mean; file keys are the flag names; env CAPSTAN_<FLAG>") {
+  auto r = PostRender("", {"--wait-imag", "x"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("unknown flag --wait-imag (did you mean --wait-image?)"));
+  r = PostRender("", {"-o", "jsn", "--check"});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--output: unknown value 'jsn' for output (did you mean 'json'?)"));
+
+  test::TempDir t;
+  std::string doc = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n"
+                    "      envFrom: [{configMapRef: {name: cm}}]\n";
+  std::string cfg = t.Write("capstan.yaml", "annotation: file.example.com/digest\ndigest-env: DIGEST\n");
+  r = PostRender(doc, {"--config", cfg});
+  CHECK(r.exit_code == 0);
+  CHECK(r.err.find("deprecated") == std::string::npos);
+  CHECK(r.out.find("file.example.com/digest: \"sha256:") != std::string::npos);
+  CHECK(r.out.find("\"DIGEST\"") != std::string::npos);
+  test::ProcessOptions o;
+  o.stdin_data = doc;
+  o.env = {{"CAPSTAN_ANNOTATION", "env.example.com/digest"}, {"CAPSTAN_SUMMARY", "false"}};
+  r = test::Run({test::Binary("capstan-postrender"), "--config", cfg}, o);
+  CHECK(r.out.find("env.example.com/digest: ") != std::string::npos);
+  CHECK(r.err.empty());
+  std::string old = t.Write("old.yaml", "checksum:\n  annotation: old.example.com/digest\n");
+  r = PostRender(doc, {"--config", old});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("old.example.com/digest: ") != std::string::npos);
+  CHECK_THAT(r.err, Catch::Contains("old.yaml:2: the key 'checksum.annotation' is deprecated: write 'annotation'"));
+  std::string typo = t.Write("typo.yaml", "release: r\npbd: true\n");
+  r = PostRender(doc, {"--config", typo});
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("typo.yaml:2: unknown key 'pbd' (did you mean 'pdb'?)"));
+}
+
 #if CAPSTAN_STATIC_BUILD
 TEST_CASE("capstan-postrender is linked fully statically") {
   auto r = test::Run({"ldd", test::Binary("capstan-postrender")});

@@ -12,6 +12,7 @@
 #include "jsonschema/validator.h"
 #include "util/error.h"
 #include "util/strings.h"
+#include "util/suggest.h"
 #include "values/chart.h"
 #include "values/lint/renames.h"
 #include "values/lint/source_map.h"
@@ -306,23 +307,6 @@ void Linter::ValidateSchemas() {
   }
 }
 
-// Candidates for did-you-mean: the keys the chart knows beside `path`.
-std::string Suggest(const std::string& key, const std::vector<std::string>& candidates) {
-  std::string best;
-  size_t best_d = std::string::npos;
-  std::string lk = ToLower(key);
-  for (const auto& c : candidates) {
-    if (c == key) continue;
-    size_t d = ToLower(c) == lk ? 0 : EditDistance(lk, ToLower(c));
-    size_t limit = key.size() <= 4 ? 1 : key.size() <= 8 ? 2 : 3;
-    if (d <= limit && d < key.size() && (d < best_d || (d == best_d && c < best))) {
-      best = c;
-      best_d = d;
-    }
-  }
-  return best;
-}
-
 void Linter::WalkLayer(const ParsedLayer& pl, const Value& v, const Path& path, const SourceMap* src) {
   if (!v.is_map()) return;
   const ChartAt* root = ChartRootAt(path);
@@ -416,7 +400,7 @@ void Linter::WalkLayer(const ParsedLayer& pl, const Value& v, const Path& path, 
     }
     Finding f;
     f.rule = "unknown-key";
-    f.suggestion = Suggest(key, candidates);
+    f.suggestion = SuggestClosest(key, candidates);
     std::string shown = FormatPath(p);
     f.message = "unknown key '" + shown + "'";
     if (raw != key) f.message += " (YAML 1.1 reads the key " + raw + " as '" + key + "')";

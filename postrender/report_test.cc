@@ -1,0 +1,181 @@
+// The post-renderer's report: the JSON bytes (a contract for --previous-report and for users' tooling), the
+// human summary, the findings' order and counts.
+#include <catch2/catch.hpp>
+
+#include "capstan_version.h"
+#include "postrender/report.h"
+
+using namespace capstan;
+using capstan::findings::Severity;
+
+namespace {
+
+// A report with two workloads, one change and three findings (added out of order).
+void Fill(postrender::Report& r) {
+  r.SetRun("rel", "ns", "helm3", 4);
+  postrender::WorkloadEntry w;
+  w.document = 2;
+  w.kind = "Deployment";
+  w.name = "web";
+  w.namespace_ = "ns";
+  w.source = "chart/templates/web.yaml";
+  w.digest = "sha256:ab";
+  w.previous_digest = "sha256:aa";
+  w.changed = {"ConfigMap/cfg"};
+  postrender::ConsumedConfig c;
+  c.kind = "ConfigMap";
+  c.name = "cfg";
+  c.keys = {"a", "b"};
+  c.via = {"envFrom"};
+  c.digest = "sha256:cd";
+  w.consumes.push_back(c);
+  c.name = "all";
+  c.all_keys = true;
+  c.present = false;
+  c.optional = true;
+  w.consumes.push_back(c);
+  r.AddWorkload(w);
+  postrender::WorkloadEntry skipped;
+  skipped.document = 1;
+  skipped.kind = "Job";
+  skipped.name = "j";
+  skipped.hook = true;
+  skipped.skipped = "consumes no ConfigMap or Secret";
+  r.AddWorkload(skipped);
+  r.AddChange({"checksum", 2, "Deployment/web", "set capstan.dev/config-digest"});
+  r.AddFinding({Severity::kWarning, "missing-key", "no key \"x\"", 2, "Deployment/web", "chart/templates/web.yaml"});
+  r.AddFinding({Severity::kError, "bad-wait-for", "bad", 1, "Job/j", ""});
+  r.AddFinding({Severity::kInfo, "missing-reference", "optional", 2, "Deployment/web", "chart/templates/web.yaml"});
+}
+
+std::string SampleJson() {
+  postrender::Report r;
+  Fill(r);
+  return r.ToJson();
+}
+
+}  // namespace
+
+TEST_CASE("report: the JSON bytes") {
+  std::string v = CAPSTAN_VERSION;
+  CHECK(SampleJson() == R"({
+  "tool": "capstan-postrender",
+  "version": ")" + v + R"(",
+  "release": "rel",
+  "namespace": "ns",
+  "inputFormat": "helm3",
+  "documents": 4,
+  "workloads": [
+    {
+      "document": 1,
+      "kind": "Job",
+      "name": "j",
+      "namespace": "",
+      "source": "",
+      "hook": true,
+      "digest": "",
+      "skipped": "consumes no ConfigMap or Secret",
+      "changed": [],
+      "consumes": []
+    },
+    {
+      "document": 2,
+      "kind": "Deployment",
+      "name": "web",
+      "namespace": "ns",
+      "source": "chart/templates/web.yaml",
+      "hook": false,
+      "digest": "sha256:ab",
+      "previousDigest": "sha256:aa",
+      "rolls": true,
+      "changed": [
+        "ConfigMap/cfg"
+      ],
+      "consumes": [
+        {
+          "kind": "ConfigMap",
+          "name": "cfg",
+          "keys": [
+            "a",
+            "b"
+          ],
+          "present": true,
+          "optional": false,
+          "via": [
+            "envFrom"
+          ],
+          "digest": "sha256:cd"
+        },
+        {
+          "kind": "ConfigMap",
+          "name": "all",
+          "keys": "*",
+          "present": false,
+          "optional": true,
+          "via": [
+            "envFrom"
+          ],
+          "digest": "sha256:cd"
+        }
+      ]
+    }
+  ],
+  "changes": [
+    {
+      "filter": "checksum",
+      "document": 2,
+      "object": "Deployment/web",
+      "description": "set capstan.dev/config-digest"
+    }
+  ],
+  "findings": [
+    {
+      "severity": "error",
+      "code": "bad-wait-for",
+      "message": "bad",
+      "document": 1,
+      "object": "Job/j",
+      "source": ""
+    },
+    {
+      "severity": "warning",
+      "code": "missing-key",
+      "message": "no key \"x\"",
+      "document": 2,
+      "object": "Deployment/web",
+      "source": "chart/templates/web.yaml"
+    },
+    {
+      "severity": "info",
+      "code": "missing-reference",
+      "message": "optional",
+      "document": 2,
+      "object": "Deployment/web",
+      "source": "chart/templates/web.yaml"
+    }
+  ]
+}
+)");
+}
+
+TEST_CASE("report: summary lines and counts by severity") {
+  postrender::Report r;
+  Fill(r);
+  CHECK(r.Summary() ==
+        "capstan-postrender: 4 documents, 2 workloads, 1 with a config digest, 1 will roll (configuration changed)\n"
+        "  Deployment/web rolls: changed ConfigMap/cfg\n"
+        "  error: Job/j: bad [bad-wait-for]\n"
+        "  warning: Deployment/web (chart/templates/web.yaml): no key \"x\" [missing-key]\n"
+        "  info: Deployment/web (chart/templates/web.yaml): optional [missing-reference]\n");
+  CHECK(r.CountFindings(Severity::kError) == 1);
+  CHECK(r.CountFindings(Severity::kWarning) == 1);
+  CHECK(r.CountFindings(Severity::kInfo) == 1);
+}
+
+TEST_CASE("report: a previous report's digests are read back") {
+  postrender::Report next;
+  next.LoadPrevious(SampleJson());
+  CHECK(next.PreviousDigest("ns", "Deployment", "web") == "sha256:ab");
+  CHECK(next.PreviousSourceDigest("ns", "Deployment", "web", "ConfigMap/cfg") == "sha256:cd");
+  CHECK(next.PreviousDigest("ns", "Deployment", "other").empty());
+}
