@@ -188,8 +188,14 @@ class TreeBuilder {
         case FYET_DOCUMENT_START:
           if (!trees.empty() && !all) {
             const fy_mark* m = fy_event_start_mark(ev);
-            throw ParseError("a second YAML document starts here: split the input at '---' lines",
-                             m ? static_cast<uint32_t>(m->line) : 0, 0);
+            uint32_t line = m ? static_cast<uint32_t>(m->line) : 0;
+            if (ev->document_start.implicit) {  // no '---' to point at (after '...'): point at the content
+              if (struct fy_event* next = fy_parser_parse(parser_)) {
+                EventGuard next_guard{parser_, next};
+                if (const fy_mark* n = fy_event_start_mark(next)) line = static_cast<uint32_t>(n->line);
+              }
+            }
+            throw ParseError("a second YAML document starts here: split the input at '---' lines", line, 0);
           }
           cur = std::make_unique<Tree>();
           cur->text_ = text_;
