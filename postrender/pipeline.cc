@@ -77,7 +77,9 @@ Error InvalidYaml(const manifest::Document& d, const yaml::ParseError& e) {
 
 yaml::Tree Parse(const manifest::Document& d) {
   try {
-    return yaml::Tree::Parse(d.text);
+    yaml::ParseOptions options;
+    options.first_line = d.first_line;
+    return yaml::Tree::Parse(d.text, options);
   } catch (const yaml::ParseError& e) {
     throw InvalidYaml(d, e);
   }

@@ -131,6 +131,9 @@ TEST_CASE("pipeline: errors name the input line, the document, the object and it
   CHECK_THAT(ErrorOf(kCrd + "---\n# Source: c/templates/cm.yaml\napiVersion: v1\nkind: ConfigMap\nmetadata:\n"
                           "  name: cm\ndata:\n  k: [v1\n"),
              Catch::Contains("input line 18, document 1 (ConfigMap/cm, # Source: c/templates/cm.yaml): invalid YAML"));
+  // the lines inside the message are input lines too
+  CHECK_THAT(ErrorOf(kCrd + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n  a: c\n"),
+             Catch::Contains("input line 17, document 1 (ConfigMap/x): invalid YAML: duplicate key 'a' (first at line 16)"));
   // a document that is not a mapping
   CHECK_THAT(ErrorOf(kCrd + "---\n- a\n"), Catch::Contains("input line 10, document 1: the document is a list"));
   // invalid UTF-8 in a comment-only document

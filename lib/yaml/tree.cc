@@ -313,7 +313,7 @@ class TreeBuilder {
           }
           if (r.kind == Kind::kMapping) {
             r.count /= 2;
-            if (!options_.allow_duplicate_keys) CheckDuplicates(*cur, idx);
+            if (!options_.allow_duplicate_keys) CheckDuplicates(*cur, idx, options_.first_line);
           }
           break;
         }
@@ -353,7 +353,7 @@ class TreeBuilder {
     }
   }
 
-  static void CheckDuplicates(const Tree& t, uint32_t map) {
+  static void CheckDuplicates(const Tree& t, uint32_t map, uint32_t first_line) {
     const Tree::Rec& m = t.nodes_[map];
     struct Key {
       std::string_view text;
@@ -377,7 +377,7 @@ class TreeBuilder {
         const Tree::Rec& first = t.nodes_[std::min(keys[i].node, keys[i - 1].node)];
         const Tree::Rec& second = t.nodes_[std::max(keys[i].node, keys[i - 1].node)];
         throw ParseError("duplicate key " + Quote(keys[i].text) + " (first at line " +
-                             std::to_string(first.start_line + 1) + ")",
+                             std::to_string(first.start_line + 1 + first_line) + ")",
                          second.start_line, second.start_col);
       }
     }
