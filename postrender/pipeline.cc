@@ -197,13 +197,13 @@ void Pipeline::Apply(Stream& s, Report& report) {
 // A filter's error finding (strict mode) fails the run before anything is written.
 void Pipeline::CheckFindings(const Report& report) const {
   if (!options_.fail_on_error_findings) return;
-  std::vector<const Finding*> errors;
+  std::vector<Finding> errors;
   for (auto& f : report.Findings())
-    if (f.severity == "error") errors.push_back(&f);
+    if (f.severity == "error") errors.push_back(f);
   if (errors.empty()) return;
   std::string msg = std::to_string(errors.size()) + " error finding(s), nothing was written:";
   for (size_t i = 0; i < errors.size() && i < 10; ++i)
-    msg += "\n  " + Where(errors[i]->document, errors[i]->object, errors[i]->source) + ": " + errors[i]->message;
+    msg += "\n  " + Where(errors[i].document, errors[i].object, errors[i].source) + ": " + errors[i].message;
   throw Error(msg);
 }
 
