@@ -1,9 +1,12 @@
 // The post-renderer's extension point, after kustomize's kio: a Reader splits the stream into documents, a list
 // of Filters runs over them, a Writer writes them back. Each filter is one small type in filters/ that knows
 // nothing of the others. A run has two passes over the documents, each spread over worker threads:
-//   1. Observe: every document a filter Observes() is shown to it (to learn the release: ConfigMaps, PDBs...).
-//   2. Apply: every document a filter Wants() is re-parsed and handed to Apply() with an Editor; the edits of all
+//   1. Observe: every document a filter Observes() is parsed and shown to it (to learn the release: ConfigMaps...).
+//   2. Apply: every document a filter Wants() is parsed and handed to Apply() with an Editor; the edits of all
 //      filters on one document are merged and rendered into the original text (untouched bytes stay as they are).
+// Observes() and Wants() are the cheap form in which a filter says what it needs: they may read only the DocInfo
+// (apiVersion, kind, name, namespace, hook events, source), which the pipeline knows before parsing (from
+// manifest::ScanHeader). A document that no filter observes or wants is never parsed, only copied.
 // Observe and Apply may run concurrently on different documents: guard shared state in the filter.
 #pragma once
 #include <string>

@@ -18,29 +18,6 @@
 #include "util/file_io.h"
 #include "util/strings.h"
 
-namespace {
-
-// Buffers stdout writes into large chunks.
-class StdoutSink {
- public:
-  ~StdoutSink() { Flush(); }
-  void Write(std::string_view s) {
-    if (buf_.size() + s.size() > kChunk) Flush();
-    if (s.size() >= kChunk) capstan::WriteAll(1, s);
-    else buf_.append(s);
-  }
-  void Flush() {
-    if (!buf_.empty()) capstan::WriteAll(1, buf_);
-    buf_.clear();
-  }
-
- private:
-  static constexpr size_t kChunk = 1 << 20;
-  std::string buf_;
-};
-
-}  // namespace
-
 int main(int argc, char** argv) {
   using namespace capstan;
   using namespace capstan::postrender;
@@ -92,9 +69,7 @@ int main(int argc, char** argv) {
       if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
       return CheckExitCode(report, config.fail_on);
     }
-    StdoutSink out;
-    size_t edited = pipeline.Run(input, [&](std::string_view s) { out.Write(s); }, report);
-    out.Flush();
+    size_t edited = pipeline.Run(input, [](std::string_view s) { WriteAll(1, s); }, report);
     if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
     if (config.summary) {
       log::Info(Trim(report.Summary()), {{"edited_documents", static_cast<unsigned long>(edited)}});

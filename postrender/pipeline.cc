@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cstring>
 #include <exception>
-#include <mutex>
 #include <optional>
 #include <thread>
 
+#include "manifest/header.h"
+#include "postrender/where.h"
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -16,14 +16,12 @@
 
 namespace capstan::postrender {
 
-std::string DocInfo::Where() const {
-  std::string s = "document " + std::to_string(doc->index);
-  std::string what;
-  if (object.is_object) what = object.Ref();
-  if (!source.empty()) what += (what.empty() ? "" : ", ") + std::string("# Source: ") + source;
-  if (!what.empty()) s += " (" + what + ")";
-  return s;
-}
+struct Pipeline::Stream {
+  std::vector<manifest::Document> docs;
+  std::vector<DocInfo> infos;
+  std::vector<std::optional<yaml::Edits>> edits;
+  std::vector<std::string> extra;  // the filters' new documents
+};
 
 namespace {
 
@@ -72,147 +70,170 @@ std::string GuessRef(std::string_view text) {
   return kind + "/" + (name.empty() ? "?" : name);
 }
 
+Error InvalidYaml(const manifest::Document& d, const yaml::ParseError& e) {
+  return Error(Where(d.index, GuessRef(d.text), d.source, d.first_line + e.line() + 1) + ": invalid YAML: " +
+               e.reason() + ". Fix the chart template that renders it (helm template --debug shows the rendered text)");
+}
+
+yaml::Tree Parse(const manifest::Document& d) {
+  try {
+    yaml::ParseOptions options;
+    options.first_line = d.first_line;
+    return yaml::Tree::Parse(d.text, options);
+  } catch (const yaml::ParseError& e) {
+    throw InvalidYaml(d, e);
+  }
+}
+
+// The validation of a document nobody parses: UTF-8 without control characters, as the parser checks it.
+void Validate(const manifest::Document& d) {
+  try {
+    yaml::CheckText(d.text);
+  } catch (const yaml::ParseError& e) {
+    throw InvalidYaml(d, e);
+  }
+}
+
 }  // namespace
 
 Pipeline::Pipeline(PipelineOptions options, std::vector<std::unique_ptr<Filter>> filters)
-    : options_(std::move(options)), filters_(std::move(filters)) {}
+    : options_(std::move(options)),
+      threads_(options_.threads ? options_.threads : std::clamp(std::thread::hardware_concurrency(), 1u, 4u)),
+      filters_(std::move(filters)) {}
 
-size_t Pipeline::Run(std::string_view input, const std::function<void(std::string_view)>& sink, Report& report) {
-  unsigned threads = options_.threads;
-  if (threads == 0) threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+size_t Pipeline::Run(std::string_view input, const Writer::Sink& sink, Report& report) {
+  Stream s;
+  Read(input, s);
+  Observe(s);
+  Prepare(s, report);
+  Apply(s, report);
+  Writer out(sink);
+  size_t edited = Write(s, out);
+  out.Finish();
+  return edited;
+}
 
-  std::vector<manifest::Document> docs = manifest::Split(input);
-  std::vector<DocInfo> infos(docs.size());
-  bool helm4 = false;
+void Pipeline::Read(std::string_view input, Stream& s) const {
+  s.docs = manifest::Split(input);
+  s.infos.resize(s.docs.size());
+  s.edits.resize(s.docs.size());
+}
 
-  auto context = [&](const manifest::Document& d, const std::string& ref) {
-    std::string s = "input line " + std::to_string(d.first_line + 1) + ", document " + std::to_string(d.index);
-    std::string what = ref;
-    if (!d.source.empty()) what += (what.empty() ? "" : ", ") + std::string("# Source: ") + std::string(d.source);
-    if (!what.empty()) s += " (" + what + ")";
-    return s;
-  };
+// Every document is described (by the header scan, or by parsing it when the scan is unsure) and validated; the
+// documents some filter observes are parsed and shown to it.
+void Pipeline::Observe(Stream& s) {
+  ParallelFor(s.docs.size(), threads_, [&](size_t i) { ObserveDocument(s.docs[i], s.infos[i]); });
+}
 
-  auto parse = [&](const manifest::Document& d) {
-    try {
-      return yaml::Tree::Parse(d.text);
-    } catch (const yaml::ParseError& e) {
-      const manifest::Document& dd = d;
-      std::string where = "input line " + std::to_string(dd.first_line + e.line() + 1) + ", document " +
-                          std::to_string(dd.index);
-      std::string ref = GuessRef(dd.text);
-      std::string what = ref;
-      if (!dd.source.empty()) what += (what.empty() ? "" : ", ") + std::string("# Source: ") + std::string(dd.source);
-      if (!what.empty()) where += " (" + what + ")";
-      throw Error(where + ": invalid YAML: " + e.reason() +
-                  ". Fix the chart template that renders it (helm template --debug shows the rendered text)");
-    }
-  };
-
-  // Pass 1: parse every document (validation), describe it, let filters observe it.
-  ParallelFor(docs.size(), threads, [&](size_t i) {
-    const manifest::Document& d = docs[i];
-    DocInfo& info = infos[i];
-    info.doc = &d;
-    info.source = std::string(d.source);
-    info.namespace_ = options_.namespace_;
-    if (d.blank) {
-      try {
-        yaml::CheckText(d.text);
-      } catch (const yaml::ParseError& e) {
-        throw Error(context(d, "") + " line " + std::to_string(e.line() + 1) + ": " + e.reason());
-      }
-      return;
-    }
-    if (d.text.size() > options_.max_document_size)
-      throw Error(context(d, GuessRef(d.text.substr(0, 4096))) + ": the document is " + FormatSize(d.text.size()) +
-                  ", larger than --max-document-size " + FormatSize(options_.max_document_size) +
-                  ": Kubernetes stores at most about 1.5 MiB per object; raise the limit only if this is intended");
-    yaml::Tree tree = parse(d);
-    yaml::Node root = tree.root();
+void Pipeline::ObserveDocument(const manifest::Document& d, DocInfo& info) {
+  info.doc = &d;
+  info.source = std::string(d.source);
+  info.namespace_ = options_.namespace_;
+  if (d.blank) return Validate(d);
+  if (d.text.size() > options_.max_document_size)
+    throw Error(Where(d.index, GuessRef(d.text.substr(0, 4096)), d.source, d.first_line + 1) + ": the document is " +
+                FormatSize(d.text.size()) + ", larger than --max-document-size " +
+                FormatSize(options_.max_document_size) +
+                ": Kubernetes stores at most about 1.5 MiB per object; raise the limit only if this is intended");
+  std::optional<yaml::Tree> tree;
+  if (auto header = manifest::ScanHeader(d.text)) {
+    info.object = std::move(*header);
+  } else {
+    tree = Parse(d);
+    yaml::Node root = tree->root();
     if (!root) return;
     if (!root.IsMapping())
-      throw Error(context(d, "") + ": the document is a " + (root.IsSequence() ? "list" : "scalar") +
+      throw Error(Where(d.index, "", d.source, d.first_line + 1) + ": the document is a " +
+                  (root.IsSequence() ? "list" : "scalar") +
                   ", not a mapping: a Kubernetes manifest document must be a mapping (apiVersion, kind, metadata, ...)");
     info.object = manifest::Describe(root);
-    if (!info.object.namespace_.empty()) info.namespace_ = info.object.namespace_;
-    if (info.source.empty()) info.source = info.object.helm_filename;
-    for (auto& f : filters_)
-      if (f->Observes(info)) f->Observe(info, root);
-  });
-  for (const auto& info : infos)
-    if (!info.object.helm_filename.empty()) helm4 = true;
-  report.SetRun(options_.release, options_.namespace_, helm4 ? "helm4" : "helm3", docs.size());
+  }
+  if (!info.object.namespace_.empty()) info.namespace_ = info.object.namespace_;
+  if (info.source.empty()) info.source = info.object.helm_filename;
+  std::vector<Filter*> observing;
+  for (auto& f : filters_)
+    if (f->Observes(info)) observing.push_back(f.get());
+  if (observing.empty()) {
+    if (!tree) Validate(d);
+    return;
+  }
+  if (!tree) tree = Parse(d);
+  for (Filter* f : observing) f->Observe(info, tree->root());
+}
 
+void Pipeline::Prepare(const Stream& s, Report& report) {
+  bool helm4 = std::any_of(s.infos.begin(), s.infos.end(),
+                           [](const DocInfo& info) { return !info.object.helm_filename.empty(); });
+  report.SetRun(options_.release, options_.namespace_, helm4 ? "helm4" : "helm3", s.docs.size());
   for (auto& f : filters_) f->Prepare(report);
+}
 
-  // Pass 2: apply the filters to the documents they want; collect edits.
-  std::vector<std::optional<yaml::Edits>> edits(docs.size());
-  ParallelFor(docs.size(), threads, [&](size_t i) {
-    const DocInfo& info = infos[i];
-    if (docs[i].blank || !info.object.is_object) return;
+// The documents some filter wants are parsed and edited; the edits of all filters on one document are merged.
+void Pipeline::Apply(Stream& s, Report& report) {
+  ParallelFor(s.docs.size(), threads_, [&](size_t i) {
+    const manifest::Document& d = s.docs[i];
+    const DocInfo& info = s.infos[i];
+    if (d.blank || !info.object.is_object) return;
     std::vector<Filter*> wanting;
     for (auto& f : filters_)
       if (f->Wants(info)) wanting.push_back(f.get());
     if (wanting.empty()) return;
-    yaml::Tree tree = parse(docs[i]);
+    yaml::Tree tree = Parse(d);
     yaml::Edits e;
-    yaml::Editor editor(tree, e);
+    yaml::Editor editor(tree, e, d.first_line);
     try {
       for (Filter* f : wanting) f->Apply(info, tree.root(), editor, report);
       editor.Commit();
     } catch (const Error& err) {
-      throw Error(context(docs[i], info.object.Ref()) + ": " + err.what());
+      throw Error(Where(d.index, info.object.Ref(), d.source, d.first_line + 1) + ": " + err.what());
     }
-    if (!e.empty()) edits[i] = std::move(e);
+    if (!e.empty()) s.edits[i] = std::move(e);
   });
+  CheckFindings(report);
+  for (auto& f : filters_)
+    for (auto& doc : f->NewDocuments(report)) s.extra.push_back(std::move(doc));
+}
 
-  // A filter's error finding (strict mode) fails the run before anything is written.
+// A filter's error finding (strict mode) fails the run before anything is written.
+void Pipeline::CheckFindings(const Report& report) const {
+  if (!options_.fail_on_error_findings) return;
   std::vector<Finding> errors;
   for (auto& f : report.Findings())
-    if (f.severity == findings::Severity::kError && options_.fail_on_error_findings) errors.push_back(f);
-  if (!errors.empty()) {
-    std::string msg = std::to_string(errors.size()) + " error finding(s), nothing was written:";
-    for (size_t i = 0; i < errors.size() && i < 10; ++i)
-      msg += "\n  document " + std::to_string(errors[i].document) + " (" + errors[i].object +
-             (errors[i].file.empty() ? "" : ", # Source: " + errors[i].file) + "): " + errors[i].message;
-    throw Error(msg);
-  }
+    if (f.severity == findings::Severity::kError) errors.push_back(f);
+  if (errors.empty()) return;
+  std::string msg = std::to_string(errors.size()) + " error finding(s), nothing was written:";
+  for (size_t i = 0; i < errors.size() && i < 10; ++i)
+    msg += "\n  " + Where(errors[i].document, errors[i].object, errors[i].file) + ": " + errors[i].message;
+  throw Error(msg);
+}
 
-  std::vector<std::string> extra;
-  for (auto& f : filters_)
-    for (auto& d : f->NewDocuments(report)) extra.push_back(std::move(d));
-
-  // Write: untouched documents as their original bytes, edited ones with their edits applied.
-  bool any_content = false;
-  auto out = [&](std::string_view piece) {
-    if (!any_content)
-      for (char c : piece)
-        if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-          any_content = true;
-          break;
-        }
-    sink(piece);
-  };
+// Untouched documents go out as spans of the input (consecutive ones as one span), edited ones with their edits.
+size_t Pipeline::Write(const Stream& s, Writer& out) const {
   size_t edited = 0;
-  for (size_t i = 0; i < docs.size(); ++i) {
-    if (edits[i]) {
-      edits[i]->Apply(docs[i].text, out);
-      ++edited;
-    } else {
-      out(docs[i].text);
+  std::string_view span;  // untouched input not written yet
+  auto flush = [&] {
+    out.Write(span);
+    span = {};
+  };
+  for (size_t i = 0; i < s.docs.size(); ++i) {
+    const manifest::Document& d = s.docs[i];
+    if (!s.edits[i]) {
+      span = span.empty() ? d.text : std::string_view(span.data(), span.size() + d.text.size());
+      continue;
+    }
+    flush();
+    s.edits[i]->Apply(d.text, [&](std::string_view piece) { out.Write(piece); });
+    ++edited;
+  }
+  flush();
+  if (!s.extra.empty()) {
+    if (!s.docs.empty() && !s.docs.back().text.empty() && s.docs.back().text.back() != '\n') out.Write("\n");
+    for (const auto& d : s.extra) {
+      out.Write("---\n");
+      out.Write(d);
+      if (d.empty() || d.back() != '\n') out.Write("\n");
     }
   }
-  if (!extra.empty()) {
-    if (!input.empty() && input.back() != '\n') out("\n");
-    for (const auto& d : extra) {
-      out("---\n");
-      out(d);
-      if (d.empty() || d.back() != '\n') out("\n");
-    }
-  }
-  // Helm 4 refuses empty post-renderer output: say why there is nothing instead.
-  if (!any_content) out("# capstan-postrender: the release renders no resources\n");
   return edited;
 }
 

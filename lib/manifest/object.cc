@@ -27,6 +27,15 @@ std::string_view Label(const yaml::Node& obj, std::string_view key) {
   return v.IsScalar() ? v.scalar() : std::string_view();
 }
 
+std::vector<std::string> HookEvents(std::string_view annotation) {
+  std::vector<std::string> events;
+  for (const auto& e : Split(annotation, ',', true)) {
+    std::string ev = ToLower(Trim(e));
+    if (!ev.empty()) events.push_back(ev);
+  }
+  return events;
+}
+
 ObjectInfo Describe(const yaml::Node& root) {
   ObjectInfo info;
   if (!root.IsMapping()) return info;
@@ -39,11 +48,7 @@ ObjectInfo Describe(const yaml::Node& root) {
   if (md.Get("name").IsScalar()) info.name = std::string(md.Get("name").scalar());
   if (md.Get("namespace").IsScalar() && !md.Get("namespace").IsNull())
     info.namespace_ = std::string(md.Get("namespace").scalar());
-  std::string_view hooks = Annotation(root, kHelmHookAnnotation);
-  for (const auto& e : Split(hooks, ',', true)) {
-    std::string ev = ToLower(Trim(e));
-    if (!ev.empty()) info.hook_events.push_back(ev);
-  }
+  info.hook_events = HookEvents(Annotation(root, kHelmHookAnnotation));
   info.helm_filename = std::string(Annotation(root, kHelmFilenameAnnotation));
   return info;
 }

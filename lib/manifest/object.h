@@ -25,6 +25,8 @@ struct ObjectInfo {
 };
 
 ObjectInfo Describe(const yaml::Node& root);
+// The events of a helm.sh/hook annotation value: split at commas, trimmed, lowercased, empty ones dropped.
+std::vector<std::string> HookEvents(std::string_view annotation);
 // metadata.annotations[key] of a mapping that has metadata (an object or a pod template); empty when absent.
 std::string_view Annotation(const yaml::Node& with_metadata, std::string_view key);
 std::string_view Label(const yaml::Node& with_metadata, std::string_view key);

@@ -65,7 +65,7 @@ void Editor::CheckKey(Node key) const {
     break;
   }
   if (bad)
-    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1) + ": key " + Quote(key.scalar()) +
+    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1 + first_line_) + ": key " + Quote(key.scalar()) +
                 " has an unusual layout (explicit '?' key, anchor or tag)");
 }
 
@@ -76,7 +76,7 @@ size_t Editor::ColonAfter(Node key) const {
   size_t p = key.end().offset;
   while (p < t.size() && (t[p] == ' ' || t[p] == '\t' || t[p] == '"' || t[p] == '\'')) ++p;
   if (p >= t.size() || t[p] != ':')
-    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1) +
+    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1 + first_line_) +
                 ": unsupported key layout (expected ':' after the key)");
   return p + 1;
 }
@@ -85,7 +85,7 @@ void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& 
   Node cur = map.Resolved();
   for (size_t i = 0; i < path.size(); ++i) {
     if (!cur.IsMapping())
-      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": " +
+      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1 + first_line_) + ": " +
                   Quote(path[i > 0 ? i - 1 : 0]) + " is not a mapping");
     Node next = cur.Get(path[i]);
     bool direct = cur.KeyNode(path[i]).valid();
@@ -109,7 +109,7 @@ void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snipp
   Node cur = map.Resolved();
   for (size_t i = 0; i < path.size(); ++i) {
     if (!cur.IsMapping())
-      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": not a mapping");
+      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1 + first_line_) + ": not a mapping");
     Node next = cur.Get(path[i]);
     bool direct = cur.KeyNode(path[i]).valid();
     if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
@@ -129,7 +129,7 @@ void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snipp
     }
     if (last) {
       if (!next.IsSequence())
-        throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1) + ": " +
+        throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1 + first_line_) + ": " +
                     Quote(path[i]) + " is not a list");
       Intent(prepends_, next.Resolved(), Snippet::List()).Push(item);
       return;
@@ -168,7 +168,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
   if (map.IsFlow()) {
     size_t brace = map.start().offset;
     if (brace >= t.size() || t[brace] != '{')
-      throw Error("cannot edit the YAML at line " + std::to_string(map.start().line + 1) + ": unexpected flow layout");
+      throw Error("cannot edit the YAML at line " + std::to_string(map.start().line + 1 + first_line_) + ": unexpected flow layout");
     std::string text = value.RenderFlow();  // "{k: v, ...}"
     text = text.substr(1, text.size() - 2);
     if (map.size() > 0) text += ", ";
@@ -187,7 +187,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-')
-      throw Error("cannot edit the YAML at line " + std::to_string(first.start().line + 1) +
+      throw Error("cannot edit the YAML at line " + std::to_string(first.start().line + 1 + first_line_) +
                   ": the first key has an anchor, tag or unusual layout");
   if (first.style() == Style::kSingleQuoted || first.style() == Style::kDoubleQuoted) {
     if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;  // the key's mark may start inside its quotes
@@ -203,7 +203,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
 void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Snippet& replacement) {
   Node key_node = map.KeyNode(key);
   if (value.kind() == Kind::kAlias || !value.anchor().empty() || !value.tag().empty())
-    throw Error("cannot edit the YAML at line " + std::to_string(key_node.start().line + 1) + ": the value of " +
+    throw Error("cannot edit the YAML at line " + std::to_string(key_node.start().line + 1 + first_line_) + ": the value of " +
                 Quote(key) + " has an anchor, alias or tag");
   std::string_view t = tree_.text();
   if (map.IsFlow() || value.IsFlow() || (replacement.is_scalar())) {
@@ -223,7 +223,7 @@ void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Sn
       }
       if (value.IsMapping() || value.IsSequence()) {
         if (!value.IsFlow())
-          throw Error("cannot replace the block collection at line " + std::to_string(value.start().line + 1));
+          throw Error("cannot replace the block collection at line " + std::to_string(value.start().line + 1 + first_line_));
         e = value.end().offset;  // flow end mark is after the closing bracket
       }
       edits_.Replace(b, e, text);
@@ -248,7 +248,7 @@ void Editor::PrependItems(Node seq, const Snippet& item) {
   if (seq.IsFlow()) {
     size_t bracket = seq.start().offset;
     if (bracket >= t.size() || t[bracket] != '[')
-      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unexpected flow layout");
+      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1 + first_line_) + ": unexpected flow layout");
     std::string text = item.RenderFlow();  // "[a, b]"
     text = text.substr(1, text.size() - 2);
     if (seq.size() > 0) text += ", ";
@@ -257,11 +257,11 @@ void Editor::PrependItems(Node seq, const Snippet& item) {
   }
   size_t p = seq.start().offset;
   if (p >= t.size() || t[p] != '-')
-    throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unexpected list layout");
+    throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1 + first_line_) + ": unexpected list layout");
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-')
-      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1) + ": unusual list layout");
+      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1 + first_line_) + ": unusual list layout");
   size_t col = p - ls;
   std::string eol = EolAt(p);
   std::string text = item.RenderBlock(col, eol);

@@ -17,7 +17,9 @@ namespace capstan::yaml {
 // (say, two filters adding annotations to a pod template without metadata) produce one merged entry.
 class Editor {
  public:
-  Editor(const Tree& tree, Edits& edits) : tree_(tree), edits_(edits) {}
+  // first_line: the 0-based line of the tree's text in a larger input (a document of a stream); messages then give
+  // lines of that input.
+  Editor(const Tree& tree, Edits& edits, uint32_t first_line = 0) : tree_(tree), edits_(edits), first_line_(first_line) {}
 
   // Sets path[last] = value below `map`, creating the intermediate mappings that are missing or null. An existing
   // scalar value (or flow collection) at the end of the path is replaced.
@@ -47,6 +49,7 @@ class Editor {
   const Tree& tree_;
   Edits& edits_;
   std::vector<Pending> inserts_, replaces_, prepends_;
+  uint32_t first_line_;
 };
 
 }  // namespace capstan::yaml

@@ -188,8 +188,14 @@ class TreeBuilder {
         case FYET_DOCUMENT_START:
           if (!trees.empty() && !all) {
             const fy_mark* m = fy_event_start_mark(ev);
-            throw ParseError("a second YAML document starts here: split the input at '---' lines",
-                             m ? static_cast<uint32_t>(m->line) : 0, 0);
+            uint32_t line = m ? static_cast<uint32_t>(m->line) : 0;
+            if (ev->document_start.implicit) {  // no '---' to point at (after '...'): point at the content
+              if (struct fy_event* next = fy_parser_parse(parser_)) {
+                EventGuard next_guard{parser_, next};
+                if (const fy_mark* n = fy_event_start_mark(next)) line = static_cast<uint32_t>(n->line);
+              }
+            }
+            throw ParseError("a second YAML document starts here: split the input at '---' lines", line, 0);
           }
           cur = std::make_unique<Tree>();
           cur->text_ = text_;
@@ -307,7 +313,7 @@ class TreeBuilder {
           }
           if (r.kind == Kind::kMapping) {
             r.count /= 2;
-            if (!options_.allow_duplicate_keys) CheckDuplicates(*cur, idx);
+            if (!options_.allow_duplicate_keys) CheckDuplicates(*cur, idx, options_.first_line);
           }
           break;
         }
@@ -347,7 +353,7 @@ class TreeBuilder {
     }
   }
 
-  static void CheckDuplicates(const Tree& t, uint32_t map) {
+  static void CheckDuplicates(const Tree& t, uint32_t map, uint32_t first_line) {
     const Tree::Rec& m = t.nodes_[map];
     struct Key {
       std::string_view text;
@@ -371,7 +377,7 @@ class TreeBuilder {
         const Tree::Rec& first = t.nodes_[std::min(keys[i].node, keys[i - 1].node)];
         const Tree::Rec& second = t.nodes_[std::max(keys[i].node, keys[i - 1].node)];
         throw ParseError("duplicate key " + Quote(keys[i].text) + " (first at line " +
-                             std::to_string(first.start_line + 1) + ")",
+                             std::to_string(first.start_line + 1 + first_line) + ")",
                          second.start_line, second.start_col);
       }
     }

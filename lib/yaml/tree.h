@@ -39,6 +39,7 @@ struct ParseOptions {
   bool allow_duplicate_keys = false;  // go-yaml v2 semantics (the last wins) when true; an error when false
   bool allow_multiple_documents = false;  // otherwise a second document in the text is an error
   size_t max_depth = 512;                 // nesting deeper than this is an error (bounded recursion)
+  uint32_t first_line = 0;  // the text's first line in a larger input: added to the lines named inside messages
 };
 
 class Tree;
