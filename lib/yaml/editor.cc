@@ -1,6 +1,7 @@
 #include "yaml/editor.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "util/error.h"
 #include "util/strings.h"
@@ -81,60 +82,80 @@ size_t Editor::ColonAfter(Node key) const {
   return p + 1;
 }
 
-void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) {
-  Node cur = map.Resolved();
+void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) { Edit(map, path, false, value); }
+
+void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) { Edit(map, path, true, item); }
+
+// Walks path below map. Text that several places of the document share (through aliases or merge keys) is never
+// edited: where the path reaches such a value, the edit goes into a copy of it (see editor_copy.cc).
+void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value) {
+  if (!map.valid()) throw Error("cannot edit the YAML: no mapping to edit");
+  if (map.kind() == Kind::kAlias) {
+    if (map.shared()) RefuseShared(map);
+    AddCopy(map, Node(), "", map.Resolved(), {prepend, path, value});
+    return;
+  }
+  if (map.shared()) RefuseShared(map);
+  Node cur = map;
   for (size_t i = 0; i < path.size(); ++i) {
     if (!cur.IsMapping())
       throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": " +
                   Quote(path[i > 0 ? i - 1 : 0]) + " is not a mapping");
     Node next = cur.Get(path[i]);
-    bool direct = cur.KeyNode(path[i]).valid();
-    if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
-    if (!next || !direct) {
-      Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
+    std::vector<std::string> rest(path.begin() + static_cast<std::ptrdiff_t>(i) + 1, path.end());
+    if (next && cur.ViaMerge(path[i])) {
+      for (const auto& e : cur.Entries())
+        if (e.key.IsScalar() && !e.key.IsMergeKey() && e.key.scalar() == path[i])
+          throw Error("cannot edit the YAML at line " + std::to_string(e.key.start().line + 1) + ": key " +
+                      Quote(path[i]) + " is overridden by a merge key ('<<') after it, which Kubernetes reads; "
+                      "remove one of the two");
+      AddCopy(Node(), cur, path[i], next, {prepend, rest, value});
       return;
     }
-    if (i + 1 == path.size() || next.IsNull()) {
-      Snippet& r = Intent(replaces_, next, Nest(path, i, value));
-      replaces_.back().key = path[i];
-      replaces_.back().map = cur;
-      r.Merge(Nest(path, i, value));
+    if (next && next.kind() == Kind::kAlias) {
+      if (next.shared()) RefuseShared(next);
+      AddCopy(next, Node(), "", next.Resolved(), {prepend, rest, value});
       return;
     }
-    cur = next.Resolved();
-  }
-}
-
-void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) {
-  Node cur = map.Resolved();
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (!cur.IsMapping())
-      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1) + ": not a mapping");
-    Node next = cur.Get(path[i]);
+    if (next && next.shared()) RefuseShared(next);
     bool direct = cur.KeyNode(path[i]).valid();
     if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
     bool last = i + 1 == path.size();
-    if (!next || !direct || next.IsNull()) {
-      Snippet list = Snippet::List();
-      list.Push(item);
+    if (!prepend) {
       if (!next || !direct) {
-        Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, list)));
-      } else {
-        Snippet& r = Intent(replaces_, next, Nest(path, i, Snippet::List()));
+        Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
+        return;
+      }
+      if (last || next.IsNull()) {
+        Snippet& r = Intent(replaces_, next, Nest(path, i, value));
         replaces_.back().key = path[i];
         replaces_.back().map = cur;
-        r.Merge(Nest(path, i, list));
+        r.Merge(Nest(path, i, value));
+        return;
       }
-      return;
+    } else {
+      if (!next || !direct || next.IsNull()) {
+        Snippet list = Snippet::List();
+        list.Push(value);
+        if (!next || !direct) {
+          Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, list)));
+        } else {
+          Snippet& r = Intent(replaces_, next, Nest(path, i, Snippet::List()));
+          replaces_.back().key = path[i];
+          replaces_.back().map = cur;
+          r.Merge(Nest(path, i, list));
+        }
+        return;
+      }
+      if (last) {
+        if (!next.IsSequence())
+          throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1) + ": " +
+                      Quote(path[i]) + " is not a list");
+        Intent(prepends_, next, Snippet::List()).Push(value);
+        return;
+      }
     }
-    if (last) {
-      if (!next.IsSequence())
-        throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1) + ": " +
-                    Quote(path[i]) + " is not a list");
-      Intent(prepends_, next.Resolved(), Snippet::List()).Push(item);
-      return;
-    }
-    cur = next.Resolved();
+    cur = next;
   }
 }
 
@@ -147,7 +168,7 @@ Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& 
 }
 
 void Editor::Commit() {
-  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty()) {
+  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty() || !copies_.empty()) {
     // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone.
     std::string_view t = tree_.text();
     for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
@@ -158,7 +179,9 @@ void Editor::Commit() {
   for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
   for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
   for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);
+  for (const auto& c : copies_) RenderCopy(c);
   inserts_.clear();
+  copies_.clear();
   replaces_.clear();
   prepends_.clear();
 }

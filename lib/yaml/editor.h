@@ -2,6 +2,10 @@
 // mapping (creating missing parent mappings), prepend an item to a sequence. New content takes the indentation
 // and line endings (LF or CRLF) of the place it goes; the rest of the document is untouched. Flow collections and
 // null values ("annotations:", "annotations: ~") are handled; layouts that cannot be edited safely raise Error.
+// An edit never changes what a go-yaml v2 reader (Helm, Kubernetes) gets beyond the value set: where the path goes
+// through a merge key ("<<") or an alias, the editor writes a copy of the value it reaches, with the edit applied and
+// aliases and merges expanded, in place of the alias or as an explicit key after the merge keys (copy on write);
+// nodes shared by several copies (an anchor an alias names, a merge key's value) are never edited in place.
 #pragma once
 #include <string>
 #include <string_view>
@@ -29,12 +33,31 @@ class Editor {
   void Commit();
 
  private:
+  // One edit to replay on a copy: Set (path, value) or Prepend (path, item).
+  struct Op {
+    bool prepend;
+    std::vector<std::string> path;
+    Snippet value;
+  };
+  // A value written out as a copy: in place of an alias token, or as an explicit key of a mapping (after its merge
+  // keys) overriding the value the merge supplied.
+  struct Copy {
+    Node token;        // the alias replaced (invalid for an override)
+    Node map;          // the mapping that gets the explicit key (override)
+    std::string key;   // the key (override)
+    Node source;       // what the copy starts from
+    std::vector<Op> ops;
+  };
   struct Pending {
     Node anchor;       // the mapping (new entries), the value being replaced, or the sequence (prepends)
     std::string key;   // for replacements: the key whose value is replaced
     Node map;          // for replacements: the mapping holding the key
     Snippet snippet;   // entries (a map), the replacement, or the items (a list)
   };
+  void Edit(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value);
+  void AddCopy(Node token, Node map, const std::string& key, Node source, Op op);
+  void RenderCopy(const Copy& copy);
+  [[noreturn]] void RefuseShared(Node node) const;
   Snippet& Intent(std::vector<Pending>& list, Node anchor, const Snippet& empty);
   void InsertEntries(Node map, const Snippet& entries);
   void ReplaceValue(Node map, const std::string& key, Node value, const Snippet& replacement);
@@ -47,6 +70,7 @@ class Editor {
   const Tree& tree_;
   Edits& edits_;
   std::vector<Pending> inserts_, replaces_, prepends_;
+  std::vector<Copy> copies_;
 };
 
 }  // namespace capstan::yaml
