@@ -1,7 +1,9 @@
 // Copy on write for the Editor: values the document shares through aliases or merge keys are written out as
 // copies (aliases followed, merge keys applied) with the edits applied, in place of an alias token or as an explicit
 // key after a mapping's merge keys, so the shared text and every other copy of it stay as they are.
+#include <algorithm>
 #include <map>
+#include <utility>
 
 #include "util/error.h"
 #include "util/strings.h"
@@ -48,16 +50,14 @@ void ApplyOp(Snippet& root, bool prepend, const std::vector<std::string>& path, 
   cur->Insert(prepended[list_key]++, value);
 }
 
-// The end of an alias token ("*name"): the name runs to a blank or a flow indicator.
-size_t AliasEnd(std::string_view t, Node alias) {
+// The bytes of an alias token ("*name"); the parser marks the name only.
+std::pair<size_t, size_t> AliasToken(std::string_view t, Node alias) {
   size_t p = alias.start().offset;
+  if (p > 0 && p <= t.size() && t[p - 1] == '*') --p;
   if (p >= t.size() || t[p] != '*')
     throw Error("cannot edit the YAML at line " + Line(alias) + ": unexpected alias layout");
-  size_t q = p + 1;
-  while (q < t.size() && t[q] != ' ' && t[q] != '\t' && t[q] != '\r' && t[q] != '\n' && t[q] != ',' && t[q] != '[' &&
-         t[q] != ']' && t[q] != '{' && t[q] != '}')
-    ++q;
-  return q;
+  size_t q = std::max<size_t>(alias.end().offset, p + 1);
+  return {p, std::min(q, t.size())};
 }
 
 }  // namespace
@@ -90,7 +90,8 @@ void Editor::RenderCopy(const Copy& copy) {
   std::string_view t = tree_.text();
   if (copy.token.valid()) {
     // A flow copy fits wherever the alias token stood (block or flow context).
-    edits_.Replace(copy.token.start().offset, AliasEnd(t, copy.token), value.RenderFlow());
+    auto [begin, end] = AliasToken(t, copy.token);
+    edits_.Replace(begin, end, value.RenderFlow());
     return;
   }
   // An explicit key after the last merge key: go-yaml v2 applies entries in order, so it wins over the merge.
@@ -99,7 +100,7 @@ void Editor::RenderCopy(const Copy& copy) {
     if (e.key.IsMergeKey()) merge_key = e.key, merge_value = e.value;
   if (!merge_key) throw Error("cannot edit the YAML at line " + Line(copy.map) + ": merge key not found");
   size_t end;
-  if (merge_value.kind() == Kind::kAlias) end = AliasEnd(t, merge_value);
+  if (merge_value.kind() == Kind::kAlias) end = AliasToken(t, merge_value).second;
   else if (merge_value.IsFlow()) end = merge_value.end().offset;
   else
     throw Error("cannot edit the YAML at line " + Line(merge_key) + ": " + Quote(copy.key) +
