@@ -92,10 +92,18 @@ void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, 
   if (!map.valid()) throw Error("cannot edit the YAML: no mapping to edit");
   if (map.kind() == Kind::kAlias) {
     if (map.shared()) RefuseShared(map);
-    AddCopy(map, Node(), "", map.Resolved(), {prepend, path, value});
+    AddCopy(map, Node(), "", map.Resolved()).ops.push_back({prepend, path, value});
     return;
   }
-  if (map.shared()) RefuseShared(map);
+  if (map.shared()) {
+    // once per node and edit: a container listed twice through one alias is still one container to edit
+    for (const auto& d : deferred_)
+      if (d.node.id() == map.id() && d.op.prepend == prepend && d.op.path == path &&
+          d.op.value.RenderFlow() == value.RenderFlow())
+        return;
+    deferred_.push_back({map, {prepend, path, value}});
+    return;
+  }
   Node cur = map;
   for (size_t i = 0; i < path.size(); ++i) {
     if (!cur.IsMapping())
@@ -109,12 +117,12 @@ void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, 
           throw Error("cannot edit the YAML at line " + std::to_string(e.key.start().line + 1) + ": key " +
                       Quote(path[i]) + " is overridden by a merge key ('<<') after it, which Kubernetes reads; "
                       "remove one of the two");
-      AddCopy(Node(), cur, path[i], next, {prepend, rest, value});
+      AddCopy(Node(), cur, path[i], next).ops.push_back({prepend, rest, value});
       return;
     }
     if (next && next.kind() == Kind::kAlias) {
       if (next.shared()) RefuseShared(next);
-      AddCopy(next, Node(), "", next.Resolved(), {prepend, rest, value});
+      AddCopy(next, Node(), "", next.Resolved()).ops.push_back({prepend, rest, value});
       return;
     }
     if (next && next.shared()) RefuseShared(next);
@@ -168,7 +176,7 @@ Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& 
 }
 
 void Editor::Commit() {
-  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty() || !copies_.empty()) {
+  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty() || !copies_.empty() || !deferred_.empty()) {
     // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone.
     std::string_view t = tree_.text();
     for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
@@ -179,9 +187,11 @@ void Editor::Commit() {
   for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
   for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
   for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);
-  for (const auto& c : copies_) RenderCopy(c);
+  CommitCopies();
   inserts_.clear();
   copies_.clear();
+  deferred_.clear();
+  deferred_at_.clear();
   replaces_.clear();
   prepends_.clear();
 }

@@ -3,6 +3,7 @@
 // key after a mapping's merge keys, so the shared text and every other copy of it stay as they are.
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 #include <utility>
 
 #include "util/error.h"
@@ -69,24 +70,142 @@ void Editor::RefuseShared(Node node) const {
               "aliases and merge keys");
 }
 
-void Editor::AddCopy(Node token, Node map, const std::string& key, Node source, Op op) {
+Editor::Copy& Editor::AddCopy(Node token, Node map, const std::string& key, Node source) {
   for (auto& c : copies_) {
     bool same = token.valid() ? c.token.valid() && c.token.id() == token.id()
                               : !c.token.valid() && c.map.id() == map.id() && c.key == key;
-    if (same) {
-      c.ops.push_back(std::move(op));
-      return;
-    }
+    if (same) return c;
   }
   copies_.push_back({token, map, key, source, {}});
-  copies_.back().ops.push_back(std::move(op));
+  return copies_.back();
 }
 
-void Editor::RenderCopy(const Copy& copy) {
-  Snippet value = Snippet::FromNode(copy.source);
+namespace {
+// Where a path from the root first enters shared text: an alias token, or a key a mapping gets from a merge key.
+struct Crossing {
+  Node token, map;
+  std::string key;
+};
+
+// Walks the document as go-yaml v2 reads it and records, for each wanted node, the crossings of the paths that
+// reach it through an alias or a merge key, and an empty crossing where a path reaches it in place. Bounded: the walk visits
+// each node of the expanded document once at most, and the parser bounds the expanded size.
+class CrossingFinder {
+ public:
+  explicit CrossingFinder(const std::unordered_map<uint32_t, std::vector<size_t>>& wanted) : wanted_(wanted) {}
+  std::unordered_map<uint32_t, std::vector<Crossing>> found;
+
+  void Walk(Node n, const Crossing* crossing, size_t depth) {
+    if (!n.valid() || depth > 1024) return;
+    if (++visits_ > kMaxVisits)
+      throw Error("cannot edit the YAML: the document is too large to find the copies of a shared value in");
+    Crossing here;
+    if (!crossing && n.kind() == Kind::kAlias && !n.shared()) {
+      here.token = n;
+      crossing = &here;
+    }
+    Node r = n.Resolved();
+    if (wanted_.count(r.id())) {
+      found[r.id()].push_back(crossing ? *crossing : Crossing{});  // an empty crossing: the node in place
+      return;
+    }
+    if (r.IsMapping()) {
+      std::vector<uint32_t> own;  // values written in this mapping (not merged into it)
+      for (const auto& e : r.Entries()) own.push_back(e.value.id());
+      for (const auto& [k, v] : r.MergedEntries()) {
+        bool merged = std::find(own.begin(), own.end(), v.id()) == own.end();
+        if (merged && !crossing && !r.shared() && k.IsScalar()) {
+          Crossing c{Node(), r, std::string(k.scalar())};
+          Walk(v, &c, depth + 1);
+        } else {
+          Walk(v, crossing, depth + 1);
+        }
+      }
+    } else if (r.IsSequence()) {
+      for (const auto& item : r.Items()) Walk(item, crossing, depth + 1);
+    }
+  }
+
+ private:
+  static constexpr size_t kMaxVisits = 4000000;
+  const std::unordered_map<uint32_t, std::vector<size_t>>& wanted_;
+  size_t visits_ = 0;
+};
+}  // namespace
+
+// Edits that start inside shared text go into copies: find where the document reaches their nodes through an alias
+// or a merge key, and copy there (where no other edit made a copy yet).
+// A node the document also holds in place (its anchor's own place) is refused: the edit may mean that place, which
+// cannot change without changing every copy.
+void Editor::CopyAroundDeferred(const std::vector<bool>& used) {
+  std::unordered_map<uint32_t, std::vector<size_t>> wanted;
+  for (size_t i = 0; i < deferred_.size(); ++i)
+    if (!used[i]) wanted[deferred_[i].node.id()].push_back(i);
+  CrossingFinder finder(wanted);
+  finder.Walk(tree_.root(), nullptr, 0);
+  for (const auto& [id, crossings] : finder.found) {
+    for (const auto& c : crossings)
+      if (!c.token.valid() && !c.map.valid()) RefuseShared(deferred_[wanted[id].front()].node);
+    for (const auto& c : crossings) {
+      if (c.token.valid()) AddCopy(c.token, Node(), "", c.token.Resolved());
+      else AddCopy(Node(), c.map, c.key, c.map.Get(c.key));
+    }
+  }
+}
+
+// A copy of node (aliases followed, merge keys applied) with the deferred edits of every node inside it applied.
+Snippet Editor::CopyOf(Node node, std::vector<bool>& used, size_t depth) const {
+  Node n = node.Resolved();
+  if (depth > 1024) throw Error("cannot edit the YAML at line " + Line(n) + ": nesting too deep to copy");
+  Snippet s;
+  if (n.IsMapping()) {
+    s = Snippet::Map();
+    for (const auto& [k, v] : n.MergedEntries()) s.Append(std::string(k.scalar()), CopyOf(v, used, depth + 1));
+  } else if (n.IsSequence()) {
+    s = Snippet::List();
+    for (const auto& item : n.Items()) s.Push(CopyOf(item, used, depth + 1));
+  } else {
+    s = Snippet::FromNode(n);
+  }
+  auto at = deferred_at_.find(n.id());
+  if (at != deferred_at_.end()) {
+    std::map<std::string, size_t> prepended;
+    for (size_t i : at->second) {
+      const Op& op = deferred_[i].op;
+      ApplyOp(s, op.prepend, op.path, op.value, n, prepended);
+      used[i] = true;
+    }
+  }
+  return s;
+}
+
+Snippet Editor::BuildCopy(const Copy& copy, std::vector<bool>& used) const {
+  Snippet value = CopyOf(copy.source, used, 0);
   std::map<std::string, size_t> prepended;
   Node where = copy.token.valid() ? copy.token : copy.map;
   for (const auto& op : copy.ops) ApplyOp(value, op.prepend, op.path, op.value, where, prepended);
+  return value;
+}
+
+// Copies for the edits through aliases and merge keys take the edits that start at nodes inside them; edits left
+// over get copies of their own where the document reaches their node only through aliases or merge keys.
+void Editor::CommitCopies() {
+  deferred_at_.clear();
+  for (size_t i = 0; i < deferred_.size(); ++i) deferred_at_[deferred_[i].node.id()].push_back(i);
+  std::vector<bool> used(deferred_.size(), false);
+  std::vector<Snippet> built;
+  for (const auto& c : copies_) built.push_back(BuildCopy(c, used));
+  if (std::find(used.begin(), used.end(), false) != used.end()) {
+    size_t before = copies_.size();
+    CopyAroundDeferred(used);
+    for (size_t i = before; i < copies_.size(); ++i) built.push_back(BuildCopy(copies_[i], used));
+  }
+  for (size_t i = 0; i < deferred_.size(); ++i)
+    if (!used[i]) RefuseShared(deferred_[i].node);
+  for (size_t i = 0; i < copies_.size(); ++i) RenderCopy(copies_[i], built[i]);
+}
+
+void Editor::RenderCopy(const Copy& copy, const Snippet& value) {
   std::string_view t = tree_.text();
   if (copy.token.valid()) {
     // A flow copy fits wherever the alias token stood (block or flow context).

@@ -64,7 +64,7 @@ Snippet Snippet::FromNode(const Node& node) {
   Node n = node.Resolved();
   if (n.IsMapping()) {
     Snippet m = Map();
-    for (const auto& [k, v] : n.MergedEntries()) m.entries_.emplace_back(std::string(k.scalar()), FromNode(v));
+    for (const auto& [k, v] : n.MergedEntries()) m.Append(std::string(k.scalar()), FromNode(v));
     return m;
   }
   if (n.IsSequence()) {
@@ -108,6 +108,11 @@ Snippet* Snippet::Child(const std::string& key) {
 
 void Snippet::Insert(size_t index, Snippet item) {
   items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(std::min(index, items_.size())), std::move(item));
+}
+
+Snippet& Snippet::Append(std::string key, Snippet value) {
+  entries_.emplace_back(std::move(key), std::move(value));
+  return *this;
 }
 
 Snippet& Snippet::Push(Snippet item) {

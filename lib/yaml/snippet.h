@@ -24,6 +24,8 @@ class Snippet {
   static Snippet FromNode(const Node& node);
   Snippet& Set(std::string key, Snippet value);  // keeps insertion order
   Snippet& Push(Snippet item);
+  // Adds an entry without looking for the key (the caller knows it is new).
+  Snippet& Append(std::string key, Snippet value);
   // Deep merge: mappings merge key by key, lists append, scalars are replaced by other's.
   void Merge(const Snippet& other);
 
