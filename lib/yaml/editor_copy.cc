@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "util/error.h"
@@ -110,10 +111,10 @@ class CrossingFinder {
       return;
     }
     if (r.IsMapping()) {
-      std::vector<uint32_t> own;  // values written in this mapping (not merged into it)
-      for (const auto& e : r.Entries()) own.push_back(e.value.id());
+      std::unordered_set<uint32_t> own;  // values written in this mapping (not merged into it)
+      for (const auto& e : r.Entries()) own.insert(e.value.id());
       for (const auto& [k, v] : r.MergedEntries()) {
-        bool merged = std::find(own.begin(), own.end(), v.id()) == own.end();
+        bool merged = own.count(v.id()) == 0;
         if (merged && !crossing && !r.shared() && k.IsScalar()) {
           Crossing c{Node(), r, std::string(k.scalar())};
           Walk(v, &c, depth + 1);
