@@ -233,9 +233,10 @@ class TreeBuilder {
           Tree::Rec& r = cur->nodes_[idx];
           // Only aliases make a document stand for more nodes than it holds; refuse one that grows past the limit.
           if (expanded[idx] > options_.max_expanded_nodes && expanded[idx] > cur->nodes_.size())
-            throw ParseError("the document expands to more than " + std::to_string(options_.max_expanded_nodes) +
-                                 " nodes once its aliases are expanded (aliases of aliases copy large parts many "
-                                 "times): write the repeated parts out or reduce them",
+            throw ParseError("document contains excessive aliasing: it expands to more than " +
+                                 std::to_string(options_.max_expanded_nodes) +
+                                 " nodes once its aliases are expanded (the limit); write the repeated parts out "
+                                 "or reduce them",
                              r.start_line, r.start_col);
           if (height[idx] > options_.max_depth)
             throw ParseError("nesting deeper than " + std::to_string(options_.max_depth) +
