@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace capstan::manifest {
 
@@ -19,7 +20,8 @@ class Collector {
     r.name = std::string(name_node.scalar());
     bool opt = optional.IsScalar() && (optional.scalar() == "true" || optional.scalar() == "True");
     if (!opt) r.optional = false;
-    r.via.push_back(via);
+    // each use once: aliases can repeat one container or env entry many times
+    if (seen_[{kind, r.name}].insert(via).second) r.via.push_back(via);
     if (single_key) {
       r.keys.insert(*single_key);
     } else if (items.IsSequence() && items.size() > 0) {
@@ -43,6 +45,7 @@ class Collector {
 
  private:
   std::map<std::pair<ConfigKind, std::string>, ConfigRef> refs_;
+  std::map<std::pair<ConfigKind, std::string>, std::set<std::string>> seen_;  // via texts already listed
 };
 
 void Containers(Collector& c, const yaml::Node& list, const char* what) {

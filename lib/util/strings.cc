@@ -34,6 +34,16 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::string JoinLimited(const std::vector<std::string>& parts, std::string_view sep, size_t limit) {
+  if (parts.size() <= limit) return Join(parts, sep);
+  std::string out;
+  for (size_t i = 0; i < limit; ++i) {
+    out += parts[i];
+    out += sep;
+  }
+  return out + "... and " + std::to_string(parts.size() - limit) + " more";
+}
+
 std::string ToLower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

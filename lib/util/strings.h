@@ -9,6 +9,8 @@ namespace capstan {
 std::string_view Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = false);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+// Join for messages: at most `limit` parts, then "... and N more", so a message stays short whatever the input.
+std::string JoinLimited(const std::vector<std::string>& parts, std::string_view sep, size_t limit = 10);
 std::string ToLower(std::string_view s);
 bool StartsWith(std::string_view s, std::string_view prefix);
 bool EndsWith(std::string_view s, std::string_view suffix);

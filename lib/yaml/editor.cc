@@ -1,11 +1,14 @@
 #include "yaml/editor.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "util/error.h"
 #include "util/strings.h"
 
 namespace capstan::yaml {
+
+std::string Editor::InputLine(Node n) const { return std::to_string(n.start().line + 1 + first_line_); }
 
 namespace {
 Snippet Nest(const std::vector<std::string>& path, size_t from, const Snippet& leaf) {
@@ -65,7 +68,7 @@ void Editor::CheckKey(Node key) const {
     break;
   }
   if (bad)
-    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1 + first_line_) + ": key " + Quote(key.scalar()) +
+    throw Error("cannot edit the YAML at line " + InputLine(key) + ": key " + Quote(key.scalar()) +
                 " has an unusual layout (explicit '?' key, anchor or tag)");
 }
 
@@ -76,65 +79,93 @@ size_t Editor::ColonAfter(Node key) const {
   size_t p = key.end().offset;
   while (p < t.size() && (t[p] == ' ' || t[p] == '\t' || t[p] == '"' || t[p] == '\'')) ++p;
   if (p >= t.size() || t[p] != ':')
-    throw Error("cannot edit the YAML at line " + std::to_string(key.start().line + 1 + first_line_) +
+    throw Error("cannot edit the YAML at line " + InputLine(key) +
                 ": unsupported key layout (expected ':' after the key)");
   return p + 1;
 }
 
-void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) {
-  Node cur = map.Resolved();
+void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) { Edit(map, path, false, value); }
+
+void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) { Edit(map, path, true, item); }
+
+// Walks path below map. Text that several places of the document share (through aliases or merge keys) is never
+// edited: where the path reaches such a value, the edit goes into a copy of it (see editor_copy.cc).
+void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value) {
+  if (!map.valid()) throw Error("cannot edit the YAML: no mapping to edit");
+  if (map.kind() == Kind::kAlias) {
+    if (map.shared()) RefuseShared(map);
+    AddCopy(map, Node(), "", map.Resolved()).ops.push_back({prepend, path, value});
+    return;
+  }
+  if (map.shared()) {
+    // once per node and edit: a container listed twice through one alias is still one container to edit
+    for (const auto& d : deferred_)
+      if (d.node.id() == map.id() && d.op.prepend == prepend && d.op.path == path &&
+          d.op.value.RenderFlow() == value.RenderFlow())
+        return;
+    deferred_.push_back({map, {prepend, path, value}});
+    return;
+  }
+  Node cur = map;
   for (size_t i = 0; i < path.size(); ++i) {
     if (!cur.IsMapping())
-      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1 + first_line_) + ": " +
+      throw Error("cannot edit the YAML at line " + InputLine(cur) + ": " +
                   Quote(path[i > 0 ? i - 1 : 0]) + " is not a mapping");
     Node next = cur.Get(path[i]);
-    bool direct = cur.KeyNode(path[i]).valid();
-    if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
-    if (!next || !direct) {
-      Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
+    std::vector<std::string> rest(path.begin() + static_cast<std::ptrdiff_t>(i) + 1, path.end());
+    if (next && cur.ViaMerge(path[i])) {
+      for (const auto& e : cur.Entries())
+        if (e.key.IsScalar() && !e.key.IsMergeKey() && e.key.scalar() == path[i])
+          throw Error("cannot edit the YAML at line " + InputLine(e.key) + ": key " +
+                      Quote(path[i]) + " is overridden by a merge key ('<<') after it, which Kubernetes reads; "
+                      "remove one of the two");
+      AddCopy(Node(), cur, path[i], next).ops.push_back({prepend, rest, value});
       return;
     }
-    if (i + 1 == path.size() || next.IsNull()) {
-      Snippet& r = Intent(replaces_, next, Nest(path, i, value));
-      replaces_.back().key = path[i];
-      replaces_.back().map = cur;
-      r.Merge(Nest(path, i, value));
+    if (next && next.kind() == Kind::kAlias) {
+      if (next.shared()) RefuseShared(next);
+      AddCopy(next, Node(), "", next.Resolved()).ops.push_back({prepend, rest, value});
       return;
     }
-    cur = next.Resolved();
-  }
-}
-
-void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) {
-  Node cur = map.Resolved();
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (!cur.IsMapping())
-      throw Error("cannot edit the YAML at line " + std::to_string(cur.start().line + 1 + first_line_) + ": not a mapping");
-    Node next = cur.Get(path[i]);
+    if (next && next.shared()) RefuseShared(next);
     bool direct = cur.KeyNode(path[i]).valid();
     if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
     bool last = i + 1 == path.size();
-    if (!next || !direct || next.IsNull()) {
-      Snippet list = Snippet::List();
-      list.Push(item);
+    if (!prepend) {
       if (!next || !direct) {
-        Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, list)));
-      } else {
-        Snippet& r = Intent(replaces_, next, Nest(path, i, Snippet::List()));
+        Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
+        return;
+      }
+      if (last || next.IsNull()) {
+        Snippet& r = Intent(replaces_, next, Nest(path, i, value));
         replaces_.back().key = path[i];
         replaces_.back().map = cur;
-        r.Merge(Nest(path, i, list));
+        r.Merge(Nest(path, i, value));
+        return;
       }
-      return;
+    } else {
+      if (!next || !direct || next.IsNull()) {
+        Snippet list = Snippet::List();
+        list.Push(value);
+        if (!next || !direct) {
+          Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, list)));
+        } else {
+          Snippet& r = Intent(replaces_, next, Nest(path, i, Snippet::List()));
+          replaces_.back().key = path[i];
+          replaces_.back().map = cur;
+          r.Merge(Nest(path, i, list));
+        }
+        return;
+      }
+      if (last) {
+        if (!next.IsSequence())
+          throw Error("cannot edit the YAML at line " + InputLine(next) + ": " +
+                      Quote(path[i]) + " is not a list");
+        Intent(prepends_, next, Snippet::List()).Push(value);
+        return;
+      }
     }
-    if (last) {
-      if (!next.IsSequence())
-        throw Error("cannot edit the YAML at line " + std::to_string(next.start().line + 1 + first_line_) + ": " +
-                    Quote(path[i]) + " is not a list");
-      Intent(prepends_, next.Resolved(), Snippet::List()).Push(item);
-      return;
-    }
-    cur = next.Resolved();
+    cur = next;
   }
 }
 
@@ -147,7 +178,7 @@ Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& 
 }
 
 void Editor::Commit() {
-  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty()) {
+  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty() || !copies_.empty() || !deferred_.empty()) {
     // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone.
     std::string_view t = tree_.text();
     for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
@@ -158,7 +189,11 @@ void Editor::Commit() {
   for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
   for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
   for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);
+  CommitCopies();
   inserts_.clear();
+  copies_.clear();
+  deferred_.clear();
+  deferred_at_.clear();
   replaces_.clear();
   prepends_.clear();
 }
@@ -168,7 +203,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
   if (map.IsFlow()) {
     size_t brace = map.start().offset;
     if (brace >= t.size() || t[brace] != '{')
-      throw Error("cannot edit the YAML at line " + std::to_string(map.start().line + 1 + first_line_) + ": unexpected flow layout");
+      throw Error("cannot edit the YAML at line " + InputLine(map) + ": unexpected flow layout");
     std::string text = value.RenderFlow();  // "{k: v, ...}"
     text = text.substr(1, text.size() - 2);
     if (map.size() > 0) text += ", ";
@@ -187,7 +222,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-')
-      throw Error("cannot edit the YAML at line " + std::to_string(first.start().line + 1 + first_line_) +
+      throw Error("cannot edit the YAML at line " + InputLine(first) +
                   ": the first key has an anchor, tag or unusual layout");
   if (first.style() == Style::kSingleQuoted || first.style() == Style::kDoubleQuoted) {
     if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;  // the key's mark may start inside its quotes
@@ -203,7 +238,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
 void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Snippet& replacement) {
   Node key_node = map.KeyNode(key);
   if (value.kind() == Kind::kAlias || !value.anchor().empty() || !value.tag().empty())
-    throw Error("cannot edit the YAML at line " + std::to_string(key_node.start().line + 1 + first_line_) + ": the value of " +
+    throw Error("cannot edit the YAML at line " + InputLine(key_node) + ": the value of " +
                 Quote(key) + " has an anchor, alias or tag");
   std::string_view t = tree_.text();
   if (map.IsFlow() || value.IsFlow() || (replacement.is_scalar())) {
@@ -223,7 +258,7 @@ void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Sn
       }
       if (value.IsMapping() || value.IsSequence()) {
         if (!value.IsFlow())
-          throw Error("cannot replace the block collection at line " + std::to_string(value.start().line + 1 + first_line_));
+          throw Error("cannot replace the block collection at line " + InputLine(value));
         e = value.end().offset;  // flow end mark is after the closing bracket
       }
       edits_.Replace(b, e, text);
@@ -248,7 +283,7 @@ void Editor::PrependItems(Node seq, const Snippet& item) {
   if (seq.IsFlow()) {
     size_t bracket = seq.start().offset;
     if (bracket >= t.size() || t[bracket] != '[')
-      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1 + first_line_) + ": unexpected flow layout");
+      throw Error("cannot edit the YAML at line " + InputLine(seq) + ": unexpected flow layout");
     std::string text = item.RenderFlow();  // "[a, b]"
     text = text.substr(1, text.size() - 2);
     if (seq.size() > 0) text += ", ";
@@ -257,11 +292,11 @@ void Editor::PrependItems(Node seq, const Snippet& item) {
   }
   size_t p = seq.start().offset;
   if (p >= t.size() || t[p] != '-')
-    throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1 + first_line_) + ": unexpected list layout");
+    throw Error("cannot edit the YAML at line " + InputLine(seq) + ": unexpected list layout");
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-')
-      throw Error("cannot edit the YAML at line " + std::to_string(seq.start().line + 1 + first_line_) + ": unusual list layout");
+      throw Error("cannot edit the YAML at line " + InputLine(seq) + ": unusual list layout");
   size_t col = p - ls;
   std::string eol = EolAt(p);
   std::string text = item.RenderBlock(col, eol);

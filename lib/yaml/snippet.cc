@@ -1,5 +1,7 @@
 #include "yaml/snippet.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdio>
 
 #include "util/error.h"
@@ -62,7 +64,7 @@ Snippet Snippet::FromNode(const Node& node) {
   Node n = node.Resolved();
   if (n.IsMapping()) {
     Snippet m = Map();
-    for (const auto& [k, v] : n.Entries()) m.Set(std::string(k.scalar()), FromNode(v));
+    for (const auto& [k, v] : n.MergedEntries()) m.Append(std::string(k.scalar()), FromNode(v));
     return m;
   }
   if (n.IsSequence()) {
@@ -94,6 +96,21 @@ Snippet& Snippet::Set(std::string key, Snippet value) {
       e.second = std::move(value);
       return *this;
     }
+  entries_.emplace_back(std::move(key), std::move(value));
+  return *this;
+}
+
+Snippet* Snippet::Child(const std::string& key) {
+  for (auto& e : entries_)
+    if (e.first == key) return &e.second;
+  return nullptr;
+}
+
+void Snippet::Insert(size_t index, Snippet item) {
+  items_.insert(items_.begin() + static_cast<std::ptrdiff_t>(std::min(index, items_.size())), std::move(item));
+}
+
+Snippet& Snippet::Append(std::string key, Snippet value) {
   entries_.emplace_back(std::move(key), std::move(value));
   return *this;
 }

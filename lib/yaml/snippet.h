@@ -19,10 +19,13 @@ class Snippet {
   static Snippet Map();
   static Snippet List();
   // A copy of an existing node with the same YAML 1.1 meaning: plain scalars that read as numbers, booleans or
-  // null stay plain; every string is double-quoted. Aliases are followed.
+  // null stay plain; every string is double-quoted. Aliases are followed and merge keys applied (as go-yaml v2
+  // reads them), so the copy needs neither.
   static Snippet FromNode(const Node& node);
   Snippet& Set(std::string key, Snippet value);  // keeps insertion order
   Snippet& Push(Snippet item);
+  // Adds an entry without looking for the key (the caller knows it is new).
+  Snippet& Append(std::string key, Snippet value);
   // Deep merge: mappings merge key by key, lists append, scalars are replaced by other's.
   void Merge(const Snippet& other);
 
@@ -30,6 +33,11 @@ class Snippet {
   bool is_list() const { return kind_ == kList; }
   bool is_scalar() const { return kind_ == kScalar; }
   bool empty() const { return entries_.empty() && items_.empty(); }
+  bool is_null() const { return kind_ == kScalar && text_ == "null"; }
+  // A mapping's value for key, or nullptr.
+  Snippet* Child(const std::string& key);
+  // Inserts a list item at index (clamped to the end).
+  void Insert(size_t index, Snippet item);
 
   // Renders a mapping's entries or a list's items as block lines, each starting with `indent` spaces and
   // ending with eol. A scalar renders as its text.

@@ -40,6 +40,11 @@ struct ParseOptions {
   bool allow_multiple_documents = false;  // otherwise a second document in the text is an error
   size_t max_depth = 512;                 // nesting deeper than this is an error (bounded recursion)
   uint32_t first_line = 0;  // the text's first line in a larger input: added to the lines named inside messages
+  // A document whose aliases expand it to more than this many nodes (scalars, collections) is an error. Only
+  // aliases can make a document grow past its own node count, so a large document without aliases is never refused.
+  // A million nodes are several MB of JSON, beyond what the Kubernetes API server accepts for one object (3 MiB).
+  // This bounds the work (time, memory, message sizes) of every consumer that follows aliases.
+  size_t max_expanded_nodes = 1000000;
 };
 
 class Tree;
@@ -72,10 +77,23 @@ class Node {
   Pos end() const;
   size_t size() const;              // entries of a mapping or items of a sequence
 
-  // Mapping lookup by scalar key (first match; merge keys "<<" are followed). Invalid Node when absent.
+  // Mapping lookup by scalar key, as go-yaml v2 (Helm, Kubernetes) reads it: entries apply in order and the last
+  // one wins, so a merge key ("<<") after an explicit key overrides it, and in a list of merges the first wins.
+  // Invalid Node when absent.
   Node Get(std::string_view key) const;
   // The key node of the entry Get(key) would return (invalid when absent or when found through a merge key).
   Node KeyNode(std::string_view key) const;
+  // True when Get(key) finds the value through a merge key.
+  bool ViaMerge(std::string_view key) const;
+  // The mapping's entries with merge keys applied (go-yaml v2 order as for Get): each key once, in the order it
+  // first appears, with the value that wins. Keys are scalars; "<<" entries are replaced by what they merge.
+  std::vector<NodePair> MergedEntries() const;
+  // True when this node as written (not resolved) is the target of an alias, the value of a merge key, or lies
+  // inside one: its text appears more than once in the document once aliases are expanded, or reaches its mapping
+  // only through a merge, so editing it in place would change every copy (or be hidden by an explicit key).
+  bool shared() const;
+  // True for the key "<<" written plain without a tag: a merge key.
+  bool IsMergeKey() const;
   Node At(size_t index) const;      // sequence item
 
   // Iteration: mapping entries as (key, value) pairs, sequence items.
@@ -117,6 +135,7 @@ class Tree {
     Kind kind;
     Style style;
     bool has_pos;
+    bool shared;                   // an alias target, or inside one (see Node::shared)
     uint32_t start, start_line, start_col;
     uint32_t end, end_line, end_col;
     uint32_t str_off, str_len;     // decoded scalar in arena_

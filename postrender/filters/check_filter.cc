@@ -120,7 +120,7 @@ void CheckFilter::Prepare(Report& report) {
           "PodDisruptionBudget");
     if (o.probed_kind && !hook && !o.containers_without_readiness.empty())
       add(o, findings::Severity::kWarning, "no-readiness-probe",
-          "no readiness probe in container(s) " + Join(o.containers_without_readiness, ", ") +
+          "no readiness probe in container(s) " + JoinLimited(o.containers_without_readiness, ", ") +
               ": traffic reaches pods before they serve, and rollouts cannot tell a broken pod");
     for (const auto& c : o.unbounded_loops)
       add(o, findings::Severity::kWarning, "wait-without-timeout",

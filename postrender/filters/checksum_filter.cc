@@ -153,7 +153,7 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
     if (it == objects_.end()) {
       cc.present = false;
       Field(part, "absent");
-      std::string msg = cc.kind + "/" + ref.name + " (used by " + Join(ref.via, ", ") +
+      std::string msg = cc.kind + "/" + ref.name + " (used by " + JoinLimited(ref.via, ", ") +
                         ") is not in the release (an existingSecret, or created by a hook or another controller): "
                         "its changes cannot roll this workload";
       bool fail = options_.strict && !ref.optional;
@@ -174,7 +174,7 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
           if (kd == data.end() && !ref.optional)
             report.AddFinding({findings::Severity::kWarning, "missing-key",
                                cc.kind + "/" + ref.name + " has no key " + Quote(k) + " (used by " +
-                                   Join(ref.via, ", ") + ")",
+                                   JoinLimited(ref.via, ", ") + ")",
                                info.index(), info.object.Ref(), info.source});
         }
       }
