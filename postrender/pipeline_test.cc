@@ -97,7 +97,7 @@ const std::string kDeploy = "---\n# Source: c/templates/web.yaml\napiVersion: ap
 
 }  // namespace
 
-TEST_CASE("pipeline: observe, prepare, apply, write in order; untouched documents keep their bytes") {
+TEST_CASE("pipeline: observe, prepare, apply, write in order, untouched documents keep their bytes") {
   for (unsigned threads : {1u, 3u}) {
     Probe probe;
     probe.extra = {"apiVersion: v1\nkind: Extra"};
@@ -114,7 +114,7 @@ TEST_CASE("pipeline: observe, prepare, apply, write in order; untouched document
   }
 }
 
-TEST_CASE("pipeline: nothing is written until every document passed; empty output says why") {
+TEST_CASE("pipeline: nothing is written until every document passed, empty output says why") {
   Result r = RunWith("", nullptr);
   CHECK(r.out == "# capstan-postrender: the release renders no resources\n");
   std::string bad = kConfig + kDeploy + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: [x\n";

@@ -62,7 +62,7 @@ TEST_CASE("Gunzip: one member, several members, and errors naming the archive") 
   CHECK_THROWS_WITH(archive::Gunzip(cut, "cut.tgz"), Catch::Contains("cut.tgz is truncated"));
 }
 
-TEST_CASE("ReadTar: regular files, ustar prefixes and GNU long names; other entries skipped") {
+TEST_CASE("ReadTar: regular files, ustar prefixes and GNU long names, other entries skipped") {
   std::string long_name = "mychart/templates/" + std::string(120, 'n') + ".yaml";
   std::string tar = Entry("mychart/", "", '5') + Entry("./mychart/Chart.yaml", "name: mychart\n") +
                     Entry("values.yaml", "a: 1\n", '0', "mychart") + Entry("pax", "path=x\n", 'x') +
@@ -79,7 +79,7 @@ TEST_CASE("ReadTar: regular files, ustar prefixes and GNU long names; other entr
   CHECK(files.count("mychart/link") == 0);
 }
 
-TEST_CASE("ReadTar: an entry running past the end is an error; ReadTgz is Gunzip + ReadTar") {
+TEST_CASE("ReadTar: an entry running past the end is an error, ReadTgz is Gunzip + ReadTar") {
   std::string tar = Entry("a.txt", std::string(2000, 'a'));
   tar.resize(1024);
   CHECK_THROWS_WITH(archive::ReadTar(tar, "cut.tar"), Catch::Contains("cut.tar is truncated (tar entry a.txt"));

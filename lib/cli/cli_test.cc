@@ -67,7 +67,7 @@ TEST_CASE("the common flags and their environment variables") {
   CHECK(got.quiet);
 }
 
-TEST_CASE("ApplyCommonFlags configures logging; VersionString names binary, version and commit") {
+TEST_CASE("ApplyCommonFlags configures logging, VersionString names binary, version and commit") {
   cli::CommonOptions o;
   o.log_format = "json";
   o.quiet = true;

@@ -33,7 +33,7 @@ TEST_CASE("SHA-256 streamed in pieces equals the one-shot digest") {
   CHECK(want.find_first_not_of("0123456789abcdef") == std::string::npos);
 }
 
-TEST_CASE("HMAC-SHA-256 of RFC 4231 test case 2; the key changes the digest") {
+TEST_CASE("HMAC-SHA-256 of RFC 4231 test case 2, the key changes the digest") {
   HmacSha256 h("Jefe");
   h.Update("what do ya ");
   h.Update("want for nothing?");

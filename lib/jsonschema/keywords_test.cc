@@ -190,7 +190,7 @@ TEST_CASE("draft-04 specifics: boolean exclusiveMaximum, id, $ref siblings ignor
   CHECK_FALSE(Valid(ids, R"({"x": "s"})"));
 }
 
-TEST_CASE("$schema selects the draft; absent uses the caller's default", "[jsonschema]") {
+TEST_CASE("$schema selects the draft, absent uses the caller's default", "[jsonschema]") {
   CHECK(Compile("{}").draft() == Draft::k2020_12);
   CHECK(Compile("{}", Draft::k07).draft() == Draft::k07);
   CHECK(Compile(R"({"$schema": "http://json-schema.org/draft-07/schema#"})").draft() == Draft::k07);

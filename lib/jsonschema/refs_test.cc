@@ -27,7 +27,7 @@ TEST_CASE("$ref to $defs, definitions, anchors and embedded $id", "[jsonschema]"
   CHECK_FALSE(Valid(s, R"({"d": "abc"})"));  // 2019-09+: $ref siblings apply
 }
 
-TEST_CASE("recursive schemas validate trees; cyclic $ref does not hang", "[jsonschema]") {
+TEST_CASE("recursive schemas validate trees, cyclic $ref does not hang", "[jsonschema]") {
   Schema tree = Compile(R"({"type": "object", "properties": {"value": {"type": "integer"},
                             "children": {"type": "array", "items": {"$ref": "#"}}}})");
   CHECK(Valid(tree, R"({"value": 1, "children": [{"value": 2, "children": []}]})"));
@@ -62,7 +62,7 @@ TEST_CASE("$recursiveRef in 2019-09", "[jsonschema]") {
   CHECK_FALSE(Valid(s, R"({"a": {"b": "x"}})"));
 }
 
-TEST_CASE("local files resolve by URI; nothing is fetched", "[jsonschema]") {
+TEST_CASE("local files resolve by URI, nothing is fetched", "[jsonschema]") {
   capstan::test::TempDir dir;
   std::string common = dir.path() + "/common.json";
   std::ofstream(common) << R"({"$defs": {"port": {"type": "integer", "minimum": 1}}})";

@@ -117,7 +117,7 @@ TEST_CASE("kube client: 403 names the verb, resource, group and the Role rule to
   CHECK(server.Requests().size() == 1);  // 403 is not retried
 }
 
-TEST_CASE("kube client: 404 names the object; GetIfExists returns nothing", "[kube][client]") {
+TEST_CASE("kube client: 404 names the object, GetIfExists returns nothing", "[kube][client]") {
   KubeTestServer server;
   kube::Client client(TestConfig(server), FastOptions());
   std::string msg = Message([&] { client.Get(ConfigMaps(), "shop", "capstan-release-portal"); });
@@ -168,7 +168,7 @@ TEST_CASE("kube client: 429 honours Retry-After", "[kube][client]") {
   CHECK(server.Requests().size() == 2);
 }
 
-TEST_CASE("kube client: 500 and 503 are retried; persistent 503 gives up with exit 3", "[kube][client]") {
+TEST_CASE("kube client: 500 and 503 are retried, persistent 503 gives up with exit 3", "[kube][client]") {
   KubeTestServer server;
   PutWeb(server);
   SECTION("transient") {

@@ -35,7 +35,7 @@ TEST_CASE("kubeconfig: current context, token, CA file relative to the kubeconfi
   CHECK(c.source.find("context dev") != std::string::npos);
 }
 
-TEST_CASE("kubeconfig: --context picks another context; data fields are decoded", "[kube][config]") {
+TEST_CASE("kubeconfig: --context picks another context, data fields are decoded", "[kube][config]") {
   std::string cert = Slurp(Certs().client_crt), key = Slurp(Certs().client_key), ca = Slurp(Certs().ca_crt);
   std::string text =
       "current-context: dev\nclusters:\n- name: c1\n  cluster: {server: 'https://a:1'}\n- name: c2\n  cluster:\n"

@@ -25,7 +25,7 @@ TEST_CASE("text lines: a tag for warnings, errors and debug, then the message an
   CHECK(log::FormatLine(Format::kText, Level::kInfo, "plain", {}, true) == "plain\n");  // info has no tag to colour
 }
 
-TEST_CASE("JSON lines: time, level, msg, then the fields; numbers and booleans unquoted") {
+TEST_CASE("JSON lines: time, level, msg, then the fields, numbers and booleans unquoted") {
   std::string line = log::FormatLine(Format::kJson, Level::kWarn, "say \"hi\"\n",
                                      {{"count", 3}, {"ok", true}, {"ratio", 0.5}, {"name", "db"}}, true);
   REQUIRE(line.back() == '\n');

@@ -23,7 +23,7 @@ TEST_CASE("config data: Secret data is decoded, stringData overrides it") {
   CHECK(d.key_digests.at("b") == Sha256::Hex("plain"));
 }
 
-TEST_CASE("config data: bad base64 padding is a problem, not an error; the raw text is hashed") {
+TEST_CASE("config data: bad base64 padding is a problem, not an error, the raw text is hashed") {
   auto d = Read("kind: Secret\ndata: {a: YWJj=}\n", manifest::ConfigKind::kSecret);
   REQUIRE(d.problems.size() == 1);
   CHECK(d.problems[0] == "data.a is not valid base64 ('=' padding that does not complete the last 4-character "

@@ -103,7 +103,7 @@ TEST_CASE("FindConfigRefs: volumes, projected sources, envFrom and env key refer
   CHECK(extra->optional);
 }
 
-TEST_CASE("FindConfigRefs: all keys win over single keys; empty or templated-away names and non-maps are skipped") {
+TEST_CASE("FindConfigRefs: all keys win over single keys, empty or templated-away names and non-maps are skipped") {
   auto tree = yaml::Tree::Parse(R"(
 volumes:
   - name: a

@@ -56,7 +56,7 @@ matchExpressions:
   CHECK_FALSE(s.Matches(with("app", "web")));        // matchLabels still applies
 }
 
-TEST_CASE("an empty selector matches nothing; ReadLabels reads metadata.labels") {
+TEST_CASE("an empty selector matches nothing, ReadLabels reads metadata.labels") {
   auto s = Read("{}");
   CHECK(s.empty());
   CHECK_FALSE(s.Matches({}));

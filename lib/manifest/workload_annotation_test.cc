@@ -36,7 +36,7 @@ TEST_CASE("workload annotation: an empty or blank value counts as absent") {
   CHECK(Read(Deployment("{a: \" \"}", "{}"), "a").empty());
 }
 
-TEST_CASE("workload annotation: a bare Pod is its own template; a non-workload reads its own metadata") {
+TEST_CASE("workload annotation: a bare Pod is its own template, a non-workload reads its own metadata") {
   CHECK(Read("apiVersion: v1\nkind: Pod\nmetadata: {name: p, annotations: {a: pod}}\nspec: {}\n", "a") == "pod");
   CHECK(Read("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, annotations: {a: cm}}\n", "a") == "cm");
 }

@@ -235,7 +235,7 @@ TEST_CASE("dns: localhost resolves, a name under .invalid does not") {
   CHECK_THAT(bad.detail, Catch::Contains("does-not-exist.invalid"));
 }
 
-TEST_CASE("file: holds once another thread writes it; content= must match exactly") {
+TEST_CASE("file: holds once another thread writes it, content= must match exactly") {
   Quiet();
   TempDir dir;
   std::string path = dir.path() + "/ready";
@@ -260,7 +260,7 @@ TEST_CASE("file: holds once another thread writes it; content= must match exactl
   CHECK(CheckOnce("file:" + dir.path() + "/a%20b%2Cc").held);
 }
 
-TEST_CASE("an empty list holds at once; a stop ends sleeping workers promptly") {
+TEST_CASE("an empty list holds at once, a stop ends sleeping workers promptly") {
   Quiet();
   CHECK(RunWait({}, Fast(milliseconds(1000))).status == WaitStatus::kAllHeld);
   // A failed permanent check (an Error thrown by Check) ends the wait with its exit code.
@@ -279,7 +279,7 @@ TEST_CASE("an empty list holds at once; a stop ends sleeping workers promptly") 
   CHECK_THAT(r.Summary(), Catch::Contains("cannot ever hold"));
 }
 
-TEST_CASE("a condition whose kind has no probe attached cannot be checked; AttachProbe gives it one") {
+TEST_CASE("a condition whose kind has no probe attached cannot be checked, AttachProbe gives it one") {
   RegisterConditionKind("probeless", [](OptionReader& r) -> std::unique_ptr<Condition> {
     struct Data : Condition {
       explicit Data(std::string body) : Condition("probeless", "probeless:" + body) {}

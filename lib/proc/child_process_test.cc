@@ -33,7 +33,7 @@ TEST_CASE("RunCapture: stdout, exit code and the tail of stderr") {
                     Catch::Contains("/bin/sh wrote more than 100 bytes to its output"));
 }
 
-TEST_CASE("the environment: set_env adds or replaces, unset_env removes; argv is passed as is") {
+TEST_CASE("the environment: set_env adds or replaces, unset_env removes, argv is passed as is") {
   ::setenv("CAPSTAN_PROC_TEST_KEEP", "kept", 1);
   ::setenv("CAPSTAN_PROC_TEST_DROP", "dropped", 1);
   auto o = Sh("printf '%s|%s|%s|%s' \"$CAPSTAN_PROC_TEST_KEEP\" \"${CAPSTAN_PROC_TEST_DROP-unset}\" \"$NEW\" \"$1\"");

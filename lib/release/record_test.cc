@@ -37,7 +37,7 @@ TEST_CASE("release record: created, then updated in place", "[kube][record]") {
   CHECK(kube::GetString(stored, {"metadata", "labels", "app.kubernetes.io/managed-by"}) == "capstan");
 }
 
-TEST_CASE("release record: a 409 Conflict re-reads and retries; the other writer's change survives", "[kube][record]") {
+TEST_CASE("release record: a 409 Conflict re-reads and retries, the other writer's change survives", "[kube][record]") {
   KubeTestServer server;
   kube::Client client(TestConfig(server), FastOptions());
   release::UpdateRecord(client, "shop", "portal",

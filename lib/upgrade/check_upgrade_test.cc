@@ -65,7 +65,7 @@ std::vector<std::string> Rules(const UpgradeDecision& d) {
 
 }  // namespace
 
-TEST_CASE("policy: parsed and sorted by order; defaults", "[kube][upgrade]") {
+TEST_CASE("policy: parsed and sorted by order, defaults", "[kube][upgrade]") {
   auto p = P(kThree);
   REQUIRE(p.components.size() == 3);
   CHECK(p.components[0].name == "certs");
@@ -182,7 +182,7 @@ TEST_CASE("check-upgrade: decision table", "[kube][upgrade]") {
   }
 }
 
-TEST_CASE("check-upgrade: messages say what to do; same-order components upgrade together", "[kube][upgrade]") {
+TEST_CASE("check-upgrade: messages say what to do, same-order components upgrade together", "[kube][upgrade]") {
   auto p = P(kThree);
   UpgradeInput in;
   in.deployed = {{"certs", "1.0.0"}, {"auth", "2.0.0"}, {"controller", "1.0.0"}};

@@ -20,7 +20,7 @@ TEST_CASE("Trim, Split, Join, ToLower, StartsWith, EndsWith") {
   CHECK_FALSE(EndsWith("tgz", "chart.tgz"));
 }
 
-TEST_CASE("Quote escapes control characters; EditDistance; Hex") {
+TEST_CASE("Quote escapes control characters, EditDistance, Hex") {
   CHECK(Quote("plain") == "'plain'");
   CHECK(Quote("a\nb\tc\r") == "'a\\nb\\tc\\r'");
   CHECK(Quote(std::string("\x01\x7f", 2)) == "'\\x01\\x7f'");

@@ -25,7 +25,7 @@ TEST_CASE("suggest closest: proposes the near candidate, nothing when none is ne
   CHECK(SuggestClosest("anotation", {"annotation", "enabled"}) == "annotation");
 }
 
-TEST_CASE("suggest closest: the limit grows with the word; short words need a near match") {
+TEST_CASE("suggest closest: the limit grows with the word, short words need a near match") {
   CHECK(SuggestClosest("tcp", {"tcp6"}) == "tcp6");
   CHECK(SuggestClosest("ab", {"xy"}).empty());       // 2 edits in 2 characters: everything would match
   CHECK(SuggestClosest("imgae", {"image"}) == "image");
@@ -33,7 +33,7 @@ TEST_CASE("suggest closest: the limit grows with the word; short words need a ne
   CHECK(SuggestClosest("abcd", {"wxyz"}).empty());
 }
 
-TEST_CASE("suggest closest: the word itself is never proposed; ties go to the alphabetically first") {
+TEST_CASE("suggest closest: the word itself is never proposed, ties go to the alphabetically first") {
   CHECK(SuggestClosest("tag", {"tag"}).empty());
   CHECK(SuggestClosest("cat", {"cot", "bat"}) == "bat");
   CHECK(SuggestClosest("cat", {"bat", "cot"}) == "bat");

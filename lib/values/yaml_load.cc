@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <memory>
 
@@ -265,6 +266,9 @@ std::vector<yaml::Tree> ParseTrees(std::string_view text) {
   yaml::ParseOptions po;
   po.allow_duplicate_keys = true;
   po.allow_multiple_documents = true;
+  // The Converter bounds alias expansion itself, as go-yaml v2 does (its ratio rule and Helm's words first, then
+  // kMaxNodes), while it converts: the tree's own expansion limit would refuse first, in other words than Helm's.
+  po.max_expanded_nodes = std::numeric_limits<size_t>::max();
   try {
     return yaml::Tree::ParseAll(text, po);
   } catch (const yaml::ParseError& e) {

@@ -27,7 +27,7 @@ std::string ErrorText(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("Files(): file: targets (decoded), password-file= and ca=; nothing for network-only kinds") {
+TEST_CASE("Files(): file: targets (decoded), password-file= and ca=, nothing for network-only kinds") {
   CHECK(FilesOf("file:/shared/.capstan/ready") == std::vector<std::string>{"/shared/.capstan/ready"});
   CHECK(FilesOf("file:///a%20b/c (content=x)") == std::vector<std::string>{"/a b/c"});
   CHECK(FilesOf("postgres://app@db:5432/portal (schema>=2, password-file=/secrets/db/password, ca=/secrets/ca/ca.crt)") ==
@@ -110,7 +110,7 @@ TEST_CASE("postgres:// URLs are validated without libpq, in libpq's words") {
   CHECK(ParseCondition("postgres://db/x?ssl=true")->ToArg() == "postgres://db/x?ssl=true");
 }
 
-TEST_CASE("this program parses conditions without any probe; checking one then says what is missing") {
+TEST_CASE("this program parses conditions without any probe, checking one then says what is missing") {
   // Nothing in the lib/wait unit tests attaches a probe (the capstan binary does, hooks/probes.cc).
   for (const char* kind : {"tcp", "dns", "http", "https", "file", "postgres", "job", "rollout"}) {
     INFO(kind);

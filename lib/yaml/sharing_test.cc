@@ -251,7 +251,7 @@ TEST_CASE("a merge key supplying the pod template gets an explicit copy after it
         std::string::npos);
 }
 
-TEST_CASE("an alias token is replaced by an edited copy; the anchor and its other aliases stay") {
+TEST_CASE("an alias token is replaced by an edited copy, the anchor and its other aliases stay") {
   std::string doc = "a: &c {name: app, env: [{name: X}]}\nlist:\n- *c\n- *c\n";
   Tree t = Tree::Parse(doc);
   Edits e;

@@ -56,7 +56,7 @@ TEST_CASE("check filter: a PodDisruptionBudget that allows no disruption blocks 
   CHECK(Check(two + fine).empty());
 }
 
-TEST_CASE("check filter: waits on hook-created objects deadlock; shell loops without a timeout") {
+TEST_CASE("check filter: waits on hook-created objects deadlock, shell loops without a timeout") {
   std::string hook_svc = "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: search\n  annotations:\n"
                          "    helm.sh/hook: post-install\nspec: {ports: [{port: 80}]}\n";
   std::string waiter = Deployment("web", 2, true, "  annotations:\n    capstan.dev/wait-for: tcp://search:80\n");
@@ -73,7 +73,7 @@ TEST_CASE("check filter: waits on hook-created objects deadlock; shell loops wit
   CHECK(Check(bounded).empty());
 }
 
-TEST_CASE("check filter: capstan.dev/accept-risk on the workload or its pod template; nothing is edited") {
+TEST_CASE("check filter: capstan.dev/accept-risk on the workload or its pod template, nothing is edited") {
   std::string accepted = Deployment("web", 1, false, "  annotations:\n    capstan.dev/accept-risk: single-replica\n");
   std::string out;
   CHECK(Check(accepted, &out) == std::multiset<std::string>{"Deployment/web single-replica info",

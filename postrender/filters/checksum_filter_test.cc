@@ -166,7 +166,7 @@ TEST_CASE("checksum: changing one value rolls exactly its consumers") {
   }
 }
 
-TEST_CASE("checksum: HMAC digests with a key; no secret value in output or report") {
+TEST_CASE("checksum: HMAC digests with a key, no secret value in output or report") {
   std::string base = std::string(kConfig) + kWorkloads;
   auto cfg = Cfg();
   cfg.checksum.hmac_key = "k3y-material";
@@ -298,7 +298,7 @@ TEST_CASE("checksum: previous report says which workloads roll and why") {
   CHECK(second.Summary().find("Deployment/web rolls: changed ConfigMap/app-config") != std::string::npos);
 }
 
-TEST_CASE("pipeline: empty input writes a comment; blank documents pass through") {
+TEST_CASE("pipeline: empty input writes a comment, blank documents pass through") {
   CHECK(test::PostRender("", Cfg()) == "# capstan-postrender: the release renders no resources\n");
   CHECK(test::PostRender("---\n# Source: x/templates/empty.yaml\n", Cfg()) == "---\n# Source: x/templates/empty.yaml\n");
   std::string not_k8s = "---\nfoo: bar\n---\nkind: OnlyKind\n";

@@ -261,7 +261,7 @@ spec:
   CHECK(mounts[1].Get("name").scalar() == "db-ca");
 }
 
-TEST_CASE("ordered start: pods > 0 wait for pod 0's marker; pod 0 writes it; RollingUpdate refused") {
+TEST_CASE("ordered start: pods > 0 wait for pod 0's marker, pod 0 writes it, RollingUpdate refused") {
   std::string sts = R"Y(apiVersion: apps/v1
 kind: StatefulSet
 metadata:

@@ -58,7 +58,7 @@ TEST_CASE("injected container: the restricted securityContext satisfies every re
   CHECK(sc.Get("seccompProfile").Get("type").scalar() == "RuntimeDefault");
 }
 
-TEST_CASE("injected container: env and mounts omitted when empty; a given securityContext replaces the default") {
+TEST_CASE("injected container: env and mounts omitted when empty, a given securityContext replaces the default") {
   postrender::InjectedContainer c;
   c.name = "x";
   c.image = "i";

@@ -251,7 +251,7 @@ TEST_CASE("kill -9 in the middle of a backup leaves no complete-looking restore 
   CHECK_FALSE(CompleteIds(db, root).empty());
 }
 
-TEST_CASE("retention keeps the right restore points and never the newest; the lock stops a second run", "[pg]") {
+TEST_CASE("retention keeps the right restore points and never the newest, the lock stops a second run", "[pg]") {
   PgDatabase db("bk_ret");
   TempDir t;
   std::string data = t.path() + "/data", root = t.path() + "/backups";

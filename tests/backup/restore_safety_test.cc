@@ -73,7 +73,7 @@ struct Point {
 
 }  // namespace
 
-TEST_CASE("a restore point is sealed; verify and restore accept it as written") {
+TEST_CASE("a restore point is sealed, verify and restore accept it as written") {
   Point p;
   CHECK(FileExists(p.dir + "/manifest.json.sha256"));
   CHECK(VerifyPoint(p.root, p.id, "").manifest.artifacts.size() == 1);

@@ -254,7 +254,7 @@ TEST_CASE("checksum tampering and missing files are caught by validate, plan and
   CHECK(TableExists(c, "new_one"));
 }
 
-TEST_CASE("an applied file that was renamed is caught by validate and apply; repair accepts the new name") {
+TEST_CASE("an applied file that was renamed is caught by validate and apply, repair accepts the new name") {
   PgDatabase db("mig_rename");
   TempDir t;
   Basic(t);

@@ -48,7 +48,7 @@ TEST_CASE("bad input: exit 1, a located error, nothing on stdout") {
   }
 }
 
-TEST_CASE("usage errors exit 2; empty input still produces output") {
+TEST_CASE("usage errors exit 2, empty input still produces output") {
   CHECK(PostRender("", {"--no-such-flag"}).exit_code == 2);
   CHECK(PostRender("", {"--hmac-key-file", "/nonexistent/key"}).exit_code == 2);
   auto r = PostRender("");
@@ -59,7 +59,7 @@ TEST_CASE("usage errors exit 2; empty input still produces output") {
   CHECK_THAT(v.out, Catch::StartsWith("capstan-postrender 0.1.0 (commit "));
 }
 
-TEST_CASE("the configuration file sets defaults; flags override it; unknown keys are refused") {
+TEST_CASE("the configuration file sets defaults, flags override it, unknown keys are refused") {
   test::TempDir t;
   std::string cfg = t.Write("capstan.yaml", "checksum:\n  annotation: example.com/digest\n  env: DIGEST\n");
   std::string doc = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n"
@@ -76,7 +76,7 @@ TEST_CASE("the configuration file sets defaults; flags override it; unknown keys
   CHECK_THAT(r.err, Catch::Contains("bad.yaml:2: unknown key 'anotation' (did you mean 'annotation'?)"));
 }
 
-TEST_CASE("typos: unknown flags get a did-you-mean; file keys are the flag names; env CAPSTAN_<FLAG>") {
+TEST_CASE("typos: unknown flags get a did-you-mean, file keys are the flag names, env CAPSTAN_<FLAG>") {
   auto r = PostRender("", {"--wait-imag", "x"});
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("unknown flag --wait-imag (did you mean --wait-image?)"));

@@ -67,7 +67,7 @@ TEST_CASE("a pod template supplied by a merge key keeps its containers and annot
   CHECK_THAT(K8sReads(r.out), Catch::Contains(R"(","team":"a"}},"spec")"));
 }
 
-TEST_CASE("aliased containers get their own edited copies; shared text held in place is refused clearly") {
+TEST_CASE("aliased containers get their own edited copies, shared text held in place is refused clearly") {
   test::TempDir t;
   std::string cfg = t.Write("capstan.yaml", "checksum:\n  env: DIGEST\n");
   std::string doc = "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx-ctr: &c {name: app, envFrom: [{configMapRef: {name: cfg}}]}\n"

@@ -74,7 +74,7 @@ TEST_CASE("ordered start: pod 1 waits through a stale marker until pod 0 marks t
   CHECK(files == 1);
 }
 
-TEST_CASE("ordered start: pod 0 never waits for itself; pods > 0 time out on a stale marker naming it") {
+TEST_CASE("ordered start: pod 0 never waits for itself, pods > 0 time out on a stale marker naming it") {
   TempDir shared;
   std::string dir = shared.path() + "/markers";
   auto start = Clock::now();
@@ -107,7 +107,7 @@ TEST_CASE("ordered start: other conditions still apply to pod 0, and the marker 
   CHECK_THAT(pod0.err, Catch::Contains("file:" + shared.path() + "/never"));
 }
 
-TEST_CASE("mark-ready: only pod 0 writes, after its own conditions hold; bad identity is a usage error") {
+TEST_CASE("mark-ready: only pod 0 writes, after its own conditions hold, bad identity is a usage error") {
   TempDir shared;
   std::string dir = shared.path() + "/m";
   CHECK(Pod("mark-ready", dir, kNew, "portal-3").exit_code == 0);

@@ -45,7 +45,7 @@ TEST_CASE("a missing required key points at the schema's required keyword") {
   CHECK_THAT(r.findings[0].message, Contains("port"));
 }
 
-TEST_CASE("unknown keys get a did-you-mean; free-form maps, subcharts and global are known") {
+TEST_CASE("unknown keys get a did-you-mean, free-form maps, subcharts and global are known") {
   LintChart c;
   c.Write("a.yaml",
           "replicas: 3\n"                 // 1

@@ -1,5 +1,10 @@
 #include "values/lint/source_map.h"
 
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <map>
+
 #include "yaml/tree.h"
 
 namespace capstan::values::lint {
@@ -124,14 +129,40 @@ struct Walker {
 
 }  // namespace
 
-void SourceMap::Add(SourceNode n) {
-  auto it = index_.find(n.pointer);
-  if (it != index_.end()) {
-    nodes_[it->second] = std::move(n);
-    return;
+void SourceMap::Add(SourceNode n) { nodes_.push_back(std::move(n)); }
+
+// A pointer met again (a later document, a repeated key) keeps the first one's place in document order and takes
+// the last one's content, as the values do. The index is the surviving nodes sorted by pointer: a few bytes a node
+// where a map of pointer copies cost more than the nodes themselves on a large values file.
+void SourceMap::Finish() {
+  std::vector<uint32_t> order(nodes_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return nodes_[a].pointer < nodes_[b].pointer; });
+  std::vector<bool> dropped(nodes_.size(), false);
+  std::vector<uint32_t> firsts;  // the first node of each pointer, in pointer order
+  for (size_t i = 0; i < order.size();) {
+    size_t last = i;
+    while (last + 1 < order.size() && nodes_[order[last + 1]].pointer == nodes_[order[i]].pointer) ++last;
+    if (last > i) {
+      nodes_[order[i]] = std::move(nodes_[order[last]]);
+      for (size_t k = i + 1; k <= last; ++k) dropped[order[k]] = true;
+    }
+    firsts.push_back(order[i]);
+    i = last + 1;
   }
-  index_[n.pointer] = nodes_.size();
-  nodes_.push_back(std::move(n));
+  std::vector<uint32_t> renumber(nodes_.size());
+  size_t kept = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (dropped[i]) continue;
+    renumber[i] = static_cast<uint32_t>(kept);
+    if (kept != i) nodes_[kept] = std::move(nodes_[i]);
+    ++kept;
+  }
+  nodes_.resize(kept);
+  index_.clear();
+  index_.reserve(firsts.size());
+  for (uint32_t f : firsts) index_.push_back(renumber[f]);
 }
 
 SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize) {
@@ -139,6 +170,8 @@ SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize
   yaml::ParseOptions options;
   options.allow_duplicate_keys = true;
   options.allow_multiple_documents = true;
+  // The values reader bounds alias expansion as Helm does (values/yaml_load.cc); the map indexes nodes as written.
+  options.max_expanded_nodes = std::numeric_limits<size_t>::max();
   std::vector<yaml::Tree> docs;
   try {
     docs = yaml::Tree::ParseAll(text, options);
@@ -153,12 +186,14 @@ SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize
     w.Walk(doc.root(), w.Make(doc.root()), 0);
     ++w.document;
   }
+  map.Finish();
   return map;
 }
 
 const SourceNode* SourceMap::Find(const std::string& pointer) const {
-  auto it = index_.find(pointer);
-  return it == index_.end() ? nullptr : &nodes_[it->second];
+  auto it = std::lower_bound(index_.begin(), index_.end(), pointer,
+                             [&](uint32_t i, const std::string& p) { return nodes_[i].pointer < p; });
+  return it != index_.end() && nodes_[*it].pointer == pointer ? &nodes_[*it] : nullptr;
 }
 
 const SourceNode* SourceMap::FindNearest(const std::string& pointer) const {

@@ -6,8 +6,8 @@
 // the entries of earlier ones, as Helm 4 merges them).
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,8 +67,9 @@ class SourceMap {
  private:
   friend struct SourceMapBuilder;
   void Add(SourceNode n);
+  void Finish();  // folds repeated pointers and builds index_
   std::vector<SourceNode> nodes_;
-  std::map<std::string, size_t> index_;
+  std::vector<uint32_t> index_;  // nodes_ indexes sorted by pointer
   SourceError error_;
   int documents_ = 0;
   std::vector<SourceDuplicate> duplicates_;

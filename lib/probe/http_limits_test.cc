@@ -5,10 +5,11 @@
 #include <catch2/catch.hpp>
 
 #include "log/log.h"
+#include "probe/probes.h"
 #include "support/test_support.h"
 #include "wait/condition.h"
 #include "wait/run.h"
-#include "wait_servers.h"
+#include "wait/wait_servers.h"
 
 using namespace capstan;
 using namespace capstan::wait;
@@ -17,6 +18,8 @@ using std::chrono::milliseconds;
 using Clock = std::chrono::steady_clock;
 
 namespace {
+
+const bool kProbesAttached = (capstan::probe::AttachProbes(), true);
 
 void Quiet() {
   log::Options o;
