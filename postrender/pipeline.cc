@@ -17,6 +17,7 @@
 namespace capstan::postrender {
 
 struct Pipeline::Stream {
+  unsigned threads = 1;  // for this input: threads only pay off on large ones
   std::vector<manifest::Document> docs;
   std::vector<DocInfo> infos;
   std::vector<std::optional<yaml::Edits>> edits;
@@ -114,6 +115,10 @@ size_t Pipeline::Run(std::string_view input, const Writer::Sink& sink, Report& r
 }
 
 void Pipeline::Read(std::string_view input, Stream& s) const {
+  // Starting a thread costs more than a typical chart's whole run (~1 ms of work): one thread per MiB of input, up
+  // to the configured number, so small releases run on the calling thread alone.
+  constexpr size_t kBytesPerThread = 1u << 20;
+  s.threads = static_cast<unsigned>(std::min<size_t>(threads_, 1 + input.size() / kBytesPerThread));
   s.docs = manifest::Split(input);
   s.infos.resize(s.docs.size());
   s.edits.resize(s.docs.size());
@@ -122,7 +127,7 @@ void Pipeline::Read(std::string_view input, Stream& s) const {
 // Every document is described (by the header scan, or by parsing it when the scan is unsure) and validated; the
 // documents some filter observes are parsed and shown to it.
 void Pipeline::Observe(Stream& s) {
-  ParallelFor(s.docs.size(), threads_, [&](size_t i) { ObserveDocument(s.docs[i], s.infos[i]); });
+  ParallelFor(s.docs.size(), s.threads, [&](size_t i) { ObserveDocument(s.docs[i], s.infos[i]); });
 }
 
 void Pipeline::ObserveDocument(const manifest::Document& d, DocInfo& info) {
@@ -170,7 +175,7 @@ void Pipeline::Prepare(const Stream& s, Report& report) {
 
 // The documents some filter wants are parsed and edited; the edits of all filters on one document are merged.
 void Pipeline::Apply(Stream& s, Report& report) {
-  ParallelFor(s.docs.size(), threads_, [&](size_t i) {
+  ParallelFor(s.docs.size(), s.threads, [&](size_t i) {
     const manifest::Document& d = s.docs[i];
     const DocInfo& info = s.infos[i];
     if (d.blank || !info.object.is_object) return;

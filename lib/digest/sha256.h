@@ -1,4 +1,5 @@
-// SHA-256 and HMAC-SHA-256 over streamed input (OpenSSL EVP), with hex output.
+// SHA-256 (OpenSSL's low-level functions: no EVP set-up on first use) and HMAC-SHA-256 (OpenSSL EVP) over streamed
+// input, with hex output.
 #pragma once
 #include <memory>
 #include <string>
