@@ -6,6 +6,7 @@
 #include <array>
 
 #include "wait/kinds.h"
+#include "wait/syntax.h"
 
 namespace capstan::wait::detail {
 namespace {
@@ -19,33 +20,17 @@ constexpr std::array<std::string_view, 36> kKeywords = {
     "ssl_min_protocol_version", "ssl_max_protocol_version", "gssencmode", "krbsrvname", "gsslib", "replication",
     "target_session_attrs"};
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// conninfo_uri_decode: %XX escapes; the error quotes the whole component.
+// conninfo_uri_decode: %XX escapes (PercentDecode, as for file: targets) and no %00; the error quotes the whole
+// component, as libpq's does.
 bool Decode(std::string_view in, std::string& out, std::string& error) {
-  out.clear();
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] != '%') {
-      out += in[i];
-      continue;
-    }
-    int hi = i + 1 < in.size() ? HexValue(in[i + 1]) : -1;
-    int lo = i + 2 < in.size() ? HexValue(in[i + 2]) : -1;
-    if (hi < 0 || lo < 0) {
-      error = "invalid percent-encoded token: \"" + std::string(in) + "\"";
-      return false;
-    }
-    if (hi == 0 && lo == 0) {
-      error = "forbidden value %00 in percent-encoded value: \"" + std::string(in) + "\"";
-      return false;
-    }
-    out += static_cast<char>(hi * 16 + lo);
-    i += 2;
+  size_t bad = 0;
+  if (!PercentDecode(in, out, bad)) {
+    error = "invalid percent-encoded token: \"" + std::string(in) + "\"";
+    return false;
+  }
+  if (out.find('\0') != std::string::npos) {
+    error = "forbidden value %00 in percent-encoded value: \"" + std::string(in) + "\"";
+    return false;
   }
   return true;
 }
