@@ -460,7 +460,9 @@ RestoreResult Restore(const RestoreOptions& o) {
   r.manifest = v.manifest;
   std::optional<ChildConnection> conn;
   const std::vector<std::string> mounts = MountPoints();
-  for (const auto& [from, to] : o.dir_map) {
+  for (const auto& entry : o.dir_map) {
+    const std::string& from = entry.first;  // not a structured binding: clang 14 cannot capture those in a lambda
+    const std::string& to = entry.second;
     bool used = std::any_of(r.manifest.artifacts.begin(), r.manifest.artifacts.end(), [&](const Artifact& a) {
       return a.kind == kKindArchive && Normalize(from) == a.source;
     });
