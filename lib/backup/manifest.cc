@@ -2,10 +2,9 @@
 
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include "util/error.h"
+#include "util/json_writer.h"
 
 namespace capstan::backup {
 
@@ -29,19 +28,17 @@ bool ValidId(std::string_view id) { return SafeName(id); }
 bool ValidArtifactName(std::string_view name) { return SafeName(name) && name != kManifestFile; }
 
 std::string ManifestToJson(const Manifest& m) {
-  rapidjson::StringBuffer sb;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(sb);
-  w.SetIndent(' ', 2);
+  JsonWriter w(2);
   auto str = [&](const char* k, const std::string& v) {
     w.Key(k);
-    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    w.String(v);
   };
   w.StartObject();
   str("format", kManifestFormat);
   str("id", m.id);
   str("time", m.time);
   w.Key("time_unix");
-  w.Int64(m.time_unix);
+  w.Int(m.time_unix);
   str("state", m.state);
   str("release", m.release);
   str("namespace", m.namespace_name);
@@ -70,17 +67,17 @@ std::string ManifestToJson(const Manifest& m) {
     str("kind", a.kind);
     str("source", a.source);
     w.Key("size");
-    w.Uint64(a.size);
+    w.Uint(a.size);
     str("sha256", a.sha256);
     w.Key("entries");
-    w.Uint64(a.entries);
+    w.Uint(a.entries);
     w.Key("data_bytes");
-    w.Uint64(a.data_bytes);
+    w.Uint(a.data_bytes);
     w.EndObject();
   }
   w.EndArray();
   w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+  return w.str() + "\n";
 }
 
 Manifest ManifestFromJson(std::string_view json, const std::string& where) {

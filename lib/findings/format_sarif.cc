@@ -3,10 +3,9 @@
 // (github/codeql-action/upload-sarif). The JSON pointer, suggestion and matrix context go in result.properties.
 #include <map>
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include "findings/format.h"
+#include "util/json_writer.h"
 
 namespace capstan::findings {
 namespace {
@@ -54,9 +53,7 @@ std::string RenderSarif(const Report& report) {
     rules.push_back({f.rule, f.rule, f.severity});
   }
 
-  rapidjson::StringBuffer buf;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buf);
-  w.SetIndent(' ', 2);
+  JsonWriter w(2);
   w.StartObject();
   w.Key("$schema");
   w.String("https://json.schemastore.org/sarif-2.1.0.json");
@@ -167,7 +164,7 @@ std::string RenderSarif(const Report& report) {
   w.EndObject();  // run
   w.EndArray();
   w.EndObject();
-  return std::string(buf.GetString(), buf.GetSize()) + "\n";
+  return w.str() + "\n";
 }
 
 }  // namespace capstan::findings

@@ -1,25 +1,24 @@
 // Rendering of the migration reports (declared in migrate/engine.h): JSON for machines, text for terminals.
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 
 #include <cstdio>
 
 #include "migrate/engine.h"
+#include "util/json_writer.h"
 
 namespace capstan::migrate {
 
 namespace {
 
-using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+using Writer = JsonWriter;
 
 void Str(Writer& w, const char* key, const std::string& v) {
   w.Key(key);
-  w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  w.String(v);
 }
 
 void OptStr(Writer& w, const char* key, const std::optional<std::string>& v) {
   w.Key(key);
-  if (v) w.String(v->c_str(), static_cast<rapidjson::SizeType>(v->size()));
+  if (v) w.String(*v);
   else w.Null();
 }
 
@@ -35,20 +34,19 @@ void StepJson(Writer& w, const Step& s, bool with_time) {
   w.Bool(!s.file->no_transaction);
   if (with_time) {
     w.Key("execution_time_ms");
-    w.Int64(s.execution_time_ms);
+    w.Int(s.execution_time_ms);
   }
   w.EndObject();
 }
 
-std::string Done(rapidjson::StringBuffer& sb) { return std::string(sb.GetString(), sb.GetSize()) + "\n"; }
+std::string Done(const Writer& w) { return w.str() + "\n"; }
 
 std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s + " " : s + std::string(width - s.size(), ' '); }
 
 }  // namespace
 
 std::string RunReportJson(const RunReport& r) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
+  Writer w(4);  // rapidjson's PrettyWriter layout
   w.StartObject();
   Str(w, "command", r.command);
   Str(w, "status", r.status);
@@ -63,7 +61,7 @@ std::string RunReportJson(const RunReport& r) {
   if (!r.actions.empty()) {
     w.Key("actions");
     w.StartArray();
-    for (const auto& a : r.actions) w.String(a.c_str(), static_cast<rapidjson::SizeType>(a.size()));
+    for (const auto& a : r.actions) w.String(a);
     w.EndArray();
   }
   if (r.status == "failed") {
@@ -71,14 +69,13 @@ std::string RunReportJson(const RunReport& r) {
     Str(w, "error", r.error);
   }
   w.Key("total_ms");
-  w.Int64(r.total_ms);
+  w.Int(r.total_ms);
   w.EndObject();
-  return Done(sb);
+  return Done(w);
 }
 
 std::string PlanJson(const PlanReport& p) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
+  Writer w(4);  // rapidjson's PrettyWriter layout
   w.StartObject();
   Str(w, "database", p.database);
   Str(w, "table", p.table);
@@ -88,7 +85,7 @@ std::string PlanJson(const PlanReport& p) {
   for (const auto& s : p.steps) StepJson(w, s, false);
   w.EndArray();
   w.EndObject();
-  return Done(sb);
+  return Done(w);
 }
 
 std::string PlanText(const PlanReport& p) {
@@ -105,8 +102,7 @@ std::string PlanText(const PlanReport& p) {
 }
 
 std::string StatusJson(const StatusReport& s) {
-  rapidjson::StringBuffer sb;
-  Writer w(sb);
+  Writer w(4);  // rapidjson's PrettyWriter layout
   w.StartObject();
   Str(w, "database", s.database);
   Str(w, "table", s.table);
@@ -127,17 +123,17 @@ std::string StatusJson(const StatusReport& s) {
     OptStr(w, "installed_on", e.installed_on.empty() ? std::nullopt : std::optional<std::string>(e.installed_on));
     OptStr(w, "installed_by", e.installed_by.empty() ? std::nullopt : std::optional<std::string>(e.installed_by));
     w.Key("execution_time_ms");
-    if (e.execution_time_ms >= 0) w.Int64(e.execution_time_ms);
+    if (e.execution_time_ms >= 0) w.Int(e.execution_time_ms);
     else w.Null();
     w.EndObject();
   }
   w.EndArray();
   w.Key("problems");
   w.StartArray();
-  for (const auto& p : s.problems) w.String(p.c_str(), static_cast<rapidjson::SizeType>(p.size()));
+  for (const auto& p : s.problems) w.String(p);
   w.EndArray();
   w.EndObject();
-  return Done(sb);
+  return Done(w);
 }
 
 std::string StatusText(const StatusReport& s) {

@@ -1,10 +1,9 @@
 #include "upgrade/run.h"
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "log/log.h"
 #include "release/record.h"
+#include "util/json_writer.h"
 #include "util/strings.h"
 
 namespace capstan::upgrade {
@@ -43,8 +42,7 @@ std::string DecisionText(const UpgradeDecision& d) {
 }
 
 std::string DecisionJson(const UpgradeDecision& d) {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  JsonWriter w;
   w.StartObject();
   w.Key("allowed");
   w.Bool(d.findings.empty());
@@ -68,7 +66,7 @@ std::string DecisionJson(const UpgradeDecision& d) {
     w.Key("name");
     w.String(p.name);
     w.Key("order");
-    w.Int64(p.order);
+    w.Int(p.order);
     w.Key("deployed");
     w.String(p.deployed);
     w.Key("target");
@@ -79,7 +77,7 @@ std::string DecisionJson(const UpgradeDecision& d) {
   }
   w.EndArray();
   w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize()) + "\n";
+  return w.str() + "\n";
 }
 
 }  // namespace capstan::upgrade

@@ -2,11 +2,10 @@
 
 #include <thread>
 
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "log/log.h"
 #include "util/duration.h"
+#include "util/json_writer.h"
 #include "util/strings.h"
 
 namespace capstan::verify {
@@ -39,8 +38,7 @@ std::string VerifyReport::Summary() const {
 }
 
 std::string VerifyReport::ToJson() const {
-  rapidjson::StringBuffer sb;
-  rapidjson::Writer<rapidjson::StringBuffer> w(sb);
+  JsonWriter w;
   w.StartObject();
   w.Key("ok");
   w.Bool(ok());
@@ -94,7 +92,7 @@ std::string VerifyReport::ToJson() const {
   }
   w.EndArray();
   w.EndObject();
-  return std::string(sb.GetString(), sb.GetSize());
+  return w.str();
 }
 
 VerifyReport RunVerify(kube::Client& client, const VerifyOptions& o) {
