@@ -40,7 +40,7 @@ TEST_CASE("header scan: the layouts Helm renders are read exactly") {
          "    schema:\n      openAPIV3Schema:\n        description: \"kind: Deployment\"\n");
   Agrees("kind: Job\napiVersion: batch/v1\nmetadata:\n  annotations:\n    \"helm.sh/hook\": Pre-Install, post-upgrade\n"
          "    helm.sh/hook-weight: \"-5\"\n    postrenderer.helm.sh/postrender-filename: 'c/templates/job.yaml'\n"
-         "  name: 'mig''rate'  # comment\n  labels:\n    app: x\nspec:\n  template:\n    spec: {}\n");
+         "  name: 'migrate'  # comment\n  labels:\n    app: x\nspec:\n  template:\n    spec: {}\n");
   Agrees("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  namespace: ~\ntype: Opaque\n");
   Agrees("apiVersion: v1\nkind: Service\nmetadata: {}\nspec:\n  ports:\n  - port: 80\n");
   Agrees("apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n  annotations: {}\n");
@@ -95,4 +95,10 @@ TEST_CASE("header scan: gives up where it cannot be sure") {
   GivesUp("kind: Pod\n- x\n");
   GivesUp("kind: Pod\nspec:\n  x: 1\xC2\x85kind: y\n");            // NEL
   GivesUp("# only a comment\n");
+}
+
+TEST_CASE("escapes make the scan give up, so the parser decides (libfyaml misreads some runs of '')") {
+  GivesUp("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 'mig''rate'\n");
+  GivesUp("apiVersion: batch/v2\nkind: " + std::string(79, '\'') + ":ep  e" + std::string(17, '\'') + "\n");
+  GivesUp("apiVersion: v1\nkind: \"Config\\u004dap\"\n");
 }

@@ -161,7 +161,7 @@ Snippet Editor::CopyOf(Node node, std::vector<bool>& used, size_t depth) const {
   Snippet s;
   if (n.IsMapping()) {
     s = Snippet::Map();
-    for (const auto& [k, v] : n.MergedEntries()) s.Append(std::string(k.scalar()), CopyOf(v, used, depth + 1));
+    for (const auto& [k, v] : n.MergedEntries()) s.Append(Snippet::CopyKey(k, first_line_), CopyOf(v, used, depth + 1));
   } else if (n.IsSequence()) {
     s = Snippet::List();
     for (const auto& item : n.Items()) s.Push(CopyOf(item, used, depth + 1));

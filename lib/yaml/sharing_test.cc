@@ -297,3 +297,16 @@ TEST_CASE("lookups read merge keys as go-yaml v2: the last entry wins, the first
   CHECK_FALSE(t.root().Get("c").shared());
   CHECK(Tree::Parse("m: {<<: {a: 1}}\n").root().Get("m").Get("a").shared());  // a merge key's value
 }
+
+TEST_CASE("a copy through an alias refuses keys it cannot write as strings (null, a list or a map)") {
+  for (std::string anchor : {"{:,[{name: X}]}", "{~: a, b: c}", "{[x]: a, b: c}", "{{a: b}: c}"}) {
+    std::string doc = "a: &c " + anchor + "\nspec: *c\n";
+    INFO(doc);
+    Tree t = Tree::Parse(doc);
+    Edits e;
+    Editor ed(t, e);
+    ed.Set(t.root(), {"spec", "added"}, Snippet::String("v"));
+    CHECK_THROWS_WITH(ed.Commit(), Catch::Contains("cannot copy the mapping at line 1") &&
+                                       Catch::Contains("without anchors, aliases and merge keys"));
+  }
+}

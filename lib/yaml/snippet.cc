@@ -60,11 +60,21 @@ Snippet Snippet::Plain(std::string s) {
   return n;
 }
 
+std::string Snippet::CopyKey(const Node& key, uint32_t first_line) {
+  Node k = key.Resolved();
+  if (!k.IsScalar() || k.IsNull())
+    throw Error("cannot copy the mapping at line " + std::to_string(key.start().line + 1 + first_line) +
+                ": a key is " + (k.IsScalar() ? "null" : "a list or a map") +
+                ", which a copy (written with string keys) cannot keep; write this object out without anchors, "
+                "aliases and merge keys");
+  return std::string(k.scalar());
+}
+
 Snippet Snippet::FromNode(const Node& node) {
   Node n = node.Resolved();
   if (n.IsMapping()) {
     Snippet m = Map();
-    for (const auto& [k, v] : n.MergedEntries()) m.Append(std::string(k.scalar()), FromNode(v));
+    for (const auto& [k, v] : n.MergedEntries()) m.Append(CopyKey(k), FromNode(v));
     return m;
   }
   if (n.IsSequence()) {

@@ -2,6 +2,7 @@
 // a given indentation. Strings are always double-quoted (JSON escaping), so no value can change type under
 // YAML 1.1; numbers and booleans are written plain on purpose.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,9 @@ class Snippet {
   // null stay plain; every string is double-quoted. Aliases are followed and merge keys applied (as go-yaml v2
   // reads them), so the copy needs neither.
   static Snippet FromNode(const Node& node);
+  // The text a copy writes for a mapping key (always as a string). A key that is a list, a map or null has no such
+  // text: Error, naming the key's line in the document plus first_line.
+  static std::string CopyKey(const Node& key, uint32_t first_line = 0);
   Snippet& Set(std::string key, Snippet value);  // keeps insertion order
   Snippet& Push(Snippet item);
   // Adds an entry without looking for the key (the caller knows it is new).
