@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 
 #include "util/error.h"
 
@@ -82,22 +83,7 @@ std::string ReadAllLimited(int fd, size_t max_bytes, const std::string& what) {
   return ReadBounded(fd, max_bytes, what, hint);
 }
 
-std::string ReadAll(int fd) {
-  std::string data;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) data.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
-  while (true) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      throw Error("read failed: " + Errno());
-    }
-    if (n == 0) break;
-    data.append(buf, static_cast<size_t>(n));
-  }
-  return data;
-}
+std::string ReadAll(int fd) { return ReadAllLimited(fd, std::numeric_limits<size_t>::max(), "the input"); }
 
 void WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
