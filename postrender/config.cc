@@ -16,8 +16,10 @@ namespace {
 
 // The pipeline's and the run's own options (the filters declare theirs).
 void DeclareRunOptions(OptionTable& t, Config& c) {
-  t.Text("release", &c.pipeline.release, "Release name (Helm does not pass it: give it here)");
-  t.Text("namespace", &c.pipeline.namespace_, "Release namespace (for objects without one)").Short("n");
+  t.Text("release", &c.pipeline.release, "Release name, for the report only (Helm does not pass it)");
+  t.Text("namespace", &c.pipeline.namespace_,
+         "Release namespace, for objects without one (default: HELM_NAMESPACE, else resolved from the objects)")
+      .Short("n");
   t.Parsed("max-document-size", [&c](const std::string& v) { c.pipeline.max_document_size = ParseSize(v); },
            "Refuse documents larger than this (default 32Mi)")
       .Alias("maxDocumentSize");

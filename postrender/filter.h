@@ -24,7 +24,8 @@ struct DocInfo {
   const manifest::Document* doc = nullptr;
   manifest::ObjectInfo object;
   std::string source;      // '# Source:' comment or Helm 4's postrender-filename annotation
-  std::string namespace_;  // metadata.namespace, else the release namespace
+  std::string namespace_;  // metadata.namespace, else the release namespace: "" while that is unknown; compare
+                           // namespaces with CompareNamespaces (postrender/namespaces.h)
   size_t index() const { return doc->index; }
   // "document 3 (Deployment/web, # Source: chart/templates/web.yaml)"
   std::string Where() const;

@@ -13,6 +13,7 @@
 #include "postrender/check_output.h"
 #include "postrender/config.h"
 #include "postrender/filters/all_filters.h"
+#include "postrender/namespaces.h"
 #include "postrender/pipeline.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -23,10 +24,10 @@ int main(int argc, char** argv) {
   using namespace capstan::postrender;
   CLI::App app{"capstan-postrender: a Helm post-renderer that rolls pods exactly when their configuration "
                "changes.\nReads rendered manifests on stdin, writes them to stdout.\n"
-               "Helm 3: helm upgrade REL CHART --post-renderer capstan-postrender "
-               "--post-renderer-args --release=REL --post-renderer-args --namespace=NS\n"
-               "Helm 4: helm plugin install <dir>; helm upgrade REL CHART --post-renderer capstan "
-               "--post-renderer-args --release=REL ...",
+               "Helm 3: helm upgrade REL CHART -n NS --post-renderer capstan-postrender\n"
+               "Helm 4: helm plugin install <dir>; helm upgrade REL CHART -n NS --post-renderer capstan\n"
+               "Helm passes neither the namespace nor the release name: --namespace (else HELM_NAMESPACE) and "
+               "--release are optional (see docs/postrender.md).",
                "capstan-postrender"};
   app.set_version_flag("--version", cli::VersionString("capstan-postrender"));
   cli::CommonOptions common;
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
     cli::ApplyCommonFlags(common);
     for (const auto& w : options.warnings()) log::Warn(w);
     LoadHmacKey(config);
+    ResolveReleaseNamespace(config.pipeline, [](const char* name) { return std::getenv(name); });
     if (::isatty(0))
       throw UsageError("capstan-postrender reads rendered manifests on stdin: run it from helm "
                        "(--post-renderer) or pipe helm template output into it");

@@ -133,7 +133,7 @@ void Pipeline::Observe(Stream& s) {
 void Pipeline::ObserveDocument(const manifest::Document& d, DocInfo& info) {
   info.doc = &d;
   info.source = std::string(d.source);
-  info.namespace_ = options_.namespace_;
+  info.namespace_ = options_.namespace_;  // "" while the release namespace is unknown
   if (d.blank) return Validate(d);
   if (d.text.size() > options_.max_document_size)
     throw Error(Where(d.index, GuessRef(d.text.substr(0, 4096)), d.source, d.first_line + 1) + ": the document is " +

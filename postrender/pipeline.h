@@ -17,8 +17,9 @@
 namespace capstan::postrender {
 
 struct PipelineOptions {
-  std::string release;
-  std::string namespace_ = "default";
+  std::string release;     // "" while unknown: used only in the report
+  std::string namespace_;  // the release namespace; "" while unknown (postrender/namespaces.h)
+  std::string namespace_source;  // "--namespace", "HELM_NAMESPACE" or "" (ResolveReleaseNamespace)
   size_t max_document_size = 32u << 20;  // larger documents are refused (etcd stores at most ~1.5 MiB per object)
   unsigned threads = 0;                  // 0: one per core, at most 4
   bool fail_on_error_findings = true;    // an error finding (strict mode) stops the run before any output

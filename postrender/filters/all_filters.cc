@@ -14,9 +14,14 @@ std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
     filters.push_back(std::make_unique<CheckFilter>());
     return filters;
   }
-  if (config.checksum.enabled) filters.push_back(std::make_unique<ChecksumFilter>(config.checksum));
+  if (config.checksum.enabled) {
+    ChecksumOptions checksum = config.checksum;
+    checksum.namespace_source = config.pipeline.namespace_source;
+    filters.push_back(std::make_unique<ChecksumFilter>(std::move(checksum)));
+  }
+  // Switched off, the wait filter only reports the annotations it ignores.
+  filters.push_back(std::make_unique<WaitFilter>(config.waits));
   if (config.waits.enabled) {
-    filters.push_back(std::make_unique<WaitFilter>(config.waits));
     // StatefulSets that opt in with capstan.dev/ordered-start use the same hook image.
     OrderedStartOptions ordered;
     ordered.enabled = true;

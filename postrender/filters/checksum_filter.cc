@@ -3,6 +3,8 @@
 #include "digest/sha256.h"
 #include "manifest/workload_annotation.h"
 #include "postrender/config.h"
+#include "postrender/namespaces.h"
+#include "postrender/where.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -83,10 +85,12 @@ void ChecksumFilter::Observe(const DocInfo& info, const yaml::Node& root) {
 }
 
 void ChecksumFilter::Prepare(Report& report) {
+  for (const auto& entry : objects_)
+    by_name_.emplace(std::make_pair(std::get<1>(entry.first), std::get<2>(entry.first)), &entry);
   for (const auto& [key, n] : duplicates_) {
     const auto& [ns, kind, name] = key;
     report.AddFinding({findings::Severity::kWarning, "duplicate-object",
-                       std::string(manifest::ConfigKindName(kind)) + "/" + name + " in namespace " + ns +
+                       std::string(manifest::ConfigKindName(kind)) + "/" + name + " in " + DescribeNamespace(ns) +
                            " appears " + std::to_string(n + 1) + " times in the release; the first is used",
                        objects_[key].document, std::string(manifest::ConfigKindName(kind)) + "/" + name,
                        objects_[key].source});
@@ -96,6 +100,25 @@ void ChecksumFilter::Prepare(Report& report) {
       report.AddFinding({findings::Severity::kWarning, "invalid-data", p + " (its text is hashed as is)", seen.document,
                          std::string(manifest::ConfigKindName(std::get<1>(key))) + "/" + std::get<2>(key),
                          seen.source});
+}
+
+std::vector<const std::pair<const ChecksumFilter::Key, ChecksumFilter::Seen>*> ChecksumFilter::Resolve(
+    const std::string& ns, manifest::ConfigKind kind, const std::string& name) const {
+  if (auto it = objects_.find(Key{ns, kind, name}); it != objects_.end()) return {&*it};
+  std::vector<const std::pair<const Key, Seen>*> maybe;
+  auto [first, last] = by_name_.equal_range({kind, name});
+  for (auto it = first; it != last; ++it)
+    if (CompareNamespaces(ns, std::get<0>(it->second->first)) == SameNamespace::kMaybe) maybe.push_back(it->second);
+  return maybe;
+}
+
+std::vector<const std::pair<const ChecksumFilter::Key, ChecksumFilter::Seen>*> ChecksumFilter::Elsewhere(
+    const std::string& ns, manifest::ConfigKind kind, const std::string& name) const {
+  std::vector<const std::pair<const Key, Seen>*> other;
+  auto [first, last] = by_name_.equal_range({kind, name});
+  for (auto it = first; it != last; ++it)
+    if (CompareNamespaces(ns, std::get<0>(it->second->first)) == SameNamespace::kNo) other.push_back(it->second);
+  return other;
 }
 
 bool ChecksumFilter::Wants(const DocInfo& info) const {
@@ -149,33 +172,73 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
     std::string part;
     Field(part, cc.kind);
     Field(part, ref.name);
-    auto it = objects_.find(Key{info.namespace_, ref.kind, ref.name});
-    if (it == objects_.end()) {
+    auto found = Resolve(info.namespace_, ref.kind, ref.name);
+    auto where = [](const std::pair<const Key, Seen>* o) {
+      return DescribeNamespace(std::get<0>(o->first)) + ", " +
+             Where(o->second.document, std::string(manifest::ConfigKindName(std::get<1>(o->first))) + "/" +
+                                           std::get<2>(o->first),
+                   o->second.source);
+    };
+    if (found.empty()) {
       cc.present = false;
       Field(part, "absent");
       std::string msg = cc.kind + "/" + ref.name + " (used by " + JoinLimited(ref.via, ", ") +
                         ") is not in the release (an existingSecret, or created by a hook or another controller): "
                         "its changes cannot roll this workload";
+      if (auto other = Elsewhere(info.namespace_, ref.kind, ref.name); !other.empty()) {
+        // The release has it, in another namespace: a pod only consumes objects of its own namespace.
+        msg = cc.kind + "/" + ref.name + " (used by " + JoinLimited(ref.via, ", ") + ") is not in this workload's " +
+              DescribeNamespace(info.namespace_) +
+              (info.object.namespace_.empty() && !options_.namespace_source.empty()
+                   ? " (the release namespace, from " + options_.namespace_source + ")"
+                   : "") +
+              "; the release has it in " + where(other.front()) +
+              (other.size() > 1 ? " and " + std::to_string(other.size() - 1) + " more" : "") +
+              ". A pod only consumes objects of its own namespace: if Helm's -n differs from the namespace "
+              "Capstan was given, pass --post-renderer-args --namespace=<the -n value>";
+      }
       bool fail = options_.strict && !ref.optional;
       report.AddFinding({fail ? findings::Severity::kError : (ref.optional ? findings::Severity::kInfo : findings::Severity::kWarning), "missing-reference", msg,
                          info.index(), info.object.Ref(), info.source});
     } else {
-      const auto& data = it->second.data.key_digests;
-      if (ref.all_keys) {
-        for (const auto& [k, d] : data) {
-          Field(part, k);
-          Field(part, d);
+      if (found.size() > 1) {
+        // The release namespace is unknown and several namespaces hold an object of this name: hash them all (a
+        // change to any rolls the workload: never a lost roll), and say which.
+        Field(part, "ambiguous");
+        std::string msg = cc.kind + "/" + ref.name + " (used by " + JoinLimited(ref.via, ", ") +
+                          ") is ambiguous: this workload is in " + DescribeNamespace(info.namespace_) +
+                          ", and each of these may be in it: ";
+        for (size_t i = 0; i < found.size(); ++i) {
+          msg += (i ? "; " : "") + where(found[i]);
+          if (i == 9 && found.size() > 10) {
+            msg += "; and " + std::to_string(found.size() - 10) + " more";
+            break;
+          }
         }
-      } else {
-        for (const auto& k : ref.keys) {
-          Field(part, k);
-          auto kd = data.find(k);
-          Field(part, kd == data.end() ? "absent" : kd->second);
-          if (kd == data.end() && !ref.optional)
-            report.AddFinding({findings::Severity::kWarning, "missing-key",
-                               cc.kind + "/" + ref.name + " has no key " + Quote(k) + " (used by " +
-                                   JoinLimited(ref.via, ", ") + ")",
-                               info.index(), info.object.Ref(), info.source});
+        msg += ". The digest covers all of them (a change to any rolls the workload). Give the release namespace "
+               "(--post-renderer-args --namespace=NS, or export HELM_NAMESPACE) so that it names one";
+        report.AddFinding({options_.strict ? findings::Severity::kError : findings::Severity::kWarning,
+                           "ambiguous-reference", msg, info.index(), info.object.Ref(), info.source});
+      }
+      for (const auto* object : found) {
+        if (found.size() > 1) Field(part, std::get<0>(object->first));
+        const auto& data = object->second.data.key_digests;
+        if (ref.all_keys) {
+          for (const auto& [k, d] : data) {
+            Field(part, k);
+            Field(part, d);
+          }
+        } else {
+          for (const auto& k : ref.keys) {
+            Field(part, k);
+            auto kd = data.find(k);
+            Field(part, kd == data.end() ? "absent" : kd->second);
+            if (kd == data.end() && !ref.optional)
+              report.AddFinding({findings::Severity::kWarning, "missing-key",
+                                 cc.kind + "/" + ref.name + " has no key " + Quote(k) + " (used by " +
+                                     JoinLimited(ref.via, ", ") + ")",
+                                 info.index(), info.object.Ref(), info.source});
+          }
         }
       }
     }

@@ -2,8 +2,9 @@
 // ConfigMap/Secret data it consumes (the referenced keys only), written as a pod template annotation (and
 // optionally as an environment variable in each container). Without a key the digest is SHA-256 over per-key
 // SHA-256s; with a key (--hmac-key-file / CAPSTAN_HMAC_KEY) it is HMAC-SHA-256, so a low-entropy secret cannot be
-// brute-forced from the annotation. References to objects that are not in the release are reported (an error
-// with strict mode).
+// brute-forced from the annotation. References are resolved in the pod's namespace (postrender/namespaces.h: while
+// the release namespace is unknown, an unqualified side matches the one object of that kind and name); references
+// to objects that are not in the release, and references that stay ambiguous, are reported (errors with --strict).
 #pragma once
 #include <map>
 #include <mutex>
@@ -27,7 +28,8 @@ struct ChecksumOptions {
   bool opt_in = false;                                      // only workloads annotated "true"
   std::string env_name;                                     // also set this env var in every container
   std::string hmac_key;                                     // secret; never logged
-  bool strict = false;                                      // references to absent objects fail the run
+  bool strict = false;                                      // absent or ambiguous references fail the run
+  std::string namespace_source;  // where the release namespace came from (PipelineOptions), for messages
   std::vector<manifest::WorkloadKind> extra_kinds;
 };
 
@@ -56,8 +58,16 @@ class ChecksumFilter : public Filter {
   };
   ChecksumOptions options_;
   std::mutex mu_;
+  // The objects a reference from a pod in namespace ns resolves to: the one in ns, else (while the release
+  // namespace is unknown) every object of that kind and name whose namespace may be ns. More than one: ambiguous.
+  std::vector<const std::pair<const Key, Seen>*> Resolve(const std::string& ns, manifest::ConfigKind kind,
+                                                         const std::string& name) const;
+  // Objects of that kind and name in namespaces other than ns (for the missing-reference message).
+  std::vector<const std::pair<const Key, Seen>*> Elsewhere(const std::string& ns, manifest::ConfigKind kind,
+                                                           const std::string& name) const;
   std::map<Key, Seen> objects_;
   std::map<Key, int> duplicates_;
+  std::multimap<std::pair<manifest::ConfigKind, std::string>, const std::pair<const Key, Seen>*> by_name_;
 };
 
 }  // namespace capstan::postrender

@@ -86,7 +86,7 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
       yaml::Snippet::Map().Set("name", yaml::Snippet::String(volume)).Set("mountPath", yaml::Snippet::String(mount_path)));
   InjectedContainer waiter;
   waiter.name = "capstan-ordered-start";
-  waiter.image = options_.image;
+  waiter.image = HookImage(options_.image, annotation(kWaitImageAnnotation));
   waiter.args = {"wait", "--ordered-start", "--marker-dir", marker_dir, "--timeout", options_.timeout};
   waiter.env = env;
   waiter.volume_mounts = mounts;

@@ -24,7 +24,7 @@ struct Config;
 
 struct OrderedStartOptions {
   bool enabled = false;
-  std::string image;  // the capstan hook image (the wait filter's)
+  std::string image;  // the wait filter's --wait-image; "" : capstan.dev/wait-image, else DefaultHookImage()
   std::string timeout = "30m";
   std::string digest_annotation = "capstan.dev/config-digest";
 };

@@ -5,6 +5,7 @@
 #include "manifest/pod_template.h"
 #include "manifest/workload.h"
 #include "postrender/config.h"
+#include "postrender/namespaces.h"
 #include "util/duration.h"
 #include "yaml/snippet.h"
 #include "yaml/yaml11.h"
@@ -118,7 +119,9 @@ void SafetyFilter::AddPdb(const DocInfo& info, const yaml::Node& root, Report& r
   manifest::PodTemplate tmpl = manifest::FindPodTemplate(root, info.object);
   manifest::Labels labels = manifest::ReadLabels(tmpl.node);
   for (const auto& b : budgets_)
-    if (b.namespace_ == info.namespace_ && b.selector.Matches(labels)) return;  // the chart has one
+    // The chart has one (while the release namespace is unknown, one that may be in the same namespace counts: two
+    // budgets over one pod make every eviction fail).
+    if (CompareNamespaces(b.namespace_, info.namespace_) != SameNamespace::kNo && b.selector.Matches(labels)) return;
   yaml::Node selector = root.Get("spec").Get("selector");
   if (!selector.IsMapping() || selector.size() == 0) {
     report.AddFinding({findings::Severity::kWarning, "no-selector", "no spec.selector to build a PodDisruptionBudget from",

@@ -5,6 +5,7 @@
 #include "manifest/workload_annotation.h"
 #include "postrender/config.h"
 #include "postrender/kit/injected_container.h"
+#include "postrender/namespaces.h"
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -38,9 +39,14 @@ yaml::Snippet SecurityContext(const manifest::PodTemplate& tmpl) {
 
 void WaitFilter::DeclareOptions(OptionTable& t, Config& c) {
   WaitOptions& o = c.waits;
-  t.Bool("waits", &o.enabled, "Inject a capstan wait init container into workloads annotated capstan.dev/wait-for")
+  t.Bool("waits", &o.enabled,
+         "Inject a capstan wait init container into workloads annotated capstan.dev/wait-for (default on; "
+         "--waits=false reports the annotations it ignores)")
       .Alias("waits.enabled");
-  t.Text("wait-image", &o.image, "Image of the injected capstan wait container").Alias("waits.image");
+  t.Text("wait-image", &o.image,
+         "Image of the injected capstan wait container (default: the workload's capstan.dev/wait-image annotation, "
+         "else " + DefaultHookImage() + ")")
+      .Alias("waits.image");
   t.Text("wait-timeout", &o.timeout, "--timeout of the injected capstan wait (default 5m)").Alias("waits.timeout");
   t.Text("wait-annotation", &o.annotation, "Annotation that holds the wait conditions (default capstan.dev/wait-for)")
       .Alias("waits.annotation");
@@ -65,8 +71,6 @@ void WaitFilter::DeclareOptions(OptionTable& t, Config& c) {
 }
 
 WaitFilter::WaitFilter(WaitOptions options) : options_(std::move(options)) {
-  if (options_.enabled && options_.image.empty())
-    throw UsageError("injecting waits needs the capstan image: pass --wait-image (or waits.image in --config)");
   timeout_ms_ = ParseDuration(options_.timeout).count();
   if (timeout_ms_ <= 0) throw UsageError("--wait-timeout must be more than 0");
 }
@@ -87,17 +91,34 @@ bool WaitFilter::ReleaseService(const std::string& ns, const std::string& host) 
   std::string service_ns = labels.size() >= 2 ? labels[1] : ns;
   if (labels.size() >= 3 && labels[2] != "svc") return false;
   std::lock_guard<std::mutex> l(mu_);
-  return services_.count({service_ns, labels[0]}) > 0;
+  // While the release namespace is unknown, a Service without a namespace may be the one meant ("maybe" counts:
+  // skipping a wait is reported, a deadlock would not be).
+  for (const auto& [svc_ns, name] : services_)
+    if (name == labels[0] && CompareNamespaces(svc_ns, service_ns) != SameNamespace::kNo) return true;
+  return false;
 }
 
 bool WaitFilter::Wants(const DocInfo& info) const {
-  return options_.enabled && info.object.is_object && manifest::IsWorkloadKind(info.object);
+  return info.object.is_object && manifest::IsWorkloadKind(info.object);  // switched off: to report what it ignores
 }
 
 void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor& editor, Report& report) {
   manifest::PodTemplate tmpl = manifest::FindPodTemplate(root, info.object);
   if (!tmpl.node) return;
   std::string_view text = manifest::WorkloadAnnotation(root, tmpl, options_.annotation);
+  if (!options_.enabled) {
+    std::vector<std::string> ignored;
+    if (!Trim(text).empty()) ignored.push_back(options_.annotation);
+    if (ToLower(manifest::WorkloadAnnotation(root, tmpl, "capstan.dev/ordered-start")) == "true")
+      ignored.push_back("capstan.dev/ordered-start");
+    if (!ignored.empty())
+      report.AddFinding({findings::Severity::kWarning, "wait-ignored",
+                         "waits are switched off (--waits=false, CAPSTAN_WAITS=false or `waits: false`): its " +
+                             Join(ignored, " and ") + " annotation was ignored and nothing was injected, so its pods "
+                             "start without waiting",
+                         info.index(), info.object.Ref(), info.source});
+    return;
+  }
   std::string from_rules;
   if (text.empty()) {  // no annotation: the configuration file's rules that select this workload
     manifest::Labels labels = manifest::ReadLabels(root), pod_labels = manifest::ReadLabels(tmpl.node);
@@ -179,7 +200,7 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
 
   InjectedContainer ctr;
   ctr.name = options_.container_name;
-  ctr.image = options_.image;
+  ctr.image = HookImage(options_.image, manifest::WorkloadAnnotation(root, tmpl, kWaitImageAnnotation));
   for (const auto& a : wait::WaitArgv(conditions, wo)) ctr.args.push_back(a);
   ctr.resources = {options_.cpu_request, options_.memory_request, options_.memory_limit};
   ctr.volume_mounts = mounts;
@@ -190,7 +211,7 @@ void WaitFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Editor
   path.push_back("initContainers");
   editor.Prepend(root, path, BuildContainer(ctr));
   report.AddChange({"wait", info.index(), info.object.Ref(),
-                    "added init container " + options_.container_name + " waiting for " +
+                    "added init container " + options_.container_name + " (image " + ctr.image + ") waiting for " +
                         wait::ToListString(conditions)});
 }
 

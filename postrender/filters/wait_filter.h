@@ -1,5 +1,9 @@
 // Injects `capstan wait` as the first init container of every workload that declares what it waits for in the
-// capstan.dev/wait-for annotation (on the workload or its pod template; grammar in docs/wait.md). The conditions
+// capstan.dev/wait-for annotation (on the workload or its pod template; grammar in docs/wait.md). The annotation is
+// the request: waits are on by default, and the image is --wait-image (or CAPSTAN_WAIT_IMAGE, `wait-image:`), else
+// the workload's capstan.dev/wait-image, else the Capstan hook image of this version (kit/injected_container.h).
+// Switched off (--waits=false), the filter injects nothing and reports each workload whose wait-for or
+// ordered-start annotation it ignored (wait-ignored). The conditions
 // are parsed and validated here (a bad annotation is an error naming the document and column) and written back in
 // canonical form as the container's arguments. Hook-aware: a pre-install/pre-upgrade/pre-rollback/pre-delete hook
 // that would wait for a Service this release creates is not injected (Helm creates those Services only after the
@@ -30,8 +34,8 @@ struct WaitRule {
 
 struct WaitOptions {
   std::vector<WaitRule> rules;                    // applied to workloads without the annotation
-  bool enabled = false;
-  std::string image;                              // the capstan hook image (required when enabled)
+  bool enabled = true;                            // off only when the user says so: then annotations are reported
+  std::string image;                              // "" : the annotation capstan.dev/wait-image, else DefaultHookImage()
   std::string annotation = "capstan.dev/wait-for";
   std::string timeout = "5m";                     // --timeout of the injected command (when no timeout= says less)
   std::string container_name = "capstan-wait";

@@ -222,12 +222,6 @@ TEST_CASE("wait filter: the injected command line runs in the real binary") {
   CHECK(r.exit_code == 0);
 }
 
-TEST_CASE("wait filter: enabled without an image is a usage error") {
-  auto c = Cfg();
-  c.waits.image.clear();
-  CHECK_THROWS_AS(test::PostRender(kRelease, c), UsageError);
-}
-
 TEST_CASE("wait filter: the init container mounts the volumes holding the files its conditions read") {
   std::string doc = R"Y(apiVersion: apps/v1
 kind: Deployment

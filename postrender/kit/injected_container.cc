@@ -1,6 +1,18 @@
 #include "postrender/kit/injected_container.h"
 
+#include "capstan_version.h"
+#include "util/strings.h"
+
 namespace capstan::postrender {
+
+std::string DefaultHookImage() { return std::string(kHookImageRepository) + ":" + CAPSTAN_VERSION; }
+
+std::string HookImage(const std::string& configured, std::string_view workload_annotation) {
+  if (!configured.empty()) return configured;
+  std::string_view a = Trim(workload_annotation);
+  if (!a.empty()) return std::string(a);
+  return DefaultHookImage();
+}
 
 yaml::Snippet RestrictedSecurityContext() {
   yaml::Snippet sc = yaml::Snippet::Map();

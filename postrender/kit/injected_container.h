@@ -2,10 +2,13 @@
 // container, the ordered-start filter's waiter and marker): name, image, args, env, resources, volume mounts and a
 // securityContext that meets the restricted Pod Security level (runAsNonRoot, readOnlyRootFilesystem,
 // allowPrivilegeEscalation false, capabilities drop ALL, seccompProfile RuntimeDefault). The keys are always
-// written in the same order, so every injected container reads the same.
+// written in the same order, so every injected container reads the same. Also the one image rule of injected
+// containers (HookImage): the image configured with --wait-image / CAPSTAN_WAIT_IMAGE / `wait-image:`, else the
+// workload's capstan.dev/wait-image annotation, else the Capstan hook image of this binary's version.
 #pragma once
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "yaml/snippet.h"
@@ -29,6 +32,16 @@ struct InjectedContainer {
   // container passes the same admission policy).
   std::optional<yaml::Snippet> security_context;
 };
+
+// The repository of the Capstan hook image (Dockerfile, target hook); the default image of injected containers is
+// this repository at the binary's version (DefaultHookImage).
+inline constexpr const char* kHookImageRepository = "ghcr.io/capstan-dev/capstan";
+// The annotation (on a workload or its pod template) that names the image of the containers injected into it.
+inline constexpr const char* kWaitImageAnnotation = "capstan.dev/wait-image";
+// "ghcr.io/capstan-dev/capstan:<CAPSTAN_VERSION>".
+std::string DefaultHookImage();
+// configured (the option; "" when not set), else the workload's annotation (may be empty), else DefaultHookImage().
+std::string HookImage(const std::string& configured, std::string_view workload_annotation);
 
 // The restricted Pod Security level's container securityContext.
 yaml::Snippet RestrictedSecurityContext();
