@@ -1,7 +1,9 @@
 # The Capstan hook images. Build the static binaries first (cmake -S . -B build -DCMAKE_BUILD_TYPE=Release &&
 # cmake --build build --target capstan), then:
-#   docker build -t example/capstan:0.1.0 .                          # hook image: capstan on an empty base
-#   docker build --target backup -t example/capstan-backup:0.1.0 .   # backup/restore: capstan + pg_dump/pg_restore/psql
+#   docker build -t ghcr.io/capstan-dev/capstan:0.1.0 .                          # hook image: capstan on an empty base
+#   docker build --target backup -t ghcr.io/capstan-dev/capstan-backup:0.1.0 .   # backup/restore: + pg_dump/pg_restore/psql
+# ghcr.io/capstan-dev/capstan:<version> is also the default image of the `capstan wait` init containers that
+# capstan-postrender injects (postrender/kit/injected_container.h kHookImageRepository; the version is the binary's).
 # The chart runs both as uid 1001 with a read-only root filesystem (hooks.image, hooks.backup.image).
 
 # CA certificates for TLS to the database and HTTPS smoke checks (the hook image has no package manager).

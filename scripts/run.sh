@@ -15,10 +15,9 @@ OUT=$ROOT/out; mkdir -p "$OUT"
 CHART=charts/example-portal
 VALUES=(-f values/custom_values.yaml -f values/env/production.yaml)
 export HELM_CONFIG_HOME=$OUT/helm/config HELM_DATA_HOME=$OUT/helm/data HELM_CACHE_HOME=$OUT/helm/cache
-# The post-renderer: digests (always), the capstan wait init containers the chart's pods ask for
-# (capstan.dev/wait-for), with the chart's hook image.
-PR_ARGS=(--post-renderer-args --release=portal --post-renderer-args --namespace=portal
-         --post-renderer-args --waits --post-renderer-args --wait-image=example/capstan:0.1.0)
+# The post-renderer: digests, and the capstan wait init containers the chart's pods ask for (capstan.dev/wait-for),
+# with the chart's hook image (capstan.dev/wait-image); both by default. The release name is for the report only.
+PR_ARGS=(--post-renderer-args --release=portal --post-renderer-args --namespace=portal)
 
 echo "== Helm 3.17.3 with capstan-postrender (executable)"
 .deps/helm/3/helm template portal "$CHART" -n portal "${VALUES[@]}" \
