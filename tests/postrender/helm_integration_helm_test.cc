@@ -185,7 +185,7 @@ TEST_CASE("helm 3 and helm 4: the injected capstan wait command runs against liv
     Listener live(true), dead(false);  // dead: bound, never listening: connections are refused
     auto run = [&](int port) {
       std::string out = Render(helm, h, {"--set", "waitPort=" + std::to_string(port)}, Chart(),
-                               {"--waits", "--wait-image=capstan:test", "--wait-timeout=3s"});
+                               {"--wait-image=capstan:test", "--wait-timeout=3s"});  // waits: on by default
       std::vector<std::string> args = InjectedArgs(out);
       REQUIRE(args.size() >= 5);
       CHECK(args.back() == "tcp://127.0.0.1:" + std::to_string(port));
