@@ -77,7 +77,7 @@ std::map<std::string, std::vector<std::string>> HelmArgs() {
 
 }  // namespace
 
-TEST_CASE("extra corpus: no chart is refused, with or without --waits") {
+TEST_CASE("extra corpus: no chart is refused with or without --waits") {
   size_t runs = 0;
   for (const auto& file : FilesOrSkip()) {
     std::string input = test::Slurp(file);
@@ -92,7 +92,7 @@ TEST_CASE("extra corpus: no chart is refused, with or without --waits") {
   CHECK(runs >= 240);
 }
 
-TEST_CASE("extra corpus: untouched documents byte for byte, edits only inject, every consumer gets a digest") {
+TEST_CASE("extra corpus: untouched documents stay byte for byte and edits only inject the digest every consumer gets") {
   size_t edited_docs = 0, untouched_docs = 0, consumers_seen = 0;
   for (const auto& file : FilesOrSkip()) {
     INFO("corpus file " << file);

@@ -79,10 +79,48 @@ std::map<std::string, std::string> Digests(const std::string& stream, const std:
   return out;
 }
 
+namespace {
+// "path {a,b,}" -> its keys; false when line is not a mapping's key-order line.
+bool OrderLine(const std::string& line, std::string* path, std::vector<std::string>* keys) {
+  size_t brace = line.find(" {");
+  if (brace == std::string::npos || line.empty() || line.back() != '}') return false;
+  *path = line.substr(0, brace);
+  keys->clear();
+  std::string inner = line.substr(brace + 2, line.size() - brace - 3);
+  for (size_t pos = 0; pos < inner.size();) {
+    size_t comma = inner.find(',', pos);
+    if (comma == std::string::npos) comma = inner.size();
+    keys->push_back(inner.substr(pos, comma - pos));
+    pos = comma + 1;
+  }
+  return true;
+}
+
+// An edited key-order line that is an original one with only "metadata" or "annotations" keys added (a pod
+// template without metadata gets the map that holds the digest): the original line it stands for.
+std::multiset<std::string>::iterator AddedMetadataKey(const std::string& line, std::multiset<std::string>& orig) {
+  std::string path;
+  std::vector<std::string> keys;
+  if (!OrderLine(line, &path, &keys)) return orig.end();
+  for (auto it = orig.lower_bound(path + " {"); it != orig.end() && it->rfind(path + " {", 0) == 0; ++it) {
+    std::string opath;
+    std::vector<std::string> okeys;
+    if (!OrderLine(*it, &opath, &okeys) || opath != path) continue;
+    std::vector<std::string> kept;
+    for (const auto& k : keys)
+      if ((k != "metadata" && k != "annotations") || std::find(okeys.begin(), okeys.end(), k) != okeys.end())
+        kept.push_back(k);
+    if (kept == okeys) return it;
+  }
+  return orig.end();
+}
+}  // namespace
+
 bool OnlyInjected(const std::vector<std::string>& original, const std::vector<std::string>& edited) {
   std::multiset<std::string> orig(original.begin(), original.end());
   for (const auto& line : edited) {
     auto it = orig.find(line);
+    if (it == orig.end()) it = AddedMetadataKey(line, orig);
     if (it != orig.end()) {
       orig.erase(it);
       continue;
