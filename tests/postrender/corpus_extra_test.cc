@@ -157,7 +157,8 @@ TEST_CASE("extra corpus: real Helm 3 and Helm 4 post-render charts whose test po
                                "--post-renderer-args", "--release=rel", "--post-renderer-args", "--namespace=ns"});
       auto r = test::Run(argv, o);
       INFO("stderr: " << r.err);
-      REQUIRE(r.exit_code == 0);
+      CHECK(r.exit_code == 0);
+      if (r.exit_code != 0) continue;
       auto digests = test::Digests(r.out);
       // Helm 3 gives hooks (test pods included) to no post-renderer; Helm 4 gives it everything.
       auto consumers = test::ConsumersOfReleaseConfig(r.out, "ns", helm == 4);
