@@ -3,7 +3,7 @@
 // its README.md says how it is made). Over every file, both Helm input formats: the binary never refuses (exit 0, with
 // and without --waits), untouched documents come out byte for byte, edited ones read back as their input plus the
 // injected fields, and every pod template that consumes a ConfigMap or Secret of the release carries the digest.
-// A few charts also go through real Helm 3 (--post-renderer) and Helm 4 (the plugin). Without the corpus every test
+// Six charts also go through real Helm 3 (--post-renderer) and Helm 4 (the plugin). Without the corpus every test
 // exits 77, which ctest reports as skipped (SKIP_RETURN_CODE): never a silent pass.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
@@ -130,7 +130,7 @@ TEST_CASE("extra corpus: untouched documents stay byte for byte and edits only i
   CHECK(consumers_seen > 100);
 }
 
-TEST_CASE("extra corpus: real Helm 3 and Helm 4 post-render charts whose test pods have quoted keys") {
+TEST_CASE("extra corpus: real Helm 3 and Helm 4 post-render charts with quoted annotation keys") {
   FilesOrSkip();
   auto args = HelmArgs();
   for (int helm : {3, 4}) {
@@ -144,8 +144,9 @@ TEST_CASE("extra corpus: real Helm 3 and Helm 4 post-render charts whose test po
       INFO(r.out << r.err);
       REQUIRE(r.exit_code == 0);
     }
+    // Quoted first keys in test pods (jenkins, argo-cd, mattermost) and in a Deployment's pod template (consul).
     for (const char* name : {"jenkinsci__jenkins", "argoproj__argo-cd", "mattermost__mattermost-team-edition",
-                             "bjw-s__app-template", "nextcloud__nextcloud"}) {
+                             "hashicorp__consul", "bjw-s__app-template", "nextcloud__nextcloud"}) {
       INFO("helm " << helm << ", chart " << name);
       std::string chart = CorpusDir() + "/charts/" + name + "/" + std::string(name).substr(std::string(name).find("__") + 2);
       REQUIRE(std::filesystem::is_directory(chart));
