@@ -3,9 +3,6 @@
 // key order, and differ only by what was injected; document order is kept.
 #include <catch2/catch.hpp>
 
-#include <filesystem>
-#include <set>
-
 #include "manifest/stream.h"
 #include "postrender_testing.h"
 #include "support/test_support.h"
@@ -15,41 +12,7 @@ using namespace capstan;
 
 namespace {
 
-std::vector<std::string> CorpusFiles() {
-  std::vector<std::string> files;
-  for (const char* dir : {"rendered", "helm4-input"})
-    for (const auto& e : std::filesystem::directory_iterator(test::SharedDir() + "/corpus/" + dir))
-      if (e.path().extension() == ".yaml") files.push_back(e.path().string());
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-// Lines of `edited` that are not in `original` must all come from the injected annotation.
-bool OnlyInjected(const std::vector<std::string>& original, const std::vector<std::string>& edited) {
-  std::multiset<std::string> orig(original.begin(), original.end());
-  for (const auto& line : edited) {
-    auto it = orig.find(line);
-    if (it != orig.end()) {
-      orig.erase(it);
-      continue;
-    }
-    bool injected = line.find("capstan.dev/config-digest") != std::string::npos ||
-                    line.find("/annotations {") != std::string::npos || line.find("/metadata {") != std::string::npos;
-    if (!injected) {
-      UNSCOPED_INFO("unexpected line in the edited document: " << line);
-      return false;
-    }
-  }
-  // Everything the original had must still be there, except container orderings that list annotations.
-  for (const auto& line : orig) {
-    if (line.find("/annotations {") != std::string::npos || line.find("/metadata {") != std::string::npos) continue;
-    // a null "annotations:" became the mapping that holds the digest
-    if (line.size() > 20 && line.find("/annotations = null") != std::string::npos) continue;
-    UNSCOPED_INFO("lost from the original document: " << line);
-    return false;
-  }
-  return true;
-}
+std::vector<std::string> CorpusFiles() { return test::CorpusFiles(test::SharedDir() + "/corpus"); }
 
 }  // namespace
 
@@ -77,7 +40,7 @@ TEST_CASE("corpus fidelity: every chart, both Helm input formats") {
       ++edited_docs;
       yaml::Tree a = yaml::Tree::Parse(in_docs[i].text);
       yaml::Tree b = yaml::Tree::Parse(out_docs[i].text);
-      CHECK(OnlyInjected(test::TypedLines(a.root()), test::TypedLines(b.root())));
+      CHECK(test::OnlyInjected(test::TypedLines(a.root()), test::TypedLines(b.root())));
       CHECK(test::CommentLines(in_docs[i].text) == test::CommentLines(out_docs[i].text));
       // The postrender-filename annotation of Helm 4 input is kept.
       CHECK(manifest::Split(out_docs[i].text).front().source == in_docs[i].source);
