@@ -52,6 +52,7 @@ long long ScaledUp(const std::string& v, long long total) {
   std::string digits = percent ? v.substr(0, v.size() - 1) : v;
   if (digits.empty() || digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
   long long n = std::stoll(digits);
+  total = std::clamp(total, 0LL, 1000000000LL);  // n * total stays far from overflow
   return percent ? (n * total + 99) / 100 : n;
 }
 
@@ -254,7 +255,7 @@ void CheckFilter::Prepare(Report& report) {
       bool matched = false;
       for (const auto& w : objects_)
         if (w.replicated && w.namespace_ == o.namespace_ && o.selector.Matches(w.template_labels)) {
-          replicas += w.replicas;
+          replicas = std::min(replicas + std::clamp(w.replicas, 0LL, 1000000000LL), 1000000000000LL);
           matched = true;
         }
       // As the disruption controller scales them: percentages round up, for both fields.

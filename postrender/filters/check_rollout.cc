@@ -29,10 +29,13 @@ long long Seconds(std::string_view text) {
   return std::stoll(std::string(text));
 }
 
+// A non-negative int scalar, at most kMaxCount (sums and products of these never overflow); -1 otherwise.
+constexpr long long kMaxCount = 1000000000;
 long long IntOf(const yaml::Node& n) {
   if (!n.IsScalar()) return -1;
   yaml::ResolvedScalar r = yaml::Resolve(n);
-  return r.type == yaml::ScalarType::kInt && r.integer >= 0 ? r.integer : -1;
+  if (r.type != yaml::ScalarType::kInt || r.integer < 0) return -1;
+  return std::min<long long>(r.integer, kMaxCount);
 }
 
 // The seconds of the first `sleep N` in an exec command ("sh -c 'sleep 5 && nginx -s quit'"), else -1.
@@ -57,6 +60,7 @@ long long Scaled(const std::string& v, long long replicas, bool round_up) {
   long long n = Seconds(percent ? std::string_view(v).substr(0, v.size() - 1) : std::string_view(v));
   if (n < 0 || v.back() == 's') return -1;
   if (!percent) return n;
+  replicas = std::clamp(replicas, 0LL, kMaxCount);
   return round_up ? (n * replicas + 99) / 100 : n * replicas / 100;
 }
 
