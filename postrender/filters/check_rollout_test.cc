@@ -110,7 +110,7 @@ TEST_CASE("check rules: the Catalyst seed gives every finding, at its line in th
   CHECK(only[0].document == 1);
 }
 
-TEST_CASE("check rules: lines without '# Source:' are input lines; two documents of one template follow") {
+TEST_CASE("check rules: lines without '# Source:' are input lines, two documents of one template follow") {
   std::string plain = Deploy("a", 2, "  strategy: {type: Recreate}\n") + Pdb("a");
   auto f = Findings(plain);
   REQUIRE(f.size() == 1);

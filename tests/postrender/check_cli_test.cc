@@ -51,7 +51,7 @@ TEST_CASE("check mode CLI: the Catalyst seed reports every risk that drops reque
                  "pods: a node drain may evict them all at once; add one with maxUnavailable: 1 (in document 1)\n");
 }
 
-TEST_CASE("check mode CLI: SARIF carries the rules' help, regions and the --chart-dir paths; bad ids exit 2") {
+TEST_CASE("check mode CLI: SARIF carries the rules' help, regions and the --chart-dir paths, bad ids exit 2") {
   std::string seed = kSeed;
   seed.replace(seed.find("          ports:"), 0, "          lifecycle: {preStop: {sleep: {seconds: 5}}}\n");
   auto r = Check({"-o", "sarif", "--kube-version", "1.29", "--chart-dir", "charts/catalyst", "--fail-on", "error"},
