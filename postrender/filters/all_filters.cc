@@ -11,7 +11,7 @@ namespace capstan::postrender {
 std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
   std::vector<std::unique_ptr<Filter>> filters;
   if (config.check) {  // check mode changes nothing
-    filters.push_back(std::make_unique<CheckFilter>());
+    filters.push_back(std::make_unique<CheckFilter>(config.check_options));
     return filters;
   }
   if (config.checksum.enabled) {

@@ -36,12 +36,18 @@ std::string Deployment(const std::string& name, int replicas, bool probe, const 
          (probe ? "          readinessProbe: {httpGet: {path: /, port: 80}}\n" : "");
 }
 
+// A PodDisruptionBudget that lets one pod of app=name go at a time (keeps no-pdb quiet on the safe variants).
+std::string Pdb(const std::string& name) {
+  return "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: " + name +
+         "}\nspec: {maxUnavailable: 1, selector: {matchLabels: {app: " + name + "}}}\n";
+}
+
 }  // namespace
 
 TEST_CASE("check filter: single-replica and no-readiness-probe, and not on the safe variant") {
   CHECK(Check(Deployment("web", 1, false)) ==
         std::multiset<std::string>{"Deployment/web single-replica warning", "Deployment/web no-readiness-probe warning"});
-  CHECK(Check(Deployment("web", 2, true)).empty());
+  CHECK(Check(Deployment("web", 2, true) + Pdb("web")).empty());
 }
 
 TEST_CASE("check filter: a PodDisruptionBudget that allows no disruption blocks drains") {
@@ -60,12 +66,14 @@ TEST_CASE("check filter: waits on hook-created objects deadlock, shell loops wit
   std::string hook_svc = "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: search\n  annotations:\n"
                          "    helm.sh/hook: post-install\nspec: {ports: [{port: 80}]}\n";
   std::string waiter = Deployment("web", 2, true, "  annotations:\n    capstan.dev/wait-for: tcp://search:80\n");
-  CHECK(Check(waiter + hook_svc) == std::multiset<std::string>{"Deployment/web wait-deadlock error"});
+  CHECK(Check(waiter + hook_svc + Pdb("web")) == std::multiset<std::string>{"Deployment/web wait-deadlock error"});
 
   std::string loop = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w}\nspec:\n  replicas: 2\n"
-                     "  template:\n    spec:\n      initContainers:\n        - name: wait-db\n          image: b\n"
+                     "  template:\n    metadata: {labels: {app: w}}\n    spec:\n      initContainers:\n"
+                     "        - name: wait-db\n          image: b\n"
                      "          command: [sh, -c, 'until nc -z db 5432; do sleep 1; done']\n      containers:\n"
                      "        - {name: c, image: c, readinessProbe: {exec: {command: [true]}}}\n";
+  loop += Pdb("w");
   CHECK(Check(loop) == std::multiset<std::string>{"Deployment/w wait-without-timeout warning"});
   std::string bounded = loop;
   bounded.replace(bounded.find("'until"), 1, "'timeout 60 sh -c \"");

@@ -122,7 +122,7 @@ TEST_CASE("check mode: findings on stdout as text or JSON, exit 1 with --fail-on
                     "      containers: [{name: c, image: i, readinessProbe: {tcpSocket: {port: 1}}}]\n";
   auto r = PostRender(doc, {"--check"});
   CHECK(r.exit_code == 0);
-  CHECK(r.out == "<stdin>: warning: Deployment/one: 1 replica: every upgrade and node drain interrupts it; run 2 or "
+  CHECK(r.out == "<stdin>:4: warning: Deployment/one: 1 replica: every upgrade and node drain interrupts it; run 2 or "
                  "more with a PodDisruptionBudget [single-replica] (in document 0)\n0 errors, 1 warning, 0 infos in 1 "
                  "file\n");
   r = PostRender(doc, {"--check", "--fail-on", "warning", "-o", "json"});

@@ -27,21 +27,6 @@ namespace capstan::values::lint {
 using findings::Finding;
 using findings::Severity;
 
-std::vector<findings::Rule> Rules() {
-  return {
-      {"yaml", "values files must be valid YAML", Severity::kError},
-      {"merge", "Helm must be able to merge the values (e.g. a subchart's values must be a map)", Severity::kError},
-      {"schema", "the coalesced values must satisfy values.schema.json of the chart and of each enabled subchart",
-       Severity::kError},
-      {"unknown-key", "a key set by an overlay must exist in the chart's defaults or schema", Severity::kError},
-      {"renamed-key", "a key the chart renamed (values.renames.yaml) must use its new name", Severity::kError},
-      {"deprecated-key", "a key the chart deprecated (values.renames.yaml or schema deprecated: true)",
-       Severity::kWarning},
-      {"type-surprise", "a value YAML 1.1 reads differently than its author likely meant", Severity::kWarning},
-      {"duplicate-key", "a key written twice in one map: Helm silently uses the last value", Severity::kWarning},
-  };
-}
-
 namespace {
 
 // The key a map key in a values file becomes (sigs.k8s.io/yaml over go-yaml v2), as yaml_load.cc computes it.
