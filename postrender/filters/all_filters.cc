@@ -10,19 +10,21 @@ namespace capstan::postrender {
 
 std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
   std::vector<std::unique_ptr<Filter>> filters;
+  OrderedStartOptions ordered;  // StatefulSets that opt in with capstan.dev/ordered-start
+  ordered.enabled = true;
+  ordered.image = config.waits.image;  // the same hook image as the waits
+  ordered.timeout = config.ordered_start_timeout;
+  ordered.digest_annotation = config.checksum.annotation;
+  ordered.config_digest = config.checksum.enabled;
   if (config.check) {  // check mode changes nothing
     filters.push_back(std::make_unique<CheckFilter>());
+    ordered.check_only = true;  // reports ordered-start configurations that cannot work
+    filters.push_back(std::make_unique<OrderedStartFilter>(ordered));
     return filters;
   }
   if (config.checksum.enabled) filters.push_back(std::make_unique<ChecksumFilter>(config.checksum));
   if (config.waits.enabled) {
     filters.push_back(std::make_unique<WaitFilter>(config.waits));
-    // StatefulSets that opt in with capstan.dev/ordered-start use the same hook image.
-    OrderedStartOptions ordered;
-    ordered.enabled = true;
-    ordered.image = config.waits.image;
-    ordered.timeout = config.ordered_start_timeout;
-    ordered.digest_annotation = config.checksum.annotation;
     filters.push_back(std::make_unique<OrderedStartFilter>(ordered));
   }
   if (config.safety.any()) filters.push_back(std::make_unique<SafetyFilter>(config.safety));

@@ -35,9 +35,10 @@ Result Run(const std::string& doc) {
 std::string Sts(const std::string& sts_annotations, const std::string& template_annotations = "{}",
                 const std::string& mounts = "[{name: shared, mountPath: /data}]") {
   return "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: content\n  annotations: " + sts_annotations +
-         "\nspec:\n  serviceName: content\n  template:\n    metadata:\n      annotations: " + template_annotations +
-         "\n    spec:\n      containers:\n        - name: cms\n          image: cms\n          volumeMounts: " +
-         mounts + "\n";
+         "\nspec:\n  serviceName: content\n  replicas: 3\n  template:\n    metadata:\n      annotations: " +
+         template_annotations + "\n    spec:\n      containers:\n        - name: cms\n          image: cms\n"
+         "          volumeMounts: " + mounts + "\n      volumes:\n        - {name: shared, nfs: {server: nfs, path: /}}\n"
+         "        - {name: other, persistentVolumeClaim: {claimName: other}}\n";
 }
 
 const char* kOptIn = "{capstan.dev/ordered-start: \"true\", capstan.dev/ordered-start-volume: shared}";
