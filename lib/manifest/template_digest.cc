@@ -20,6 +20,15 @@ bool Contains(const std::vector<std::string>& list, std::string_view s) {
   return std::find(list.begin(), list.end(), s) != list.end();
 }
 
+// True when metadata.annotations holds nothing but excluded keys: then it counts as absent (Kubernetes drops an
+// empty annotations map), so adding Capstan's annotations to a template that had none changes nothing.
+bool OnlyExcluded(const yaml::Node& annotations, const TemplateDigestExclusions& ex) {
+  if (!annotations.IsMapping()) return annotations.IsNull();
+  for (const auto& e : annotations.MergedEntries())
+    if (!Contains(ex.annotations, e.key.scalar())) return false;
+  return true;
+}
+
 // path: the mapping keys from the template down to n ("metadata", "annotations"); "-" for a sequence item.
 void Canon(const yaml::Node& n, std::vector<std::string>& path, const TemplateDigestExclusions& ex, std::string& out) {
   if (!n) {
@@ -33,6 +42,7 @@ void Canon(const yaml::Node& n, std::vector<std::string>& path, const TemplateDi
     for (const auto& e : entries) {
       std::string key(e.key.scalar());
       if (annotations && Contains(ex.annotations, key)) continue;
+      if (path.size() == 1 && path[0] == "metadata" && key == "annotations" && OnlyExcluded(e.value, ex)) continue;
       sorted.emplace_back(std::move(key), e.value);
     }
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
