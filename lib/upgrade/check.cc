@@ -81,9 +81,11 @@ void AddOrderFindings(const std::vector<State>& states, const UpgradeInput& in, 
       for (const auto* s : first) parts.push_back(s->c->name + " at " + at(s) + " (target " + s->c->version.text + ")");
       waits = "order " + std::to_string(e0.order) + " is still pending: " + Join(parts, ", ");
     }
+    std::string then;  // the groups between the first pending one and this one go in between
+    for (size_t m = 1; m < g; ++m) then += ", then " + Names(groups[m]);
     d.findings.push_back({Names(late), "order",
                           moves + " while " + waits + ": upgrade " + Names(first) + " first (keep " + keeps +
-                              " in this upgrade), then " + Names(late)});
+                              " in this upgrade)" + then + ", then " + Names(late)});
   }
   std::vector<std::string> steps;
   for (size_t g = 0; g < groups.size(); ++g) {

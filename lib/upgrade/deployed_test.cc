@@ -111,6 +111,9 @@ TEST_CASE("check-upgrade: all at once for six components is two findings and one
         "1.4.0 (target 2.0.0), aas at 1.4.0 (target 2.0.0): upgrade cms, aas first (keep scs at 1.4.0, shvs at 1.4.0 "
         "in this upgrade), then scs, shvs");
   CHECK(d.findings[1].subject == "portal, solr");
+  CHECK_THAT(d.findings[1].message,
+             Catch::EndsWith("upgrade cms, aas first (keep portal at 1.4.0, solr at 1.4.0 in this upgrade), then scs, "
+                             "shvs, then portal, solr"));
   CHECK(d.summary ==
         "the policy upgrades in 3 steps, one helm upgrade each: 1) cms 2.0.0, aas 2.0.0; then 2) scs 2.0.0, shvs 2.0.0; "
         "then 3) portal 2.0.0, solr 2.0.0 (this upgrade may change only step 1's versions)");
