@@ -69,7 +69,8 @@ int Run(Flags& f) {
                {{"problems", static_cast<long long>(d.findings.size())}});
     return kExitFailed;
   }
-  log::Info("upgrade path allowed", {{"release", subject}, {"namespace", f.kube.ns}});
+  if (f.deployed.empty()) log::Info("upgrade path allowed", {{"release", subject}, {"namespace", f.kube.ns}});
+  else log::Info("upgrade path allowed", {{"deployed", f.deployed}});
   return kExitOk;
 }
 
