@@ -37,7 +37,7 @@ DeployedFile ReadVersions(const yaml::Node& root, const Reader& r, const Policy&
   DeployedFile out;
   out.format = "versions";
   const std::vector<std::string> top = {"chartVersion", "components"};
-  for (const auto& [k, v] : root.Entries()) {
+  for (const auto& [k, v] : root.MergedEntries()) {
     std::string key(k.scalar());
     if (std::find(top.begin(), top.end(), key) == top.end()) r.Fail(k, r.Unknown("key", key, top));
   }
@@ -52,7 +52,7 @@ DeployedFile ReadVersions(const yaml::Node& root, const Reader& r, const Policy&
     r.Fail(comps ? comps : root, "expected components: a mapping of the policy's component names to the versions "
                                  "deployed now (e.g. components: {" + policy.components.front().name + ": 1.4.0})");
   std::vector<std::string> names = ComponentNames(policy);
-  for (const auto& [k, v] : comps.Entries()) {
+  for (const auto& [k, v] : comps.MergedEntries()) {
     std::string name(k.scalar());
     if (std::find(names.begin(), names.end(), name) == names.end())
       r.Fail(k, r.Unknown("component", name, names) + " (the policy's components)");
