@@ -4,7 +4,11 @@
 // and how the containers read it; every configuration that cannot work is a finding (also in check mode).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
+#include "postrender/check_output.h"
 #include "postrender/filters/ordered_start_filter.h"
+#include "postrender/postrender_testing.h"
 #include "postrender/pipeline.h"
 #include "yaml/tree.h"
 
@@ -241,4 +245,18 @@ TEST_CASE("ordered start: check mode reports the same findings and changes nothi
   Result fine = Run(good, true, true);
   CHECK(fine.out == good);
   CHECK(fine.findings.empty());
+}
+
+TEST_CASE("ordered start: capstan-postrender --check lists the findings (the filters check mode runs)") {
+  std::string bad = StsWith("", "{name: shared, emptyDir: {}}");
+  postrender::Config cfg;
+  cfg.check = true;
+  cfg.pipeline.fail_on_error_findings = false;  // as main.cc sets it in check mode
+  postrender::Report report;
+  CHECK(test::PostRender(bad, cfg, &report) == bad);
+  findings::Report out = postrender::CheckFindings(report, "<stdin>");
+  std::vector<std::string> rules;
+  for (const auto& f : out.findings) rules.push_back(f.rule);
+  CHECK(std::count(rules.begin(), rules.end(), "ordered-start-volume-not-shared") == 1);
+  CHECK(postrender::CheckExitCode(report, "error") == 1);
 }
