@@ -44,7 +44,8 @@ DeployedFile ReadVersions(const yaml::Node& root, const Reader& r, const Policy&
   if (yaml::Node chart = root.Get("chartVersion"); chart && !chart.IsNull()) {
     if (!chart.IsScalar()) r.Fail(chart, "chartVersion must be a version such as 1.4.0");
     if (!ParseSemVer(std::string(chart.scalar())))
-      r.Fail(chart, "chartVersion " + Quote(std::string(chart.scalar())) + " is not a semantic version (MAJOR.MINOR.PATCH[-pre])");
+      r.Fail(chart, "chartVersion " + Quote(std::string(chart.scalar())) +
+                        " is not a semantic version (MAJOR.MINOR.PATCH[-pre])");
     out.input.chart_deployed = std::string(chart.scalar());
   }
   yaml::Node comps = root.Get("components");
@@ -60,7 +61,8 @@ DeployedFile ReadVersions(const yaml::Node& root, const Reader& r, const Policy&
     if (!v.IsScalar()) r.Fail(v, name + ": expected a version such as 1.4.0, or ~ when it is not deployed");
     std::string version(v.scalar());
     if (!ParseSemVer(version))
-      r.Fail(v, name + ": " + Quote(version) + " is not a semantic version (MAJOR.MINOR.PATCH[-pre]); ~ when not deployed");
+      r.Fail(v, name + ": " + Quote(version) +
+                    " is not a semantic version (MAJOR.MINOR.PATCH[-pre]); ~ when not deployed");
     out.input.deployed[name] = version;
   }
   return out;
@@ -73,7 +75,8 @@ DeployedFile ReadReport(const yaml::Node& root, const Reader& r, const Policy& p
   DeployedFile out;
   out.format = "report";
   yaml::Node workloads = root.Get("workloads");
-  if (!workloads.IsSequence()) r.Fail(workloads ? workloads : root, "workloads must be a list (a capstan-postrender --report file)");
+  if (!workloads.IsSequence())
+    r.Fail(workloads ? workloads : root, "workloads must be a list (a capstan-postrender --report file)");
   for (const auto& c : policy.components) {
     std::vector<yaml::Node> found;
     for (const auto& w : workloads.Items())
@@ -89,14 +92,16 @@ DeployedFile ReadReport(const yaml::Node& root, const Reader& r, const Policy& p
     if (!c.deployed.image) {
       yaml::Node v = w.Get("labels").Get(c.deployed.label);
       if (!v.IsScalar() || v.IsNull())
-        r.Fail(w, what + " has no label " + c.deployed.label + " in this report (set it in the chart, or read the "
-                         "version from the image: deployed.image; a report written before reports carried labels needs rewriting)");
+        r.Fail(w, what + " has no label " + c.deployed.label +
+                      " in this report (set it in the chart, or read the version from the image: deployed.image; a "
+                      "report written before reports carried labels needs rewriting)");
       out.input.deployed[c.name] = std::string(v.scalar());
       continue;
     }
     yaml::Node containers = w.Get("containers");
     if (!containers.IsSequence() || containers.size() == 0)
-      r.Fail(w, what + " has no containers in this report (a report written before reports listed containers needs rewriting)");
+      r.Fail(w, what + " has no containers in this report (a report written before reports listed containers "
+                    "needs rewriting)");
     bool done = false;
     for (const auto& ct : containers.Items()) {
       if (!c.deployed.container.empty() && Str(ct.Get("name")) != c.deployed.container) continue;

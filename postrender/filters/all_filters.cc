@@ -16,6 +16,8 @@ std::vector<std::unique_ptr<Filter>> MakeFilters(const Config& config) {
   ordered.timeout = config.ordered_start_timeout;
   ordered.digest_annotation = config.checksum.annotation;
   ordered.config_digest = config.checksum.enabled;
+  ordered.checksum_opt_annotation = config.checksum.opt_out_annotation;
+  ordered.checksum_opt_in = config.checksum.opt_in;
   if (config.check) {  // check mode changes nothing
     filters.push_back(std::make_unique<CheckFilter>());
     ordered.check_only = true;  // reports ordered-start configurations that cannot work

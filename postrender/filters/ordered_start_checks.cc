@@ -81,7 +81,8 @@ std::vector<OrderedStartProblem> CheckOrderedStart(const yaml::Node& root, const
           "volume " + Quote(setup.volume) + " (capstan.dev/ordered-start-volume) " + why);
     if (setup.mount_path.empty())
       add(Severity::kError, "ordered-start-volume",
-          "no container mounts volume " + Quote(setup.volume) + " (capstan.dev/ordered-start-volume) without a subPath");
+          "no container mounts volume " + Quote(setup.volume) +
+              " (capstan.dev/ordered-start-volume) without a subPath");
   }
 
   // What "initialised" means for pod 0.
@@ -119,8 +120,9 @@ std::vector<OrderedStartProblem> CheckOrderedStart(const yaml::Node& root, const
   setup.consumes_config = !manifest::FindConfigRefs(spec).empty();
   if (setup.consumes_config && !config_digest)
     add(Severity::kWarning, "ordered-start-no-config-digest",
-        "the pods consume ConfigMaps/Secrets but the config digest is off (--checksum=false): a change of them is "
-        "not part of pod 0's marker, so pods > 0 do not wait for pod 0 to take it up; turn the checksum on");
+        "the pods consume ConfigMaps/Secrets but their config digest is off (--checksum=false, capstan.dev/checksum: "
+        "\"false\", or --opt-in without capstan.dev/checksum: \"true\"): a change of them is not part of pod 0's "
+        "marker, so pods > 0 do not wait for pod 0 to take it up; turn the checksum on for this StatefulSet");
   return out;
 }
 

@@ -12,7 +12,7 @@
 //                                   pod 0 replaced last (error)
 //   ordered-start-update-strategy   an updateStrategy type other than OnDelete or RollingUpdate (error)
 //   ordered-start-single-replica    one replica (or none set): nothing waits for pod 0 until the set is scaled (info)
-//   ordered-start-no-config-digest  the pods consume ConfigMaps/Secrets but the config digest is off: a change of
+//   ordered-start-no-config-digest  the pods consume ConfigMaps/Secrets but their config digest is off: a change of
 //                                   them is not part of the marker, so pods > 0 do not wait for pod 0 to take it
 //                                   up (warning)
 //   bad-wait-for                    capstan.dev/ordered-start-ready does not parse (error)
@@ -41,7 +41,7 @@ struct OrderedStartSetup {
 };
 
 // Checks a workload annotated capstan.dev/ordered-start: "true". Fills setup with what the injection needs.
-// config_digest: whether the checksum filter writes the config digest (--checksum). An error problem means the
+// config_digest: whether the checksum filter writes this workload's config digest (--checksum, its opt-out/opt-in). An error problem means the
 // configuration cannot work and nothing may be injected.
 std::vector<OrderedStartProblem> CheckOrderedStart(const yaml::Node& root, const manifest::PodTemplate& tmpl,
                                                    const std::string& kind, bool config_digest,

@@ -46,9 +46,13 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
     for (const auto& c : tmpl.spec().Get(list).Items())
       if (c.Get("name").scalar() == kWaiterName) return;  // already injected
 
+  // Whether the checksum filter writes this workload's config digest (its own switches, read the same way).
+  std::string checksum = ToLower(manifest::WorkloadAnnotation(root, tmpl, options_.checksum_opt_annotation));
+  bool config_digest =
+      options_.config_digest && checksum != "false" && (!options_.checksum_opt_in || checksum == "true");
   OrderedStartSetup setup;
   bool failed = false;
-  for (auto& p : CheckOrderedStart(root, tmpl, info.object.kind, options_.config_digest, setup)) {
+  for (auto& p : CheckOrderedStart(root, tmpl, info.object.kind, config_digest, setup)) {
     failed = failed || p.severity == findings::Severity::kError || p.rule == "ordered-start-kind";
     report.AddFinding({p.severity, p.rule, p.message, info.index(), info.object.Ref(), info.source});
   }
@@ -56,9 +60,10 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
   if (setup.set_on_delete) editor.Set(root, {"spec", "updateStrategy", "type"}, yaml::Snippet::String("OnDelete"));
 
   // The marker digest: the template's own digest, plus the config digest when the pods consume configuration.
-  std::string template_digest = manifest::TemplateDigest(
-      tmpl.node, {{options_.digest_annotation, kOrderedStartDigestAnnotation, "kubectl.kubernetes.io/default-container"},
-                  {kWaiterName, kMarkerName}});
+  manifest::TemplateDigestExclusions capstan_writes{
+      {options_.digest_annotation, kOrderedStartDigestAnnotation, "kubectl.kubernetes.io/default-container"},
+      {kWaiterName, kMarkerName}};
+  std::string template_digest = manifest::TemplateDigest(tmpl.node, capstan_writes);
   auto annotate = [&](const std::string& key, const std::string& value) {
     auto p = tmpl.path;
     p.insert(p.end(), {"metadata", "annotations", key});

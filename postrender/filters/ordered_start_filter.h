@@ -33,6 +33,8 @@ struct OrderedStartOptions {
   std::string timeout = "30m";
   std::string digest_annotation = "capstan.dev/config-digest";  // the checksum filter's
   bool config_digest = true;  // the checksum filter is on (it writes digest_annotation)
+  std::string checksum_opt_annotation = "capstan.dev/checksum";  // the checksum filter's per-workload switch
+  bool checksum_opt_in = false;                                  // the checksum filter's --opt-in
   bool check_only = false;    // check mode: findings only, no edits
 };
 

@@ -193,6 +193,10 @@ TEST_CASE("ordered start: pods that consume configuration mark template digest +
   Result off = Run(sts, /*config_digest=*/false);
   CHECK(Rules(off) == std::vector<std::string>{"ordered-start-no-config-digest"});
   CHECK(off.out.find("capstan-mark-ready") != std::string::npos);
+  // Also when this StatefulSet opts out of the checksum.
+  std::string opted_out = sts;
+  opted_out.replace(opted_out.find("capstan.dev/ordered-start-volume: shared"), 0, "capstan.dev/checksum: \"false\", ");
+  CHECK(Rules(Run(opted_out)) == std::vector<std::string>{"ordered-start-no-config-digest"});
 }
 
 TEST_CASE("ordered start: configurations that cannot work are findings, and nothing is injected") {
