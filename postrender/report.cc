@@ -135,7 +135,18 @@ std::string Report::ToJson() const {
       for (const auto& v : c.via) w.String(v);
       w.EndArray().Field("digest", c.digest).EndObject();
     }
-    w.EndArray().EndObject();
+    w.EndArray();
+    if (!wl.labels.empty()) {
+      w.StartObject("labels");
+      for (const auto& [k, v] : wl.labels) w.Field(k, v);
+      w.EndObject();
+    }
+    if (!wl.containers.empty()) {
+      w.StartArray("containers");
+      for (const auto& [name, image] : wl.containers) w.StartObject().Field("name", name).Field("image", image).EndObject();
+      w.EndArray();
+    }
+    w.EndObject();
   }
   w.EndArray();
   w.StartArray("changes");

@@ -31,6 +31,10 @@ struct WorkloadEntry {
   std::string previous_digest;  // from --previous-report
   std::vector<ConsumedConfig> consumes;
   std::vector<std::string> changed;  // "ConfigMap/app" whose digest differs from the previous report
+  // What says which version is deployed (read by `capstan check-upgrade --deployed REPORT`): the workload's own
+  // labels and its pod template's containers (name, image). Written to the JSON only when set.
+  std::map<std::string, std::string> labels;
+  std::vector<std::pair<std::string, std::string>> containers;
 };
 
 // One finding of a run: the shared findings model (severity, rule id such as "missing-reference", message, and

@@ -179,3 +179,28 @@ TEST_CASE("report: a previous report's digests are read back") {
   CHECK(next.PreviousSourceDigest("ns", "Deployment", "web", "ConfigMap/cfg") == "sha256:cd");
   CHECK(next.PreviousDigest("ns", "Deployment", "other").empty());
 }
+
+TEST_CASE("report: a workload's labels and containers (what check-upgrade --deployed reads versions from)") {
+  postrender::Report r;
+  r.SetRun("rel", "ns", "helm3", 1);
+  postrender::WorkloadEntry w;
+  w.kind = "StatefulSet";
+  w.name = "cms";
+  w.namespace_ = "ns";
+  w.labels = {{"app.kubernetes.io/version", "1.4.0"}, {"app", "cms"}};
+  w.containers = {{"cms", "reg:5000/cms:1.4.0"}};
+  r.AddWorkload(w);
+  std::string json = r.ToJson();
+  CHECK_THAT(json, Catch::Contains(R"(      "consumes": [],
+      "labels": {
+        "app": "cms",
+        "app.kubernetes.io/version": "1.4.0"
+      },
+      "containers": [
+        {
+          "name": "cms",
+          "image": "reg:5000/cms:1.4.0"
+        }
+      ]
+    })"));
+}

@@ -30,6 +30,73 @@ int CompareVersions(const std::string& subject, const SemVer& from, const SemVer
   return c;
 }
 
+struct State {
+  const Component* c;
+  bool pending;  // deployed but below its target: still to be upgraded
+};
+
+// "certs", "certs, auth"
+std::string Names(const std::vector<const State*>& group) {
+  std::vector<std::string> names;
+  for (const auto* s : group) names.push_back(s->c->name);
+  return Join(names, ", ");
+}
+
+// Order: a component may move to a newer version only when every component with a LOWER order is already at its
+// target (components of the same order upgrade together). One finding per order group that would move while an
+// earlier group is still pending, naming the earliest pending group (what has to go first), so upgrading everything
+// at once reports one finding per later group, not one per pair of components; the summary lists the upgrades the
+// policy needs, one per order group.
+void AddOrderFindings(const std::vector<State>& states, const UpgradeInput& in, UpgradeDecision& d) {
+  std::vector<std::vector<const State*>> groups;  // the pending components, by order
+  for (const auto& s : states) {
+    if (!s.pending) continue;
+    if (groups.empty() || groups.back().front()->c->order != s.c->order) groups.emplace_back();
+    groups.back().push_back(&s);
+  }
+  if (groups.size() < 2) return;
+  const auto& first = groups.front();
+  const Component& e0 = *first.front()->c;
+  auto at = [&](const State* s) { return in.deployed.at(s->c->name); };
+  for (size_t g = 1; g < groups.size(); ++g) {
+    const auto& late = groups[g];
+    const Component& l0 = *late.front()->c;
+    std::string moves, keeps, waits;
+    if (late.size() == 1) {
+      moves = l0.name + " (order " + std::to_string(l0.order) + ") would be upgraded " + at(late.front()) + " -> " +
+              l0.version.text;
+    } else {
+      std::vector<std::string> parts;
+      for (const auto* s : late) parts.push_back(s->c->name + " " + at(s) + " -> " + s->c->version.text);
+      moves = Join(parts, ", ") + " (order " + std::to_string(l0.order) + ") would be upgraded";
+    }
+    std::vector<std::string> kept;
+    for (const auto* s : late) kept.push_back(s->c->name + " at " + at(s));
+    keeps = Join(kept, ", ");
+    if (first.size() == 1) {
+      waits = e0.name + " (order " + std::to_string(e0.order) + ") is still at " + at(first.front()) + " (target " +
+              e0.version.text + ")";
+    } else {
+      std::vector<std::string> parts;
+      for (const auto* s : first) parts.push_back(s->c->name + " at " + at(s) + " (target " + s->c->version.text + ")");
+      waits = "order " + std::to_string(e0.order) + " is still pending: " + Join(parts, ", ");
+    }
+    std::string then;  // the groups between the first pending one and this one go in between
+    for (size_t m = 1; m < g; ++m) then += ", then " + Names(groups[m]);
+    d.findings.push_back({Names(late), "order",
+                          moves + " while " + waits + ": upgrade " + Names(first) + " first (keep " + keeps +
+                              " in this upgrade)" + then + ", then " + Names(late)});
+  }
+  std::vector<std::string> steps;
+  for (size_t g = 0; g < groups.size(); ++g) {
+    std::vector<std::string> parts;
+    for (const auto* s : groups[g]) parts.push_back(s->c->name + " " + s->c->version.text);
+    steps.push_back(std::to_string(g + 1) + ") " + Join(parts, ", "));
+  }
+  d.summary = "the policy upgrades in " + std::to_string(groups.size()) + " steps, one helm upgrade each: " +
+              Join(steps, "; then ") + " (this upgrade may change only step 1's versions)";
+}
+
 }  // namespace
 
 UpgradeDecision CheckUpgrade(const Policy& policy, const UpgradeInput& in) {
@@ -47,10 +114,6 @@ UpgradeDecision CheckUpgrade(const Policy& policy, const UpgradeInput& in) {
       CompareVersions("chart", *from, *to, policy.allow_downgrade, policy.max_major_skip, d.findings);
   }
   // Components in policy order (ParsePolicy sorts them).
-  struct State {
-    const Component* c;
-    bool pending;  // deployed but below its target: still to be upgraded
-  };
   std::vector<State> states;
   for (const auto& c : policy.components) {
     ComponentPlan plan{c.name, c.order, "", c.version.text, "install"};
@@ -74,23 +137,7 @@ UpgradeDecision CheckUpgrade(const Policy& policy, const UpgradeInput& in) {
     states.push_back({&c, pending});
     d.plan.push_back(plan);
   }
-  // Order: a component may move to a newer version only when every component with a LOWER order is already at
-  // its target (components of the same order upgrade together).
-  for (size_t j = 0; j < states.size(); ++j) {
-    if (!states[j].pending) continue;
-    for (size_t i = 0; i < j; ++i) {
-      if (states[i].c->order >= states[j].c->order || !states[i].pending) continue;
-      const Component& early = *states[i].c;
-      const Component& late = *states[j].c;
-      d.findings.push_back(
-          {late.name, "order",
-           late.name + " (order " + std::to_string(late.order) + ") would be upgraded " + in.deployed.at(late.name) +
-               " -> " + late.version.text + " while " + early.name + " (order " + std::to_string(early.order) +
-               ") is still at " + in.deployed.at(early.name) + " (target " + early.version.text + "): upgrade " +
-               early.name + " first (keep " + late.name + " at " + in.deployed.at(late.name) +
-               " in this upgrade), then " + late.name});
-    }
-  }
+  AddOrderFindings(states, in, d);
   return d;
 }
 

@@ -14,7 +14,7 @@
 namespace capstan::upgrade {
 
 struct Finding {
-  std::string subject;  // component name, or "chart"
+  std::string subject;  // component name, "chart", or for "order" the components of one order group ("scs, shvs")
   std::string rule;     // "downgrade", "major-skip", "order", "unreadable"
   std::string message;
 };
@@ -37,6 +37,8 @@ struct ComponentPlan {
 struct UpgradeDecision {
   std::vector<ComponentPlan> plan;
   std::vector<Finding> findings;  // empty: the upgrade may proceed
+  // When components are out of order: the upgrades the policy needs, one per order group ("" otherwise).
+  std::string summary;
 };
 
 UpgradeDecision CheckUpgrade(const Policy& policy, const UpgradeInput& input);

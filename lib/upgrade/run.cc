@@ -38,6 +38,7 @@ std::string DecisionText(const UpgradeDecision& d) {
   std::string head = "upgrade REFUSED (" + std::to_string(d.findings.size()) + " problem" +
                      (d.findings.size() == 1 ? "" : "s") + ")\n";
   for (const auto& f : d.findings) head += "  " + f.message + "\n";
+  if (!d.summary.empty()) head += "  " + d.summary + "\n";
   return head + out;
 }
 
@@ -59,6 +60,10 @@ std::string DecisionJson(const UpgradeDecision& d) {
     w.EndObject();
   }
   w.EndArray();
+  if (!d.summary.empty()) {
+    w.Key("summary");
+    w.String(d.summary);
+  }
   w.Key("components");
   w.StartArray();
   for (const auto& p : d.plan) {

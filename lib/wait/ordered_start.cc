@@ -37,12 +37,17 @@ PodIdentity ParsePodName(const std::string& pod_name) {
 void ValidateDigest(const std::string& digest) {
   if (digest.empty())
     throw UsageError("the configuration digest is empty: pass --digest or CAPSTAN_DIGEST (the post-renderer's "
-                     "capstan.dev/config-digest annotation, e.g. through the downward API)");
+                     "capstan.dev/ordered-start-digest annotation through the downward API, which it writes on every "
+                     "StatefulSet it injects ordered start into)");
   if (digest.size() > 256) throw UsageError("the configuration digest is longer than 256 characters");
   for (unsigned char c : digest)
     if (!(std::isalnum(c) || c == '.' || c == '_' || c == ':' || c == '+' || c == '/' || c == '=' || c == '-'))
       throw UsageError("the configuration digest " + Quote(digest) +
                        " has a character outside [A-Za-z0-9._:+/=-]");
+}
+
+std::string MarkerDigest(const std::string& template_digest, const std::string& config_digest, bool consumes_config) {
+  return consumes_config ? template_digest + "+" + config_digest : template_digest;
 }
 
 std::string MarkerPath(const std::string& marker_dir, const std::string& set) {

@@ -20,8 +20,14 @@ struct PodIdentity {
 
 // Splits a StatefulSet pod name "<set>-<ordinal>". Throws UsageError when the name has no "-<number>" suffix.
 PodIdentity ParsePodName(const std::string& pod_name);
-// Throws UsageError unless digest is 1-256 characters from [A-Za-z0-9._:+/=-] (e.g. "sha256:3f2a...").
+// Throws UsageError unless digest is 1-256 characters from [A-Za-z0-9._:+/=-] (e.g. "sha256:3f2a...",
+// "sha256:3f2a...+hmac-sha256:9c1e...").
 void ValidateDigest(const std::string& digest);
+// The digest the post-renderer's injected containers pass (docs/wait.md, "Ordered start, injected by the
+// post-renderer"): the pod template's capstan.dev/ordered-start-digest, joined with "+" to the
+// capstan.dev/config-digest when the pods consume ConfigMaps or Secrets (the config part may then be empty, when
+// the checksum is off). What a rollout driver compares pod 0's marker with.
+std::string MarkerDigest(const std::string& template_digest, const std::string& config_digest, bool consumes_config);
 // <marker_dir>/<set>.ready
 std::string MarkerPath(const std::string& marker_dir, const std::string& set);
 // The condition pods > 0 wait for: file:<marker> (content=<digest>).

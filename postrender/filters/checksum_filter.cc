@@ -1,6 +1,7 @@
 #include "postrender/filters/checksum_filter.h"
 
 #include "digest/sha256.h"
+#include "manifest/selector.h"
 #include "manifest/workload_annotation.h"
 #include "postrender/config.h"
 #include "postrender/namespaces.h"
@@ -144,6 +145,9 @@ void ChecksumFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml::Ed
   entry.namespace_ = info.namespace_;
   entry.source = info.source;
   entry.hook = info.object.IsHook();
+  entry.labels = manifest::ReadLabels(root);  // what check-upgrade --deployed reads versions from
+  for (const auto& c : tmpl.spec().Get("containers").Items())
+    entry.containers.emplace_back(c.Get("name").scalar(), c.Get("image").scalar());
 
   std::string optv = ToLower(manifest::WorkloadAnnotation(root, tmpl, options_.opt_out_annotation));
   if (optv == "false" || (options_.opt_in && optv != "true")) {

@@ -273,6 +273,7 @@ spec:
           image: cms
           volumeMounts: [{name: shared, mountPath: /profile}]
           envFrom: [{configMapRef: {name: cfg}}]
+      volumes: [{name: shared, persistentVolumeClaim: {claimName: profile}}]
 )Y";
   postrender::Config cfg;
   cfg.waits.enabled = true;
