@@ -14,6 +14,15 @@ namespace capstan::postrender {
 
 namespace {
 
+// verbose: true/false or a count (2: debug).
+int ParseVerbosity(const std::string& v) {
+  std::string lv = ToLower(Trim(v));
+  if (lv == "true" || lv == "yes" || lv == "on") return 1;
+  if (lv == "false" || lv == "no" || lv == "off") return 0;
+  if (!lv.empty() && lv.size() < 3 && lv.find_first_not_of("0123456789") == std::string::npos) return std::stoi(lv);
+  throw UsageError("verbose must be true, false or a number, not " + Quote(v));
+}
+
 // The pipeline's and the run's own options (the filters declare theirs).
 void DeclareRunOptions(OptionTable& t, Config& c) {
   t.Text("release", &c.pipeline.release, "Release name (Helm does not pass it: give it here)");
@@ -30,6 +39,12 @@ void DeclareRunOptions(OptionTable& t, Config& c) {
   t.Text("previous-report", &c.previous_report_file,
          "A report from the last deploy: the new report says which workloads roll and why");
   t.Bool("summary", &c.summary, "Human summary on stderr (default on)");
+  // The common flags and their variables come from cli::AddCommonFlags; these make them file keys too.
+  t.Text("log-file", &c.common.log_file, "Log file (default ~/.local/state/capstan/postrender.log)").FileOnly();
+  t.Text("log-format", &c.common.log_format, "Log format").Choices({"text", "json"}).FileOnly();
+  t.Parsed("verbose", [&c](const std::string& v) { c.common.verbose = ParseVerbosity(v); },
+           "More detail in logs (true, or a number)").FileOnly();
+  t.Bool("quiet", &c.common.quiet, "Only warnings and errors in logs").FileOnly();
 }
 
 }  // namespace
