@@ -8,6 +8,7 @@
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/file_io.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::postrender {
@@ -85,6 +86,7 @@ void LoadHmacKey(Config& config) {
   } else if (const char* k = std::getenv("CAPSTAN_HMAC_KEY"); k && *k) {
     config.checksum.hmac_key = k;
   }
+  RegisterSecret(config.checksum.hmac_key);  // never in a message, the log file included
 }
 
 manifest::WorkloadKind ParseWorkloadKind(const std::string& spec) {

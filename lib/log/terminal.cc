@@ -1,7 +1,7 @@
 #include "log/terminal.h"
 
 #include <fcntl.h>
-#include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,19 +11,16 @@ namespace capstan::log {
 
 namespace {
 
-// Whether fd 2 writes to the terminal tty_fd is open on.
-bool StderrIs(int tty_fd) {
-  struct stat err {}, tty {};
-  if (::fstat(2, &err) != 0 || ::fstat(tty_fd, &tty) != 0) return false;
-  return S_ISCHR(err.st_mode) && err.st_rdev == tty.st_rdev;
-}
+// Whether fd 2 is this session's controlling terminal (tcgetsid answers only for the controlling terminal; fstat of
+// a /dev/tty descriptor names /dev/tty, not the terminal behind it, so devices cannot be compared).
+bool StderrIsControllingTerminal() { return ::isatty(2) && ::tcgetsid(2) == ::getsid(0); }
 
 }  // namespace
 
 bool WriteToTerminal(std::string_view text) {
   int fd = ::open("/dev/tty", O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
   if (fd < 0) return false;  // no controlling terminal
-  if (StderrIs(fd)) {
+  if (StderrIsControllingTerminal()) {
     ::close(fd);
     return false;
   }
