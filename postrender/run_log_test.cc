@@ -78,7 +78,7 @@ TEST_CASE("run log: Helm 4's plugin is recognised by HELM_PLUGIN_DIR holding the
   CHECK_FALSE(postrender::IsHelm4Plugin(EnvOf({{"HELM_PLUGIN_DIR", d.path() + "/plugins/capstan"}})));
 }
 
-TEST_CASE("run log: the terminal line names the log, redacted; the log gets the failure before the flags parse") {
+TEST_CASE("run log: the terminal line names the log, redacted, and the log gets the failure before the flags parse") {
   test::TempDir d;
   cli::CommonOptions common;
   Argv none({});

@@ -87,7 +87,7 @@ TEST_CASE("ApplyCommonFlags configures logging, VersionString names binary, vers
         std::string("capstan ") + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ")");
 }
 
-TEST_CASE("RunMain: the failure hook gets each failure once, on one line, redacted; never a success or --help") {
+TEST_CASE("RunMain: the failure hook gets each failure once, on one line, redacted, never a success or --help") {
   auto run = [](std::vector<std::string> args, const std::function<int()>& body) {
     CLI::App app{"test", "capstan-test"};
     cli::CommonOptions common;

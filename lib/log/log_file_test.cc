@@ -40,7 +40,7 @@ TEST_CASE("log file: created 0600, its missing directories 0700 when asked, appe
   CHECK(test::Slurp(path) == "one\ntwo\n");
 }
 
-TEST_CASE("log file: rotated to FILE.1 when a write would pass the limit; one older file kept") {
+TEST_CASE("log file: rotated to FILE.1 when a write would pass the limit, one older file kept") {
   test::TempDir d;
   std::string path = d.path() + "/run.log";
   log::LogFile f;
@@ -60,7 +60,7 @@ TEST_CASE("log file: rotated to FILE.1 when a write would pass the limit; one ol
   CHECK(log::RotatedPath(path) == path + ".1");
 }
 
-TEST_CASE("log file: another run's rotation is not repeated; a FIFO without a reader does not hang") {
+TEST_CASE("log file: another run's rotation is not repeated, a FIFO without a reader does not hang") {
   test::TempDir d;
   std::string path = d.path() + "/run.log";
   log::LogFile a, b;
@@ -79,7 +79,7 @@ TEST_CASE("log file: another run's rotation is not repeated; a FIFO without a re
   CHECK_FALSE(p.error().empty());
 }
 
-TEST_CASE("log options: a tagged file line carries time, program and pid; WriteFile; an optional file") {
+TEST_CASE("log options: a tagged file line carries time, program and pid, WriteFile, an optional file") {
   test::TempDir d;
   std::string text = log::FormatFileLine(log::Format::kText, log::Level::kError, "broke", {{"n", 1}}, "prog", 42);
   CHECK(text.size() == std::string("2026-12-07T03:18:47.123Z prog[42]: error: broke n=1\n").size());
