@@ -22,7 +22,9 @@ namespace capstan::log {
 namespace {
 std::mutex g_mu;
 Options g_options{};
-LogFile g_file;
+// Never destroyed: a line logged while the process exits (another static's destructor, the terminate handler) still
+// finds it.
+LogFile& g_file = *new LogFile;
 
 const char* LevelName(Level l) {
   switch (l) {
