@@ -1,10 +1,16 @@
 // Where capstan-postrender's failures go: the default log path (XDG state directory, else ~/.local/state), the log
 // file's precedence (--log-file, CAPSTAN_LOG_FILE, the file's log-file, the default), Helm 4 plugin detection (the
-// terminal is written only then) and the terminal line.
+// terminal is written only then), the terminal line, and an exception that escapes everything.
 #include <catch2/catch.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <exception>
 #include <filesystem>
 #include <map>
+#include <stdexcept>
 
 #include "log/log.h"
 #include "postrender/config.h"
@@ -100,4 +106,28 @@ TEST_CASE("run log: the terminal line names the log, redacted, and the log gets 
   unwritable.Configure();
   CHECK_THAT(unwritable.TerminalLine("m"), Catch::Contains("(log not written: cannot open " + common.log_file));
   log::Configure(log::Options{});
+}
+
+TEST_CASE("run log: an exception that escapes everything is logged as an internal error before the abort") {
+  test::TempDir d;
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(2);  // the child's stderr line is not this test's output
+    static cli::CommonOptions common;
+    static Argv none({});
+    static postrender::RunLog run(none.argc(), none.argv(), common, EnvOf({{"XDG_STATE_HOME", d.path()}}));
+    run.InstallTerminateHandler();
+    try {
+      throw std::runtime_error("boom");
+    } catch (...) {
+      std::terminate();
+    }
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGABRT);
+  CHECK_THAT(test::Slurp(d.path() + "/capstan/postrender.log"),
+             Catch::Contains("]: error: internal error: boom (please report this as a bug)\n"));
 }
