@@ -8,11 +8,21 @@
 #include "util/duration.h"
 #include "util/error.h"
 #include "util/file_io.h"
+#include "util/redact.h"
 #include "util/strings.h"
 
 namespace capstan::postrender {
 
 namespace {
+
+// verbose: true/false or a count (2: debug).
+int ParseVerbosity(const std::string& v) {
+  std::string lv = ToLower(Trim(v));
+  if (lv == "true" || lv == "yes" || lv == "on") return 1;
+  if (lv == "false" || lv == "no" || lv == "off") return 0;
+  if (!lv.empty() && lv.size() < 3 && lv.find_first_not_of("0123456789") == std::string::npos) return std::stoi(lv);
+  throw UsageError("verbose must be true, false or a number, not " + Quote(v));
+}
 
 // The pipeline's and the run's own options (the filters declare theirs).
 void DeclareRunOptions(OptionTable& t, Config& c) {
@@ -32,6 +42,12 @@ void DeclareRunOptions(OptionTable& t, Config& c) {
   t.Text("previous-report", &c.previous_report_file,
          "A report from the last deploy: the new report says which workloads roll and why");
   t.Bool("summary", &c.summary, "Human summary on stderr (default on)");
+  // The common flags and their variables come from cli::AddCommonFlags; these make them file keys too.
+  t.Text("log-file", &c.common.log_file, "Log file (default ~/.local/state/capstan/postrender.log)").FileOnly();
+  t.Text("log-format", &c.common.log_format, "Log format").Choices({"text", "json"}).FileOnly();
+  t.Parsed("verbose", [&c](const std::string& v) { c.common.verbose = ParseVerbosity(v); },
+           "More detail in logs (true, or a number)").FileOnly();
+  t.Bool("quiet", &c.common.quiet, "Only warnings and errors in logs").FileOnly();
 }
 
 }  // namespace
@@ -72,6 +88,7 @@ void LoadHmacKey(Config& config) {
   } else if (const char* k = std::getenv("CAPSTAN_HMAC_KEY"); k && *k) {
     config.checksum.hmac_key = k;
   }
+  RegisterSecret(config.checksum.hmac_key);  // never in a message, the log file included
 }
 
 manifest::WorkloadKind ParseWorkloadKind(const std::string& spec) {

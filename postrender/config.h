@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 
+#include "cli/cli.h"
 #include "postrender/filters/check_filter.h"
 #include "postrender/filters/checksum_filter.h"
 #include "postrender/filters/safety_filter.h"
@@ -14,6 +15,7 @@
 namespace capstan::postrender {
 
 struct Config {
+  cli::CommonOptions common;  // --log-file, --log-format, -v, -q (flags from cli::AddCommonFlags; file keys here)
   PipelineOptions pipeline;
   ChecksumOptions checksum;
   SafetyOptions safety;

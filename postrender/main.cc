@@ -1,7 +1,8 @@
 // capstan-postrender: a Helm post-renderer. Reads the rendered manifests on stdin, runs the enabled filters
 // (checksums, waits, safety settings), writes them to stdout. Helm 3: --post-renderer PATH; Helm 4: the
 // `capstan` postrenderer/v1 plugin. This file only parses flags; the options are declared by the filters
-// (postrender/config.cc) and the work is in postrender/ and lib/.
+// (postrender/config.cc), every failure also reaches the log file and the terminal (postrender/run_log.h), and the
+// work is in postrender/ and lib/.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,6 +16,7 @@
 #include "postrender/filters/all_filters.h"
 #include "postrender/namespaces.h"
 #include "postrender/pipeline.h"
+#include "postrender/run_log.h"
 #include "util/error.h"
 #include "util/file_io.h"
 #include "util/strings.h"
@@ -30,27 +32,28 @@ int main(int argc, char** argv) {
                "--release are optional (see docs/postrender.md).",
                "capstan-postrender"};
   app.set_version_flag("--version", cli::VersionString("capstan-postrender"));
-  cli::CommonOptions common;
-  cli::AddCommonFlags(app, common);
+  Config config;
+  cli::AddCommonFlags(app, config.common);
+  // Helm 4 discards this process's stderr: failures also go to the log file and the terminal.
+  RunLog run_log(argc, argv, config.common, [](const char* name) { return std::getenv(name); });
+  run_log.InstallTerminateHandler();
 
   // Every option is declared by the filter that owns it (postrender/config.cc); the file and the CAPSTAN_*
   // variables apply first, so that flags override them.
-  Config config;
   OptionTable options = DeclareOptions(config);
   std::string config_path = ConfigPath(argc, argv);
   try {
     if (!config_path.empty()) options.LoadFile(config_path);
     options.ApplyEnvironment([](const char* name) { return std::getenv(name); });
   } catch (const Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return e.exit_code();
+    return run_log.Fail(e.what(), e.exit_code());
   }
   app.add_option("--config", config_path, "Configuration file (YAML; keys are the flag names)")
       ->envname("CAPSTAN_CONFIG");
   options.AddFlags(app);
 
   return cli::RunMain(app, argc, argv, [&]() -> int {
-    cli::ApplyCommonFlags(common);
+    run_log.Configure();
     for (const auto& w : options.warnings()) log::Warn(w);
     LoadHmacKey(config);
     ResolveReleaseNamespace(config.pipeline, [](const char* name) { return std::getenv(name); });
@@ -69,7 +72,10 @@ int main(int argc, char** argv) {
       ro.threshold = config.fail_on == "warning" ? findings::Severity::kWarning : findings::Severity::kError;
       WriteAll(1, findings::Render(findings::ParseFormat(config.output), CheckFindings(report, "<stdin>"), ro));
       if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
-      return CheckExitCode(report, config.fail_on);
+      int code = CheckExitCode(report, config.fail_on);
+      if (code != kExitOk)
+        run_log.Note("--check: findings at or above --fail-on " + config.fail_on + " (listed on stdout)");
+      return code;
     }
     size_t edited = pipeline.Run(input, [](std::string_view s) { WriteAll(1, s); }, report);
     if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
@@ -77,5 +83,5 @@ int main(int argc, char** argv) {
       log::Info(Trim(report.Summary()), {{"edited_documents", static_cast<unsigned long>(edited)}});
     }
     return kExitOk;
-  });
+  }, [&](const std::string& message) { run_log.OnFailure(message); });
 }

@@ -148,3 +148,42 @@ TEST_CASE("options: environment errors name the variable") {
   CHECK_THAT(ErrorOf([] { Settle("", {{"CAPSTAN_FAIL_ON", "warnin"}}, {}); }),
              Catch::StartsWith("CAPSTAN_FAIL_ON: unknown value 'warnin' for fail-on (did you mean 'warning'?)"));
 }
+
+TEST_CASE("options: every flag of capstan-postrender is a configuration key, the log flags included") {
+  postrender::Config c;
+  OptionTable t = postrender::DeclareOptions(c);
+  CLI::App app;
+  cli::AddCommonFlags(app, c.common);  // as main() builds it
+  t.AddFlags(app);
+  for (const CLI::Option* o : app.get_options()) {
+    for (const auto& name : o->get_lnames()) {
+      if (name == "help" || name == "version" || name == "config") continue;
+      if (name.rfind("no-", 0) == 0 && t.Find(name.substr(3)) && t.Find(name.substr(3))->kind == OptionTable::Kind::kBool)
+        continue;  // --no-summary: the false of summary
+      INFO("--" << name);
+      const OptionTable::Option* key = t.Find(name);
+      REQUIRE(key);
+      CHECK(key->has_file);
+    }
+  }
+  test::TempDir d;
+  std::string file = d.Write("c.yaml", "log-file: /var/log/capstan.log\nlog-format: json\nverbose: 2\nquiet: false\n"
+                                       "release: r\nnamespace: n\nreport: /tmp/report.json\n");
+  postrender::Config s = Settle(file, {}, {});
+  CHECK(s.common.log_file == "/var/log/capstan.log");
+  CHECK(s.common.log_format == "json");
+  CHECK(s.common.verbose == 2);
+  CHECK_FALSE(s.common.quiet);
+  CHECK(s.pipeline.release == "r");
+  CHECK(s.pipeline.namespace_ == "n");
+  CHECK(s.report_file == "/tmp/report.json");
+  CHECK(Settle(d.Write("v.yaml", "verbose: true\n"), {}, {}).common.verbose == 1);
+  std::string bad = d.Write("b.yaml", "release: r\nlog-format: jsn\n");
+  CHECK(ErrorOf([&] { Settle(bad, {}, {}); }) ==
+        bad + ":2: unknown value 'jsn' for log-format (did you mean 'json'?); one of text, json");
+  std::string typo = d.Write("t.yaml", "log-fille: x\n");
+  CHECK_THAT(ErrorOf([&] { Settle(typo, {}, {}); }),
+             Catch::StartsWith(typo + ":1: unknown key 'log-fille' (did you mean 'log-file'?)"));
+  std::string verbose = d.Write("vv.yaml", "verbose: loud\n");
+  CHECK(ErrorOf([&] { Settle(verbose, {}, {}); }) == verbose + ":1: verbose must be true, false or a number, not 'loud'");
+}

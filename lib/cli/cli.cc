@@ -88,7 +88,31 @@ std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error) {
          (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") + "; commands: " + Join(commands, ", ");
 }
 
-int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+namespace {
+
+// The message as a failure hook gets it: redacted, its lines joined ("...\nRun with --help" -> "...; Run with").
+std::string OneLine(std::string_view message) {
+  std::string out;
+  for (const auto& line : Split(Trim(RedactSecrets(message)), '\n', true)) {
+    std::string_view t = Trim(line);
+    if (t.empty()) continue;
+    if (!out.empty()) out += "; ";
+    out += t;
+  }
+  return out;
+}
+
+}  // namespace
+
+int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body, const FailureHook& on_failure) {
+  auto fail = [&](const std::string& message, int code) {
+    if (on_failure) on_failure(OneLine(message));
+    return code;
+  };
+  auto log_error = [&](const std::string& message, int code) {
+    log::Error(message);
+    return fail(message, code);
+  };
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -107,25 +131,21 @@ int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
       app.exit(e, out, err);
       std::cout << RedactSecrets(out.str()) << std::flush;
       std::cerr << RedactSecrets(err.str()) << std::flush;
-    } else {
-      std::cerr << "error: " << RedactSecrets(explained) << "\n";
+      return fail(err.str().empty() ? e.what() : err.str(), kExitUsage);
     }
-    return kExitUsage;
+    std::cerr << "error: " << RedactSecrets(explained) << "\n";
+    return fail(explained, kExitUsage);
   } catch (const Error& e) {
-    log::Error(e.what());
-    return e.exit_code();
+    return log_error(e.what(), e.exit_code());
   }
   try {
     return body();
   } catch (const Error& e) {
-    log::Error(e.what());
-    return e.exit_code();
+    return log_error(e.what(), e.exit_code());
   } catch (const std::bad_alloc&) {
-    log::Error("out of memory");
-    return kExitPrecondition;
+    return log_error("out of memory", kExitPrecondition);
   } catch (const std::exception& e) {
-    log::Error(std::string("internal error: ") + e.what() + " (please report this as a bug)");
-    return kExitFailed;
+    return log_error(std::string("internal error: ") + e.what() + " (please report this as a bug)", kExitFailed);
   }
 }
 

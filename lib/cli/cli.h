@@ -26,9 +26,12 @@ std::string VersionString(const std::string& binary);
 // run 'capstan values lint --help' for its flags", or "unknown command 'migrat' for capstan (did you mean
 // 'migrate'?); commands: ...". Empty for any other parse error (CLI11's own message then applies).
 std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error);
+// Called once when RunMain fails, after the message was printed on stderr: the message, on one line, redacted.
+using FailureHook = std::function<void(const std::string& message)>;
 // Parses argv with app, then runs body; maps CLI11 errors to exit 2 (unknown flags and subcommands with a
-// did-you-mean: ExplainParseError) and capstan::Error to its exit code, logging the message once. Returns the
-// process exit code.
-int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+// did-you-mean: ExplainParseError) and capstan::Error to its exit code, logging the message once (and passing it
+// to on_failure when given). Returns the process exit code.
+int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& body,
+            const FailureHook& on_failure = {});
 
 }  // namespace capstan::cli

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <iostream>
+#include <sstream>
 
 #include "capstan_version.h"
 #include "cli/cli.h"
@@ -83,4 +85,37 @@ TEST_CASE("ApplyCommonFlags configures logging, VersionString names binary, vers
   log::Configure(log::Options{});
   CHECK(cli::VersionString("capstan") ==
         std::string("capstan ") + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ")");
+}
+
+TEST_CASE("RunMain: the failure hook gets each failure once, on one line, redacted, never a success or --help") {
+  auto run = [](std::vector<std::string> args, const std::function<int()>& body) {
+    CLI::App app{"test", "capstan-test"};
+    cli::CommonOptions common;
+    cli::AddCommonFlags(app, common);
+    std::vector<char*> argv;
+    args.insert(args.begin(), "capstan-test");
+    for (auto& a : args) argv.push_back(a.data());
+    std::vector<std::string> got;
+    Quiet();
+    std::ostringstream swallow;  // --help's text
+    auto* old = std::cout.rdbuf(swallow.rdbuf());
+    cli::RunMain(app, static_cast<int>(argv.size()), argv.data(), body,
+                 [&](const std::string& m) { got.push_back(m); });
+    std::cout.rdbuf(old);
+    log::Configure(log::Options{});
+    return got;
+  };
+  CHECK(run({}, [] { return 0; }).empty());
+  CHECK(run({"--help"}, [] { return 0; }).empty());
+  CHECK(run({}, [] { return 1; }).empty());  // an exit code without an error: the command said why itself
+  CHECK(run({}, []() -> int { throw Error("failed at postgres://app:hunter2@db/x"); }) ==
+        std::vector<std::string>{"failed at postgres://app:***@db/x"});
+  CHECK(run({}, []() -> int { throw std::runtime_error("bug"); }) ==
+        std::vector<std::string>{"internal error: bug (please report this as a bug)"});
+  CHECK(run({"--log-fil", "x"}, [] { return 0; }) ==
+        std::vector<std::string>{"unknown flag --log-fil (did you mean --log-file?); run 'capstan-test --help' for its flags"});
+  auto cli11 = run({"--log-format", "yaml"}, [] { return 0; });  // CLI11's own two-line message
+  REQUIRE(cli11.size() == 1);
+  CHECK(cli11[0].find('\n') == std::string::npos);
+  CHECK_THAT(cli11[0], Catch::Contains("--log-format"));
 }

@@ -1,6 +1,5 @@
 #include "log/log.h"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "log/log_file.h"
 #include "util/error.h"
 #include "util/file_io.h"
 #include "util/redact.h"
@@ -22,7 +22,9 @@ namespace capstan::log {
 namespace {
 std::mutex g_mu;
 Options g_options{};
-int g_file_fd = -1;
+// Never destroyed: a line logged while the process exits (another static's destructor, the terminate handler) still
+// finds it.
+LogFile& g_file = *new LogFile;
 
 const char* LevelName(Level l) {
   switch (l) {
@@ -72,14 +74,25 @@ Format ParseFormat(std::string_view s) {
 void Configure(const Options& options) {
   std::lock_guard<std::mutex> lock(g_mu);
   g_options = options;
-  if (g_file_fd >= 0) {
-    ::close(g_file_fd);
-    g_file_fd = -1;
-  }
+  g_file.Close();
   if (!options.file.empty()) {
-    g_file_fd = ::open(options.file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-    if (g_file_fd < 0) throw UsageError("cannot open --log-file " + options.file + " for appending");
+    LogFile::Options fo;
+    fo.path = options.file;
+    fo.max_bytes = options.file_max_bytes;
+    fo.make_dirs = options.file_make_dirs;
+    if (!g_file.Open(fo) && !options.file_optional)
+      throw UsageError("cannot open --log-file " + options.file + " for appending (" + g_file.error() + ")");
   }
+}
+
+bool FileOpen() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_file.is_open();
+}
+
+std::string FileError() {
+  std::lock_guard<std::mutex> lock(g_mu);
+  return g_file.error();
 }
 
 const Options& Current() { return g_options; }
@@ -136,6 +149,31 @@ std::string FormatLine(Format format, Level level, std::string_view raw_msg, con
   return line;
 }
 
+std::string FormatFileLine(Format format, Level level, std::string_view msg, const Fields& fields,
+                           std::string_view tag, long pid) {
+  if (format == Format::kJson) {
+    Fields tagged = fields;
+    tagged.emplace_back("program", tag);
+    tagged.emplace_back("pid", pid);
+    return FormatLine(format, level, msg, tagged, false);
+  }
+  return Timestamp() + " " + std::string(tag) + "[" + std::to_string(pid) + "]: " +
+         FormatLine(format, level, msg, fields, false);
+}
+
+namespace {
+// The file's form of a line; called with g_mu held.
+void WriteFileLocked(Level level, std::string_view msg, const Fields& fields, const std::string& stderr_line) {
+  if (!g_file.is_open()) return;
+  if (!g_options.file_tag.empty())
+    g_file.Append(FormatFileLine(g_options.format, level, msg, fields, g_options.file_tag, ::getpid()));
+  else if (g_options.color || stderr_line.empty())
+    g_file.Append(FormatLine(g_options.format, level, msg, fields, false));
+  else
+    g_file.Append(stderr_line);
+}
+}  // namespace
+
 void Write(Level level, std::string_view msg, const Fields& fields) {
   if (!Enabled(level)) return;
   std::string line = FormatLine(g_options.format, level, msg, fields, g_options.color);
@@ -144,14 +182,13 @@ void Write(Level level, std::string_view msg, const Fields& fields) {
     WriteAll(2, line);
   } catch (...) {
   }
-  if (g_file_fd >= 0) {
-    std::string file_line =
-        g_options.color ? FormatLine(g_options.format, level, msg, fields, false) : line;
-    try {
-      WriteAll(g_file_fd, file_line);
-    } catch (...) {
-    }
-  }
+  WriteFileLocked(level, msg, fields, line);
+}
+
+void WriteFile(Level level, std::string_view msg, const Fields& fields) {
+  if (!Enabled(level)) return;
+  std::lock_guard<std::mutex> lock(g_mu);
+  WriteFileLocked(level, msg, fields, "");
 }
 
 }  // namespace capstan::log

@@ -1,8 +1,10 @@
 // Logging for every Capstan command: readable text on a terminal, JSON lines in a pod (--log-format json),
-// optionally mirrored to a file (--log-file; Helm 4 discards a post-renderer's stderr). Logs go to stderr;
+// optionally mirrored to a file (--log-file; log_file.h: created 0600, optionally stamped with the time, program and
+// pid and rotated at a size limit, as capstan-postrender's default log is). Logs go to stderr;
 // stdout carries only a command's result. Never pass a secret value as a message or field; as a second line of
 // defence every message and field value is passed through RedactSecrets() (util/redact.h) before it is written.
 #pragma once
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -35,13 +37,21 @@ using Fields = std::vector<Field>;
 struct Options {
   Format format = Format::kText;
   Level level = Level::kInfo;
-  std::string file;   // also append every line here (created if missing)
+  std::string file;   // also append every line here (created 0600 if missing)
   bool color = false; // colour levels in text format
+  // For a file that gathers the lines of many runs (capstan-postrender's): each file line then starts with the
+  // time and "TAG[PID]: " in text ("2026-12-07T03:18:47.123Z capstan-postrender[4242]: error: ..."), or carries
+  // "program" and "pid" fields in JSON. Empty: file lines are the stderr lines.
+  std::string file_tag;
+  std::uint64_t file_max_bytes = 0;  // non-zero: rotate the file to FILE.1 when a line would take it past this
+  bool file_make_dirs = false;       // create the file's missing directories (0700)
+  bool file_optional = false;        // a file that cannot be opened is skipped (FileError() says why), not an error
 };
 
 // Picks the default format: json inside a pod (KUBERNETES_SERVICE_HOST set), text otherwise.
 Format DefaultFormat();
 Format ParseFormat(std::string_view s);  // "text" | "json"; throws UsageError
+// Applies options; opens the file (throws UsageError when it cannot be opened, unless file_optional).
 void Configure(const Options& options);
 const Options& Current();
 bool Enabled(Level level);
@@ -52,7 +62,16 @@ inline void Info(std::string_view msg, const Fields& fields = {}) { Write(Level:
 inline void Warn(std::string_view msg, const Fields& fields = {}) { Write(Level::kWarn, msg, fields); }
 inline void Error(std::string_view msg, const Fields& fields = {}) { Write(Level::kError, msg, fields); }
 
+// Writes a line to the log file only (for a message already shown on stderr some other way); no-op without one.
+void WriteFile(Level level, std::string_view msg, const Fields& fields = {});
+// Whether lines are being mirrored to a file, and why the file could not be opened or written ("" otherwise).
+bool FileOpen();
+std::string FileError();
+
 // Formats one line without writing it (used by tests and by Write).
 std::string FormatLine(Format format, Level level, std::string_view msg, const Fields& fields, bool color);
+// A line of a file with a tag (Options::file_tag): as FormatLine without colour, stamped as described there.
+std::string FormatFileLine(Format format, Level level, std::string_view msg, const Fields& fields,
+                           std::string_view tag, long pid);
 
 }  // namespace capstan::log

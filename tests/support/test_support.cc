@@ -61,7 +61,8 @@ ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& op
   pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
-    ::setpgid(0, 0);
+    if (options.new_session) ::setsid();
+    else ::setpgid(0, 0);
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);

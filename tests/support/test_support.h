@@ -42,6 +42,7 @@ struct ProcessOptions {
   std::vector<std::string> unset_env;
   std::string cwd;
   std::chrono::milliseconds timeout{120000};
+  bool new_session = false;  // run in a session of its own, without a controlling terminal (as in CI or cron)
 };
 
 ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& options = {});
