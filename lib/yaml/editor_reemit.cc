@@ -104,7 +104,9 @@ void Editor::Escalate(const LayoutError& e) {
   Node top = TopReemitted(n);
   if (top.valid()) {
     const Parent* p = ParentOf(top);
-    if (!p) throw Error(e.what());  // the whole document is re-emitted already
+    if (!p)  // the whole document is re-emitted already: a layout the re-emit does not know
+      throw Error(std::string(e.what()) + " (not even the whole document could be written out again: please "
+                  "report this as a bug)");
     n = Normalize(p->parent);
   }
   reemit_.push_back(n);
