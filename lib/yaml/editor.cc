@@ -106,7 +106,8 @@ void Editor::Record(Node map, const std::vector<std::string>& path, bool prepend
 void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value) {
   if (!map.valid()) throw Error("cannot edit the YAML: no mapping to edit");
   if (map.kind() == Kind::kAlias) {
-    if (map.shared()) RefuseShared(map);
+    // an alias inside shared text: the value it names is edited, wherever the document holds it
+    if (map.shared()) return Edit(map.Resolved(), path, prepend, value);
     AddCopy(map, Node(), "", map.Resolved()).ops.push_back({prepend, path, value});
     return;
   }

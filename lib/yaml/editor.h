@@ -101,7 +101,7 @@ class Editor {
   void Edit(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value);
   void Record(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value);
   static void ApplyOp(Snippet& root, const Op& op, Node where, uint32_t first_line,
-                      std::map<std::string, size_t>& prepended);
+                      std::map<std::string, size_t>& prepended, const std::string& prefix = "");
   // editor_reemit.cc
   void Reset();
   void Render(std::vector<bool>& used);

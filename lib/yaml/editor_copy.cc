@@ -14,11 +14,12 @@
 namespace capstan::yaml {
 
 // Replays one Set or Prepend on a copy. Prepends to one list keep their call order, all before the copied items.
+// prepended counts them per list: its path (prefix, then the op's keys, each ended by '\0').
 void Editor::ApplyOp(Snippet& root, const Op& op, Node where, uint32_t first_line,
-                     std::map<std::string, size_t>& prepended) {
+                     std::map<std::string, size_t>& prepended, const std::string& prefix) {
   const std::vector<std::string>& path = op.path;
   Snippet* cur = &root;
-  std::string list_key;
+  std::string list_key = prefix;
   for (size_t i = 0; i < path.size(); ++i) {
     if (cur->is_null()) *cur = Snippet::Map();
     if (!cur->is_map())

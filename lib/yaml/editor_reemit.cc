@@ -207,19 +207,21 @@ std::pair<size_t, size_t> Editor::RenderReemit(Node node, std::vector<bool>& use
   bool item = false, line_start = false;
   auto [b, e] = Region(node, &indent, &item, &line_start);
   Snippet s = CopyOf(node, used, 0);
-  std::map<std::string, std::map<std::string, size_t>> prepended;  // per target: its lists' prepend counts
+  // Steps name list items by their index as written: items prepended to that list before shift it. Paths (steps,
+  // then the op's keys) key the prepend counts.
+  std::map<std::string, size_t> prepended;
   for (const Routed& r : routed_[node.id()]) {
     Snippet* target = &s;
     std::string where;
     for (const Step& step : r.steps) {
-      target = step.is_index ? target->Item(step.index) : target->Child(step.key);
+      target = step.is_index ? target->Item(step.index + prepended[where]) : target->Child(step.key);
       if (!target)
         throw LayoutError(node, "cannot edit the YAML at line " + InputLine(node) +
                                     ": the edited value is not found in the copy of its collection");
-      where += step.is_index ? std::to_string(step.index) : step.key;
+      where += step.is_index ? "#" + std::to_string(step.index) : step.key;
       where += '\0';
     }
-    ApplyOp(*target, r.op, node, first_line_, prepended[where]);
+    ApplyOp(*target, r.op, node, first_line_, prepended, where);
   }
   std::string eol = EolAt(b);
   std::string comments;
@@ -326,12 +328,30 @@ size_t Editor::ContentEnd(Node n, size_t depth) const {
     return e;
   }
   if (n.IsFlow()) return n.has_position() ? n.end().offset : 0;
+  // an empty value (no position) ends after its indicator (':' or '-') and the tag or anchor it may carry
+  auto after_indicator = [&](size_t from, char indicator) {
+    size_t p = SkipToContent(t, from);
+    if (p >= t.size() || t[p] != indicator) return from;
+    size_t e = p + 1;
+    for (size_t q = e;;) {
+      while (q < t.size() && (t[q] == ' ' || t[q] == '\t')) ++q;
+      if (q >= t.size() || (t[q] != '!' && t[q] != '&')) break;
+      while (q < t.size() && !Blank(t[q])) ++q;
+      e = q;
+    }
+    return e;
+  };
   size_t e = 0;
   if (n.kind() == Kind::kMapping) {
-    for (const auto& entry : n.Entries())
-      e = std::max({e, ContentEnd(entry.key, depth + 1), ContentEnd(entry.value, depth + 1)});
+    for (const auto& entry : n.Entries()) {
+      size_t k = ContentEnd(entry.key, depth + 1), v = ContentEnd(entry.value, depth + 1);
+      e = std::max({e, k, v ? v : after_indicator(k, ':')});
+    }
   } else {
-    for (const auto& i : n.Items()) e = std::max(e, ContentEnd(i, depth + 1));
+    for (const auto& i : n.Items()) {
+      size_t v = ContentEnd(i, depth + 1);
+      e = std::max(e, v ? v : after_indicator(e ? e : n.start().offset, '-'));
+    }
   }
   return e;
 }
