@@ -129,3 +129,26 @@ TEST_CASE("editor re-emits the mapping of keys it cannot place an edit next to: 
   CHECK(SetAnno("c: |\n  ? text\nd: 1\n", {"d"}, "v") == "c: |\n  ? text\nd: \"v\"\n");
   CHECK(SetAnno("c: multi\n  ?\nd: 1\n", {"d"}, "v") == "c: multi\n  ?\nd: \"v\"\n");
 }
+
+TEST_CASE("editor re-emits only the collection that must change: types, comments and CRLF kept") {
+  // an explicit key whose value is replaced: its mapping is written out again; strings that would re-type stay
+  // strings, numbers stay numbers, its comments move to its top, the rest of the document keeps its bytes
+  std::string doc = "# head\nx: 1 # keep\na: !!map\n  y: \"yes\" # c1\n  # c2\n  m: \"0755\"\n  n: 0755\n  t: ~\n"
+                    "  e: 1e3\n  ? k\n  : old\nz: [1]\n";
+  CHECK(SetAnno(doc, {"a", "k"}, "new") ==
+        "# head\nx: 1 # keep\na:\n  # c1\n  # c2\n  \"y\": \"yes\"\n  m: \"0755\"\n  \"n\": 0755\n  t: null\n  e: 1e3\n"
+        "  k: \"new\"\nz: [1]\n");
+  // the same with CRLF line endings
+  std::string crlf = "a:\r\n  ? k\r\n  : old # c\r\n  b: \"~\"\r\nz: 1\r\n";
+  CHECK(SetAnno(crlf, {"a", "k"}, "new") == "a:\r\n  # c\r\n  k: \"new\"\r\n  b: \"~\"\r\nz: 1\r\n");
+  // a tag on the replaced value: the mapping holding it
+  CHECK(SetAnno("a:\n  k: !!str old\n  b: 1\n", {"a", "k"}, "new") == "a:\n  k: \"new\"\n  b: 1\n");
+  // an item of a block sequence
+  std::string list = "l:\n- ? k\n  : 1\n- x\n";
+  Tree t = Tree::Parse(list);
+  Edits e;
+  Editor ed(t, e);
+  ed.Set(t.root().Get("l").At(0), {"k"}, Snippet::Int(2));
+  ed.Commit();
+  CHECK(e.Apply(list) == "l:\n- k: 2\n- x\n");
+}

@@ -271,7 +271,7 @@ TEST_CASE("an alias token is replaced by an edited copy, the anchor and its othe
         "- {\"name\": \"app\", \"env\": [\"new\", {\"name\": \"X\"}]}\n");
 }
 
-TEST_CASE("an edit of an anchor's own place re-emits it; aliases elsewhere get copies of what it held") {
+TEST_CASE("an edit of an anchor's own place re-emits it, and aliases elsewhere get copies of what it held") {
   std::string doc = "a: &c\n  name: app\nb: *c\n";
   Tree t = Tree::Parse(doc);
   Edits e;
