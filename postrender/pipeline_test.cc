@@ -139,10 +139,10 @@ TEST_CASE("pipeline: errors name the input line, the document, the object and it
   // invalid UTF-8 in a comment-only document
   CHECK_THAT(ErrorOf(kCrd + "---\n# Source: c/templates/x.yaml\n# \xc0\xaf\n"),
              Catch::Contains("input line 12, document 1 (# Source: c/templates/x.yaml): invalid YAML: invalid UTF-8"));
-  // an edit that cannot be made: the line of the key in the input, not in the document (issue 14)
-  std::string anchored = "---\n# Source: c/templates/web.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
-                         "  name: web\n  &a annotations: {}\n";
-  CHECK_THAT(ErrorOf(kCrd + kCrd + anchored), Catch::Contains("input line 19, document 2 (Deployment/web, # Source: "
+  // an edit the data contradicts (annotations is a list): the line in the input, not in the document (issue 14)
+  std::string listed = "---\n# Source: c/templates/web.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n"
+                       "  name: web\n  annotations: [x]\n";
+  CHECK_THAT(ErrorOf(kCrd + kCrd + listed), Catch::Contains("input line 19, document 2 (Deployment/web, # Source: "
                                                            "c/templates/web.yaml): cannot edit the YAML at line 25"));
   // '...' ends the document: what follows is reported where it is (issue 14)
   CHECK_THAT(ErrorOf(kCrd + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n...\ngarbage\n"),

@@ -102,3 +102,17 @@ TEST_CASE("escapes make the scan give up, so the parser decides (libfyaml misrea
   GivesUp("apiVersion: batch/v2\nkind: " + std::string(79, '\'') + ":ep  e" + std::string(17, '\'') + "\n");
   GivesUp("apiVersion: v1\nkind: \"Config\\u004dap\"\n");
 }
+
+TEST_CASE("header scan: quoted keys are read when plain enough, else the scan gives up (never refuses)") {
+  // the test Pod of issue 12: a quoted first annotation key is read
+  Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"rel-ui-test-eikgo\"\n  annotations:\n"
+         "    \"helm.sh/hook\": test-success\nspec:\n  containers: []\n");
+  Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    'helm.sh/hook': test\n    \"x/y\": \"1\"\n");
+  // quoted keys where the scan reads only plain ones, and escapes in quoted keys: the parser decides
+  GivesUp("apiVersion: v1\nkind: Pod\n\"metadata\":\n  name: x\n");
+  GivesUp("apiVersion: v1\nkind: Pod\n'metadata':\n  name: x\n");
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  \"name\": x\n");
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  'name': x\n");
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    \"helm.sh\\/hook\": test\n");
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    'it''s': test\n");
+}

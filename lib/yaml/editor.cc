@@ -8,7 +8,7 @@
 
 namespace capstan::yaml {
 
-std::string Editor::InputLine(Node n) const { return std::to_string(n.start().line + 1 + first_line_); }
+std::string Editor::InputLine(Node n) const { return yaml::InputLine(n, first_line_); }
 
 namespace {
 Snippet Nest(const std::vector<std::string>& path, size_t from, const Snippet& leaf) {
@@ -38,9 +38,9 @@ size_t Editor::LineStart(size_t offset) const {
 
 // Keys the editor works through must be plain block keys: only indentation or sequence dashes before them on their
 // line (no '?' explicit keys, anchors, tags or flow context), and a text to locate.
-void Editor::CheckKey(Node key) const {
+void Editor::CheckKey(Node map, Node key) const {
   if (!key.valid() || !key.has_position() || key.scalar().empty())
-    throw Error("cannot edit the YAML: a key without text (an empty or implicit key) has no position to edit at");
+    throw LayoutError(map, "cannot edit the YAML: a key without text (an empty or implicit key) has no position to edit at");
   std::string_view t = tree_.text();
   size_t p = key.start().offset;
   if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;
@@ -68,32 +68,46 @@ void Editor::CheckKey(Node key) const {
     break;
   }
   if (bad)
-    throw Error("cannot edit the YAML at line " + InputLine(key) + ": key " + Quote(key.scalar()) +
+    throw LayoutError(map, "cannot edit the YAML at line " + InputLine(key) + ": key " + Quote(key.scalar()) +
                 " has an unusual layout (explicit '?' key, anchor or tag)");
 }
 
-size_t Editor::ColonAfter(Node key) const {
+size_t Editor::ColonAfter(Node map, Node key) const {
   std::string_view t = tree_.text();
   if (!key.valid() || !key.has_position() || key.scalar().empty())
-    throw Error("cannot edit the YAML: a key without text (an empty or implicit key) has no position to edit at");
+    throw LayoutError(map, "cannot edit the YAML: a key without text (an empty or implicit key) has no position to edit at");
   size_t p = key.end().offset;
   while (p < t.size() && (t[p] == ' ' || t[p] == '\t' || t[p] == '"' || t[p] == '\'')) ++p;
   if (p >= t.size() || t[p] != ':')
-    throw Error("cannot edit the YAML at line " + InputLine(key) +
+    throw LayoutError(map, "cannot edit the YAML at line " + InputLine(key) +
                 ": unsupported key layout (expected ':' after the key)");
   return p + 1;
 }
 
-void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) { Edit(map, path, false, value); }
+void Editor::Set(Node map, const std::vector<std::string>& path, const Snippet& value) { Record(map, path, false, value); }
 
-void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) { Edit(map, path, true, item); }
+void Editor::Prepend(Node map, const std::vector<std::string>& path, const Snippet& item) { Record(map, path, true, item); }
+
+// Every call is kept for a replay (Commit); until some collection must be re-emitted, edits are planned in place as
+// they come, so errors the data causes surface at the call.
+void Editor::Record(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value) {
+  if (!map.valid()) throw Error("cannot edit the YAML: no mapping to edit");
+  calls_.push_back({map, {prepend, path, value}});
+  if (replay_) return;
+  try {
+    Edit(map, path, prepend, value);
+  } catch (const LayoutError& e) {
+    Escalate(e);
+  }
+}
 
 // Walks path below map. Text that several places of the document share (through aliases or merge keys) is never
 // edited: where the path reaches such a value, the edit goes into a copy of it (see editor_copy.cc).
 void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, const Snippet& value) {
   if (!map.valid()) throw Error("cannot edit the YAML: no mapping to edit");
   if (map.kind() == Kind::kAlias) {
-    if (map.shared()) RefuseShared(map);
+    // an alias inside shared text: the value it names is edited, wherever the document holds it
+    if (map.shared()) return Edit(map.Resolved(), path, prepend, value);
     AddCopy(map, Node(), "", map.Resolved()).ops.push_back({prepend, path, value});
     return;
   }
@@ -129,8 +143,9 @@ void Editor::Edit(Node map, const std::vector<std::string>& path, bool prepend, 
     }
     if (next && next.shared()) RefuseShared(next);
     bool direct = cur.KeyNode(path[i]).valid();
-    if (direct && !cur.IsFlow()) CheckKey(cur.KeyNode(path[i]));
     bool last = i + 1 == path.size();
+    // a value replaced in place needs its key's position (descending needs none)
+    if (direct && !cur.IsFlow() && (last || next.IsNull())) CheckKey(cur, cur.KeyNode(path[i]));
     if (!prepend) {
       if (!next || !direct) {
         Intent(inserts_, cur, Snippet::Map()).Merge(Snippet::Map().Set(path[i], Nest(path, i, value)));
@@ -177,56 +192,28 @@ Snippet& Editor::Intent(std::vector<Pending>& list, Node anchor, const Snippet& 
   return list.back().snippet;
 }
 
-void Editor::Commit() {
-  if (!inserts_.empty() || !replaces_.empty() || !prepends_.empty() || !copies_.empty() || !deferred_.empty()) {
-    // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone.
-    std::string_view t = tree_.text();
-    for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
-      if (i + 1 == t.size() || t[i + 1] != '\n')
-        throw Error("cannot edit the YAML: a carriage return without a line feed at byte " + std::to_string(i) +
-                    " breaks a line; use LF or CRLF line endings");
-  }
-  for (const auto& p : inserts_) InsertEntries(p.anchor, p.snippet);
-  for (const auto& p : replaces_) ReplaceValue(p.map, p.key, p.anchor, p.snippet);
-  for (const auto& p : prepends_) PrependItems(p.anchor, p.snippet);
-  CommitCopies();
-  inserts_.clear();
-  copies_.clear();
-  deferred_.clear();
-  deferred_at_.clear();
-  replaces_.clear();
-  prepends_.clear();
-}
-
 void Editor::InsertEntries(Node map, const Snippet& value) {
   std::string_view t = tree_.text();
   if (map.IsFlow()) {
     size_t brace = map.start().offset;
     if (brace >= t.size() || t[brace] != '{')
-      throw Error("cannot edit the YAML at line " + InputLine(map) + ": unexpected flow layout");
+      throw LayoutError(map, "cannot edit the YAML at line " + InputLine(map) + ": unexpected flow layout");
     std::string text = value.RenderFlow();  // "{k: v, ...}"
     text = text.substr(1, text.size() - 2);
     if (map.size() > 0) text += ", ";
     edits_.Insert(brace + 1, text);
     return;
   }
-  std::vector<Node::Pair> entries = map.Entries();
-  if (entries.empty() || !entries.front().key.has_position())
-    throw Error("cannot edit the YAML: empty block mapping without position");
-  Node first = entries.front().key;
-  if (!first.IsScalar()) throw Error("cannot edit the YAML: the mapping's first key is not a plain scalar");
-  CheckKey(first);
-  size_t p = first.start().offset;
-  // Only indentation (and sequence dashes) may precede the first key on its line; anything else (an anchor, a
-  // tag, a complex key) cannot take an entry before it safely.
+  // A block mapping starts where its first entry does: at the first key, its opening quote, its anchor or tag, or
+  // the '?' of an explicit key. A new entry fits before it when only indentation (and sequence dashes) precede it.
+  if (!map.has_position() || map.size() == 0)
+    throw LayoutError(map, "cannot edit the YAML at line " + InputLine(map) + ": empty block mapping without position");
+  size_t p = map.start().offset;
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-')
-      throw Error("cannot edit the YAML at line " + InputLine(first) +
-                  ": the first key has an anchor, tag or unusual layout");
-  if (first.style() == Style::kSingleQuoted || first.style() == Style::kDoubleQuoted) {
-    if (p > 0 && (t[p - 1] == '"' || t[p - 1] == '\'')) --p;  // the key's mark may start inside its quotes
-  }
+      throw LayoutError(map, "cannot edit the YAML at line " + InputLine(map) +
+                                 ": the mapping's first entry does not start its line");
   size_t col = p - ls;
   std::string eol = EolAt(p);
   std::string text = value.RenderBlock(col, eol);
@@ -238,7 +225,7 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
 void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Snippet& replacement) {
   Node key_node = map.KeyNode(key);
   if (value.kind() == Kind::kAlias || !value.anchor().empty() || !value.tag().empty())
-    throw Error("cannot edit the YAML at line " + InputLine(key_node) + ": the value of " +
+    throw LayoutError(map, "cannot edit the YAML at line " + InputLine(key_node) + ": the value of " +
                 Quote(key) + " has an anchor, alias or tag");
   std::string_view t = tree_.text();
   if (map.IsFlow() || value.IsFlow() || (replacement.is_scalar())) {
@@ -246,7 +233,7 @@ void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Sn
     if (value.style() == Style::kLiteral || value.style() == Style::kFolded) {
       // A block scalar's marks cover its content lines, not its header: replace from the key's colon to the end of
       // the content (trailing blank lines stay as blank lines).
-      size_t b = ColonAfter(key_node);
+      size_t b = ColonAfter(map, key_node);
       size_t e = std::max(value.end().offset, static_cast<uint32_t>(b));
       while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\n' || t[e - 1] == '\r')) --e;
       edits_.Replace(b, e, " " + text);
@@ -258,18 +245,20 @@ void Editor::ReplaceValue(Node map, const std::string& key, Node value, const Sn
       }
       if (value.IsMapping() || value.IsSequence()) {
         if (!value.IsFlow())
-          throw Error("cannot replace the block collection at line " + InputLine(value));
+          throw LayoutError(map, "cannot replace the block collection at line " + InputLine(value));
         e = value.end().offset;  // flow end mark is after the closing bracket
       }
       edits_.Replace(b, e, text);
     } else {
-      edits_.Insert(ColonAfter(key_node), " " + text);
+      edits_.Insert(ColonAfter(map, key_node), " " + text);
     }
     return;
   }
-  // A null value in a block mapping becomes a nested block below its key.
-  size_t col = key_node.start().offset - LineStart(key_node.start().offset);
-  size_t after = ColonAfter(key_node);
+  // A null value in a block mapping becomes a nested block below its key (the column of its opening quote).
+  size_t key_at = key_node.start().offset;
+  if ((key_node.style() == Style::kSingleQuoted || key_node.style() == Style::kDoubleQuoted) && key_at > 0) --key_at;
+  size_t col = key_at - LineStart(key_at);
+  size_t after = ColonAfter(map, key_node);
   std::string eol = EolAt(after);
   std::string text = eol + replacement.RenderBlock(col + 2, eol);
   if (text.size() >= eol.size() && text.compare(text.size() - eol.size(), eol.size(), eol) == 0)
@@ -283,7 +272,7 @@ void Editor::PrependItems(Node seq, const Snippet& item) {
   if (seq.IsFlow()) {
     size_t bracket = seq.start().offset;
     if (bracket >= t.size() || t[bracket] != '[')
-      throw Error("cannot edit the YAML at line " + InputLine(seq) + ": unexpected flow layout");
+      throw LayoutError(seq, "cannot edit the YAML at line " + InputLine(seq) + ": unexpected flow layout");
     std::string text = item.RenderFlow();  // "[a, b]"
     text = text.substr(1, text.size() - 2);
     if (seq.size() > 0) text += ", ";
@@ -292,11 +281,11 @@ void Editor::PrependItems(Node seq, const Snippet& item) {
   }
   size_t p = seq.start().offset;
   if (p >= t.size() || t[p] != '-')
-    throw Error("cannot edit the YAML at line " + InputLine(seq) + ": unexpected list layout");
+    throw LayoutError(seq, "cannot edit the YAML at line " + InputLine(seq) + ": unexpected list layout");
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)
     if (t[i] != ' ' && t[i] != '-')
-      throw Error("cannot edit the YAML at line " + InputLine(seq) + ": unusual list layout");
+      throw LayoutError(seq, "cannot edit the YAML at line " + InputLine(seq) + ": unusual list layout");
   size_t col = p - ls;
   std::string eol = EolAt(p);
   std::string text = item.RenderBlock(col, eol);

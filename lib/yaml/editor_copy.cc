@@ -13,24 +13,22 @@
 
 namespace capstan::yaml {
 
-namespace {
-
-std::string Line(Node n, uint32_t first_line) { return std::to_string(n.start().line + 1 + first_line); }
-
 // Replays one Set or Prepend on a copy. Prepends to one list keep their call order, all before the copied items.
-void ApplyOp(Snippet& root, bool prepend, const std::vector<std::string>& path, const Snippet& value, Node where, uint32_t first_line,
-             std::map<std::string, size_t>& prepended) {
+// prepended counts them per list: its path (prefix, then the op's keys, each ended by '\0').
+void Editor::ApplyOp(Snippet& root, const Op& op, Node where, uint32_t first_line,
+                     std::map<std::string, size_t>& prepended, const std::string& prefix) {
+  const std::vector<std::string>& path = op.path;
   Snippet* cur = &root;
-  std::string list_key;
+  std::string list_key = prefix;
   for (size_t i = 0; i < path.size(); ++i) {
     if (cur->is_null()) *cur = Snippet::Map();
     if (!cur->is_map())
-      throw Error("cannot edit the YAML at line " + Line(where, first_line) + ": " + Quote(i > 0 ? path[i - 1] : "the value") +
+      throw Error("cannot edit the YAML at line " + yaml::InputLine(where, first_line) + ": " + Quote(i > 0 ? path[i - 1] : "the value") +
                   " is not a mapping");
     Snippet* child = cur->Child(path[i]);
     list_key += path[i];
     list_key += '\0';
-    if (i + 1 < path.size() || prepend) {
+    if (i + 1 < path.size() || op.prepend) {
       if (!child) {
         cur->Set(path[i], i + 1 < path.size() ? Snippet::Map() : Snippet::List());
         child = cur->Child(path[i]);
@@ -38,26 +36,28 @@ void ApplyOp(Snippet& root, bool prepend, const std::vector<std::string>& path, 
       cur = child;
       continue;
     }
-    cur->Set(path[i], value);
+    cur->Set(path[i], op.value);
     return;
   }
-  if (!prepend) {
-    *cur = value;  // an empty path: the value replaces the whole copy
+  if (!op.prepend) {
+    *cur = op.value;  // an empty path: the value replaces the whole copy
     return;
   }
   if (cur->is_null()) *cur = Snippet::List();
   if (!cur->is_list())
-    throw Error("cannot edit the YAML at line " + Line(where, first_line) + ": " + Quote(path.empty() ? "the value" : path.back()) +
+    throw Error("cannot edit the YAML at line " + yaml::InputLine(where, first_line) + ": " + Quote(path.empty() ? "the value" : path.back()) +
                 " is not a list");
-  cur->Insert(prepended[list_key]++, value);
+  cur->Insert(prepended[list_key]++, op.value);
 }
+
+namespace {
 
 // The bytes of an alias token ("*name"); the parser marks the name only.
 std::pair<size_t, size_t> AliasToken(std::string_view t, Node alias, uint32_t first_line) {
   size_t p = alias.start().offset;
   if (p > 0 && p <= t.size() && t[p - 1] == '*') --p;
   if (p >= t.size() || t[p] != '*')
-    throw Error("cannot edit the YAML at line " + Line(alias, first_line) + ": unexpected alias layout");
+    throw Error("cannot edit the YAML at line " + InputLine(alias, first_line) + ": unexpected alias layout");
   size_t q = std::max<size_t>(alias.end().offset, p + 1);
   return {p, std::min(q, t.size())};
 }
@@ -65,7 +65,7 @@ std::pair<size_t, size_t> AliasToken(std::string_view t, Node alias, uint32_t fi
 }  // namespace
 
 void Editor::RefuseShared(Node node) const {
-  throw Error("cannot edit the YAML at line " + InputLine(node) +
+  throw LayoutError(node, "cannot edit the YAML at line " + InputLine(node) +
               ": this value is shared (an anchor that an alias or merge key '<<' copies, or the value of a merge "
               "key), so editing it in place would change every copy: write this object out without anchors, "
               "aliases and merge keys");
@@ -173,7 +173,7 @@ Snippet Editor::CopyOf(Node node, std::vector<bool>& used, size_t depth) const {
     std::map<std::string, size_t> prepended;
     for (size_t i : at->second) {
       const Op& op = deferred_[i].op;
-      ApplyOp(s, op.prepend, op.path, op.value, n, first_line_, prepended);
+      ApplyOp(s, op, n, first_line_, prepended);
       used[i] = true;
     }
   }
@@ -184,16 +184,14 @@ Snippet Editor::BuildCopy(const Copy& copy, std::vector<bool>& used) const {
   Snippet value = CopyOf(copy.source, used, 0);
   std::map<std::string, size_t> prepended;
   Node where = copy.token.valid() ? copy.token : copy.map;
-  for (const auto& op : copy.ops) ApplyOp(value, op.prepend, op.path, op.value, where, first_line_, prepended);
+  for (const auto& op : copy.ops) ApplyOp(value, op, where, first_line_, prepended);
   return value;
 }
 
 // Copies for the edits through aliases and merge keys take the edits that start at nodes inside them; edits left
 // over get copies of their own where the document reaches their node only through aliases or merge keys.
-void Editor::CommitCopies() {
-  deferred_at_.clear();
-  for (size_t i = 0; i < deferred_.size(); ++i) deferred_at_[deferred_[i].node.id()].push_back(i);
-  std::vector<bool> used(deferred_.size(), false);
+// used: the deferred edits already applied (inside re-emitted collections).
+void Editor::CommitCopies(std::vector<bool>& used) {
   std::vector<Snippet> built;
   for (const auto& c : copies_) built.push_back(BuildCopy(c, used));
   if (std::find(used.begin(), used.end(), false) != used.end()) {
@@ -223,7 +221,7 @@ void Editor::RenderCopy(const Copy& copy, const Snippet& value) {
   if (merge_value.kind() == Kind::kAlias) end = AliasToken(t, merge_value, first_line_).second;
   else if (merge_value.IsFlow()) end = merge_value.end().offset;
   else
-    throw Error("cannot edit the YAML at line " + InputLine(merge_key) + ": " + Quote(copy.key) +
+    throw LayoutError(copy.map, "cannot edit the YAML at line " + InputLine(merge_key) + ": " + Quote(copy.key) +
                 " comes from a merge key ('<<') whose value is a block mapping; write the merge as an alias "
                 "(<<: *name) or a flow mapping, or write the key out");
   if (copy.map.IsFlow()) {
@@ -237,7 +235,7 @@ void Editor::RenderCopy(const Copy& copy, const Snippet& value) {
   for (size_t i = end; i < line_end; ++i) {
     if (t[i] == '#') break;
     if (t[i] != ' ' && t[i] != '\t')
-      throw Error("cannot edit the YAML at line " + InputLine(merge_key) +
+      throw LayoutError(copy.map, "cannot edit the YAML at line " + InputLine(merge_key) +
                   ": unexpected text after the merge key's value; put the merge key on a line of its own");
   }
   size_t col = merge_key.start().offset - LineStart(merge_key.start().offset);

@@ -13,6 +13,10 @@ class Edits {
  public:
   void Insert(size_t offset, std::string text) { Replace(offset, offset, std::move(text)); }
   void Replace(size_t begin, size_t end, std::string text);
+  // Moves other's edits after this one's (a later edit at the same offset still comes later).
+  void Append(Edits&& other);
+  // True when two replacements overlap (Apply would throw).
+  bool Overlapping() const;
   bool empty() const { return edits_.empty(); }
   size_t size() const { return edits_.size(); }
   // Writes the edited text piece by piece (original slices and replacement texts) to sink. Throws Error when
@@ -26,6 +30,7 @@ class Edits {
     std::string text;
     size_t seq;
   };
+  std::vector<const Edit*> Ordered() const;
   std::vector<Edit> edits_;
 };
 

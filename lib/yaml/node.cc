@@ -6,6 +6,8 @@
 
 namespace capstan::yaml {
 
+std::string InputLine(const Node& n, uint32_t first_line) { return std::to_string(n.start().line + 1 + first_line); }
+
 Node Node::Resolved() const {
   if (!tree_) return {};
   uint32_t i = index_;

@@ -63,7 +63,7 @@ Snippet Snippet::Plain(std::string s) {
 std::string Snippet::CopyKey(const Node& key, uint32_t first_line) {
   Node k = key.Resolved();
   if (!k.IsScalar() || k.IsNull())
-    throw Error("cannot copy the mapping at line " + std::to_string(key.start().line + 1 + first_line) +
+    throw Error("cannot copy the mapping at line " + InputLine(key, first_line) +
                 ": a key is " + (k.IsScalar() ? "null" : "a list or a map") +
                 ", which a copy (written with string keys) cannot keep; write this object out without anchors, "
                 "aliases and merge keys");

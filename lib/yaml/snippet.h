@@ -40,6 +40,8 @@ class Snippet {
   bool is_null() const { return kind_ == kScalar && text_ == "null"; }
   // A mapping's value for key, or nullptr.
   Snippet* Child(const std::string& key);
+  // A list's item at index, or nullptr.
+  Snippet* Item(size_t index) { return kind_ == kList && index < items_.size() ? &items_[index] : nullptr; }
   // Inserts a list item at index (clamped to the end).
   void Insert(size_t index, Snippet item);
 

@@ -116,6 +116,10 @@ struct NodePair {
   Node key, value;
 };
 
+// "17": the 1-based line of n in a larger input whose first line is first_line (0-based), for messages. One
+// formatter for every message that names a node's line (the editor, its copies, Snippet::CopyKey).
+std::string InputLine(const Node& n, uint32_t first_line = 0);
+
 class Tree {
  public:
   // Parses exactly one document (or an empty stream: root() is then invalid). The text must outlive the Tree.
