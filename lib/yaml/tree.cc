@@ -76,7 +76,11 @@ class TreeBuilder {
     std::string_view parse_text = patched_.empty() ? text : std::string_view(patched_);
     struct fy_parse_cfg cfg;
     std::memset(&cfg, 0, sizeof cfg);
-    cfg.flags = static_cast<enum fy_parse_cfg_flags>(FYPCF_DEFAULT_VERSION_1_1 | FYPCF_DISABLE_MMAP_OPT | FYPCF_DISABLE_RECYCLING);
+    // Sloppy flow indentation: Go's yaml (Helm, kyaml, the API server) does not check indentation inside flow
+    // collections and multi-line flow scalars, and real charts rely on it (minio closes a flow sequence at its key's
+    // column; Helm 4's kyaml writes a multi-line single-quoted scalar whose closing quote is at column 0).
+    cfg.flags = static_cast<enum fy_parse_cfg_flags>(FYPCF_DEFAULT_VERSION_1_1 | FYPCF_DISABLE_MMAP_OPT |
+                                                     FYPCF_DISABLE_RECYCLING | FYPCF_SLOPPY_FLOW_INDENTATION);
     cfg.diag = diag_.diag;
     parser_ = fy_parser_create(&cfg);
     if (!parser_ || fy_parser_set_string(parser_, parse_text.data(), parse_text.size()) != 0)
