@@ -18,6 +18,10 @@ enum class SameNamespace { kYes, kMaybe, kNo };
 
 // a and b are effective namespaces: an object's metadata.namespace, else the release namespace ("" while unknown).
 SameNamespace CompareNamespaces(std::string_view a, std::string_view b);
+// Not known to differ (yes or maybe): what a check for a selecting object (a Service, a PodDisruptionBudget) uses.
+inline bool MayShareNamespace(std::string_view a, std::string_view b) {
+  return CompareNamespaces(a, b) != SameNamespace::kNo;
+}
 
 // "namespace shop", or "the release namespace (unknown: ...)" for "".
 std::string DescribeNamespace(std::string_view ns);

@@ -81,3 +81,19 @@ TEST_CASE("tree: nesting is bounded, also when aliases of aliases build it") {
   CHECK_NOTHROW(Tree::Parse(amplified));
   CHECK_THROWS_WITH(Tree::Parse(amplified, o), Catch::Contains("once aliases are expanded"));
 }
+
+TEST_CASE("tree reads flow content indented as Go's yaml reads it (real charts depend on it)") {
+  // minio: a flow sequence closed at the column of its key.
+  Tree seq = Tree::Parse("spec:\n  containers:\n    - name: c\n      command: [\n        \"/bin/sh\",\n        \"-ce\"\n      ]\n");
+  Node cmd = seq.root().Get("spec").Get("containers").At(0).Get("command");
+  REQUIRE(cmd.Items().size() == 2);
+  CHECK(cmd.At(1).scalar() == "-ce");
+  // Helm 4's kyaml: a multi-line single-quoted scalar whose closing quote is at column 0.
+  Tree quoted = Tree::Parse("groups:\n  - annotations:\n      description: 'first line\n\n        second line\n\n'\n      x: y\n");
+  Node a = quoted.root().Get("groups").At(0).Get("annotations");
+  CHECK(a.Get("description").scalar() == "first line\nsecond line\n");
+  CHECK(a.Get("x").scalar() == "y");
+  // What stays an error: an unclosed flow collection, a block key less indented than its siblings.
+  CHECK_THROWS_AS(Tree::Parse("a: [1,\n  2\nb: 3\n"), ParseError);
+  CHECK_THROWS_AS(Tree::Parse("a:\n    b: 1\n  c: 2\n"), ParseError);
+}

@@ -1,4 +1,5 @@
 #include "postrender/filters/check_filter.h"
+#include "postrender/namespaces.h"
 
 #include <algorithm>
 #include <map>
@@ -255,7 +256,7 @@ void CheckFilter::Prepare(Report& report) {
       long long replicas = 0;
       bool matched = false;
       for (const auto& w : objects_)
-        if (w.replicated && w.namespace_ == o.namespace_ && o.selector.Matches(w.template_labels)) {
+        if (w.replicated && MayShareNamespace(w.namespace_, o.namespace_) && o.selector.Matches(w.template_labels)) {
           replicas = std::min(replicas + std::clamp(w.replicas, 0LL, 1000000000LL), 1000000000000LL);
           matched = true;
         }

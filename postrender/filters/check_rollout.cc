@@ -4,6 +4,7 @@
 
 #include "manifest/object.h"
 #include "postrender/filters/check_filter.h"
+#include "postrender/namespaces.h"
 #include "util/strings.h"
 #include "yaml/yaml11.h"
 
@@ -116,7 +117,7 @@ void CheckFilter::Rollout(const Object& o, const Add& add) const {
         o.strategy_line);
   if (o.replicas >= 2) {
     bool budget = std::any_of(objects_.begin(), objects_.end(), [&](const Object& p) {
-      return p.kind == "PodDisruptionBudget" && p.namespace_ == o.namespace_ &&
+      return p.kind == "PodDisruptionBudget" && MayShareNamespace(p.namespace_, o.namespace_) &&
              (p.selector.Matches(o.template_labels) || (p.selector_present && p.selector.empty()));
     });
     if (!budget)
@@ -165,7 +166,7 @@ void CheckFilter::Shutdown(const Object& o, const Add& add) const {
   // Pods behind a Service (its selector matches the pod template's labels), and Ingresses routing to it.
   std::vector<std::string> behind;
   for (const auto& s : objects_) {
-    if (s.kind != "Service" || s.namespace_ != o.namespace_ || s.service_selector.empty()) continue;
+    if (s.kind != "Service" || !MayShareNamespace(s.namespace_, o.namespace_) || s.service_selector.empty()) continue;
     bool selects = std::all_of(s.service_selector.begin(), s.service_selector.end(), [&](const auto& kv) {
       auto it = o.template_labels.find(kv.first);
       return it != o.template_labels.end() && it->second == kv.second;
@@ -173,7 +174,7 @@ void CheckFilter::Shutdown(const Object& o, const Add& add) const {
     if (!selects) continue;
     behind.push_back("Service/" + s.name);
     for (const auto& i : objects_)
-      if (i.kind == "Ingress" && i.namespace_ == o.namespace_ &&
+      if (i.kind == "Ingress" && MayShareNamespace(i.namespace_, o.namespace_) &&
           std::find(i.backends.begin(), i.backends.end(), s.name) != i.backends.end())
         behind.push_back("Ingress/" + i.name);
   }

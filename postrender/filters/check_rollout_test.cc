@@ -137,10 +137,13 @@ TEST_CASE("check rules: no-pdb unless a budget of the namespace selects the pod 
   CHECK(Check(Deploy("a", 2)) == std::multiset<std::string>{"Deployment/a no-pdb warning"});
   CHECK(Check(Deploy("a", 2) + Pdb("a")).empty());
   CHECK(Check(Deploy("a", 2) + Pdb("other")) == std::multiset<std::string>{"Deployment/a no-pdb warning"});
-  // Another namespace's budget does not count.
+  // Another namespace's budget does not count; while the release namespace is unknown, it may be the same one.
   std::string elsewhere = Pdb("a");
   elsewhere.replace(elsewhere.find("{name: a}"), 9, "{name: a, namespace: other}");
-  CHECK(Check(Deploy("a", 2) + elsewhere) == std::multiset<std::string>{"Deployment/a no-pdb warning"});
+  std::string deploy_in_shop = Deploy("a", 2);
+  deploy_in_shop.replace(deploy_in_shop.find("  name: a\n"), 10, "  name: a\n  namespace: shop\n");
+  CHECK(Check(deploy_in_shop + elsewhere) == std::multiset<std::string>{"Deployment/a no-pdb warning"});
+  CHECK(Check(Deploy("a", 2) + elsewhere).empty());
   // matchExpressions select too; a StatefulSet counts; one replica needs no budget.
   std::string expr = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: e}\nspec:\n"
                      "  maxUnavailable: 1\n  selector:\n"

@@ -65,7 +65,7 @@ NP List(std::string site, std::vector<NP> i) {
 NP Workload(bool sts, const std::string& missing) {
   auto annotations = Map("annotations", {{"capstan.dev/wait-for", Leaf("\"tcp://db:5432\"")},
                                          {"team", Leaf("\"yes\"")}});
-  if (sts) {
+  if (sts && missing != "volumes=~") {  // ordered start needs its shared volume declared
     annotations->entries.push_back({"capstan.dev/ordered-start", Leaf("\"true\"")});
     annotations->entries.push_back({"capstan.dev/ordered-start-volume", Leaf("data")});
   }
@@ -76,7 +76,7 @@ NP Workload(bool sts, const std::string& missing) {
                                      {"volumeMounts", List("", {Map("", {{"name", Leaf("data")}, {"mountPath", Leaf("/data")}})})}});
   auto pspec = Map("pod spec", {{"containers", List("containers", {container})},
                                 {"initContainers", List("initContainers", {Map("", {{"name", Leaf("init")}, {"image", Leaf("busybox")}})})},
-                                {"volumes", List("volumes", {Map("", {{"name", Leaf("data")}, {"emptyDir", Leaf("{}")}})})}});
+                                {"volumes", List("volumes", {Map("", {{"name", Leaf("data")}, {"persistentVolumeClaim", Map("", {{"claimName", Leaf("shared")}})}})})}});
   auto tmeta = Map("template metadata", {{"labels", Map("", {{"app", Leaf("web")}})}, {"annotations", annotations}});
   auto spec = Map("spec", {{"replicas", Leaf("2")},
                            {"selector", Map("", {{"matchLabels", Map("", {{"app", Leaf("web")}})}})},
@@ -276,7 +276,8 @@ TEST_CASE("layouts: every layout of every collection the filters edit is edited 
       bool annotated = gone.rfind("annotations", 0) != 0 && gone.rfind("template metadata", 0) != 0;  // waits
       REQUIRE((tmpl.Get("spec").Get("initContainers").At(0).Get("name").scalar() == "capstan-wait") == annotated);
       REQUIRE(tmpl.Get("spec").Get("terminationGracePeriodSeconds").scalar() == "35");
-      if (sts && annotated) REQUIRE(tmpl.Get("spec").Get("containers").At(0).Get("name").scalar() == "capstan-mark-ready");
+      if (sts && annotated && gone != "volumes=~")
+        REQUIRE(tmpl.Get("spec").Get("containers").At(0).Get("name").scalar() == "capstan-mark-ready");
       for (const auto& site : sites) {
         for (Layout layout : kLayouts) {
           for (bool crlf : {false, true}) {

@@ -121,7 +121,7 @@ void SafetyFilter::AddPdb(const DocInfo& info, const yaml::Node& root, Report& r
   for (const auto& b : budgets_)
     // The chart has one (while the release namespace is unknown, one that may be in the same namespace counts: two
     // budgets over one pod make every eviction fail).
-    if (CompareNamespaces(b.namespace_, info.namespace_) != SameNamespace::kNo && b.selector.Matches(labels)) return;
+    if (MayShareNamespace(b.namespace_, info.namespace_) && b.selector.Matches(labels)) return;
   yaml::Node selector = root.Get("spec").Get("selector");
   if (!selector.IsMapping() || selector.size() == 0) {
     report.AddFinding({findings::Severity::kWarning, "no-selector", "no spec.selector to build a PodDisruptionBudget from",

@@ -57,6 +57,7 @@ spec:
         - name: cms
           image: cms
           volumeMounts: [{name: shared, mountPath: /data}]
+      volumes: [{name: shared, persistentVolumeClaim: {claimName: content-shared}}]
 ---
 # Source: app/templates/plain.yaml
 apiVersion: apps/v1

@@ -94,7 +94,7 @@ bool WaitFilter::ReleaseService(const std::string& ns, const std::string& host) 
   // While the release namespace is unknown, a Service without a namespace may be the one meant ("maybe" counts:
   // skipping a wait is reported, a deadlock would not be).
   for (const auto& [svc_ns, name] : services_)
-    if (name == labels[0] && CompareNamespaces(svc_ns, service_ns) != SameNamespace::kNo) return true;
+    if (name == labels[0] && MayShareNamespace(svc_ns, service_ns)) return true;
   return false;
 }
 

@@ -47,7 +47,7 @@ TEST_CASE("check mode CLI: the Catalyst seed reports every risk that drops reque
              "charts/catalyst", "-o", "github"});
   CHECK(r.exit_code == 0);
   CHECK(r.out == "::warning file=charts/catalyst/templates/deployment.yaml,line=6,title=capstan-postrender no-pdb::"
-                 "Deployment/catalyst: 2 replicas and no PodDisruptionBudget in namespace default selects their "
+                 "Deployment/catalyst: 2 replicas and no PodDisruptionBudget in namespace (the release's) selects their "
                  "pods: a node drain may evict them all at once; add one with maxUnavailable: 1 (in document 1)\n");
 }
 
