@@ -51,13 +51,16 @@ void Editor::Reset() {
 }
 
 void Editor::Commit() {
-  if (!calls_.empty()) {
-    // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone.
+  if (!calls_.empty() && reemit_.empty()) {
+    // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone (old Mac line endings): such
+    // a document is written out again whole, in block form with '\n' line ends.
     std::string_view t = tree_.text();
     for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
-      if (i + 1 == t.size() || t[i + 1] != '\n')
-        throw Error("cannot edit the YAML: a carriage return without a line feed at byte " + std::to_string(i) +
-                    " breaks a line; use LF or CRLF line endings");
+      if (i + 1 == t.size() || t[i + 1] != '\n') {
+        reemit_.push_back(tree_.root());
+        replay_ = true;
+        break;
+      }
   }
   // Each failed attempt re-emits one more collection (or a larger one): bounded by the document's collections.
   for (;;) {
