@@ -117,6 +117,7 @@ class Editor {
   // The bytes a re-emitted node's text replaces: after its key's ':' (or its item's '-', or from the document's
   // first content) to the end of its content. indent: the column its block lines take.
   std::pair<size_t, size_t> Region(Node node, size_t* indent, bool* item, bool* line_start) const;
+  size_t LastContentLineEnd(size_t from) const;
   size_t ContentEnd(Node n, size_t depth = 0) const;
   size_t KeyEnd(Node key) const;
   std::vector<std::string> CommentsIn(Node node, size_t begin, size_t end) const;

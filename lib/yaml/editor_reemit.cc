@@ -295,6 +295,7 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
     *item = true;
   }
   size_t e = std::max(ContentEnd(node), b);
+  if (!p) e = std::max(e, LastContentLineEnd(b));  // the root: whatever its nodes' marks say, all its lines
   if (e == b) {
     // no content with a position (a tagged empty value): take the properties on its line
     while (e < t.size() && (t[e] == ' ' || t[e] == '\t')) ++e;
@@ -313,6 +314,25 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
     e = c;
   }
   return {b, e};
+}
+
+// The end of the last line from `from` on that holds content: not blank, not only a comment, not a '...' marker.
+size_t Editor::LastContentLineEnd(size_t from) const {
+  std::string_view t = tree_.text();
+  size_t last = from;
+  for (size_t pos = from; pos < t.size();) {
+    size_t eol = t.find('\n', pos);
+    size_t end = eol == std::string_view::npos ? t.size() : eol;
+    size_t i = pos;
+    while (i < end && (t[i] == ' ' || t[i] == '\t')) ++i;
+    bool marker = t.substr(i, 3) == "..." && (i + 3 == end || Blank(t[i + 3]));
+    if (i < end && t[i] != '#' && t[i] != '\r' && !marker) {
+      last = end;
+      while (last > i && Blank(t[last - 1])) --last;
+    }
+    pos = end + 1;
+  }
+  return last;
 }
 
 // The end of a node's text as written: after a closing quote or bracket, before the line break and blank lines

@@ -159,3 +159,12 @@ TEST_CASE("editor re-emits only the collection that must change: types, comments
   ed.Commit();
   CHECK(e.Apply(list) == "l:\n- k: 2\n- x\n");
 }
+
+TEST_CASE("editor re-emits a whole document whose root has no marks to go by (fuzz find)") {
+  // an explicit, tagged empty key with no value: the root's node marks end before its text does
+  Tree t = Tree::Parse(SetAnno(" ? !;", {"", "capstan.dev/fuzz"}, "v"));
+  CHECK(t.root().Get("").Get("capstan.dev/fuzz").scalar() == "v");
+  CHECK(t.root().Entries().size() == 1);
+  // comments and a '...' marker after the content stay where they are
+  CHECK(SetAnno(" ? !;\n# after\n...\n", {"", "k"}, "v") == "\"\":\n  k: \"v\"\n# after\n...\n");
+}

@@ -15,42 +15,30 @@ namespace capstan::yaml {
 
 namespace {
 
-void CollectDiag(struct fy_diag*, void* user, const char* buf, size_t len) {
-  static_cast<std::string*>(user)->append(buf, len);
-}
-
-// libfyaml reports "<name>:LINE:COL: error: MESSAGE\n<source line>\n^~~". Keep line, column and message.
-ParseError ErrorFromDiag(const std::string& diag, uint32_t fallback_line) {
-  size_t at = diag.find(": error: ");
-  if (at == std::string::npos) return ParseError("invalid YAML", fallback_line, 0);
-  size_t msg_end = diag.find('\n', at);
-  std::string msg = diag.substr(at + 9, msg_end == std::string::npos ? std::string::npos : msg_end - at - 9);
-  // walk back over ":COL" and ":LINE"
-  size_t c2 = diag.rfind(':', at - 1);
-  size_t c1 = c2 == std::string::npos ? std::string::npos : diag.rfind(':', c2 - 1);
-  uint32_t line = fallback_line, col = 0;
-  if (c1 != std::string::npos) {
-    try {
-      line = static_cast<uint32_t>(std::stoul(diag.substr(c1 + 1, c2 - c1 - 1)) - 1);
-      col = static_cast<uint32_t>(std::stoul(diag.substr(c2 + 1, at - c2 - 1)) - 1);
-    } catch (...) {
-    }
+// The first error libfyaml collected, with its line, column and message (libfyaml's own display of an error, which
+// renders the source line under it, crashes on some lines of tabs and carriage returns: errors are collected, never
+// displayed).
+ParseError FirstError(struct fy_diag* diag, uint32_t fallback_line) {
+  void* iter = nullptr;
+  while (struct fy_diag_error* e = fy_diag_errors_iterate(diag, &iter)) {
+    if (e->type != FYET_ERROR) continue;
+    uint32_t line = e->line > 0 ? static_cast<uint32_t>(e->line - 1) : fallback_line;
+    uint32_t col = e->column > 0 ? static_cast<uint32_t>(e->column - 1) : 0;
+    return ParseError(e->msg ? e->msg : "invalid YAML", line, col);
   }
-  return ParseError(msg, line, col);
+  return ParseError("invalid YAML", fallback_line, 0);
 }
 
 struct Diag {
-  std::string text;
   struct fy_diag* diag = nullptr;
   Diag() {
     struct fy_diag_cfg dc;
     fy_diag_cfg_default(&dc);
     dc.fp = nullptr;
-    dc.output_fn = CollectDiag;
-    dc.user = &text;
     dc.colorize = false;
     dc.show_source = false;
     diag = fy_diag_create(&dc);
+    if (diag) fy_diag_set_collect_errors(diag, true);
   }
   ~Diag() { fy_diag_destroy(diag); }
 };
@@ -272,7 +260,7 @@ class TreeBuilder {
           break;
       }
     }
-    if (fy_parser_get_stream_error(parser_)) throw ErrorFromDiag(diag_.text, 0);
+    if (fy_parser_get_stream_error(parser_)) throw FirstError(diag_.diag, 0);
     if (cur) {
       MarkShared(*cur, parent, aliased);
       trees.push_back(std::move(*cur));

@@ -97,3 +97,25 @@ TEST_CASE("tree reads flow content indented as Go's yaml reads it (real charts d
   CHECK_THROWS_AS(Tree::Parse("a: [1,\n  2\nb: 3\n"), ParseError);
   CHECK_THROWS_AS(Tree::Parse("a:\n    b: 1\n  c: 2\n"), ParseError);
 }
+
+TEST_CASE("tree reports an error on long lines of tabs and carriage returns instead of crashing (fuzz find)") {
+  // libfyaml's display of an error under its source line crashed here: errors are collected, never displayed
+  std::string text = std::string("{c") +
+                     std::string(14, '\t') +
+                     std::string("rt\n  \"uoV\"otel #ooVe") +
+                     std::string(8, '\t') +
+                     std::string("\r") +
+                     std::string(93, '\t') +
+                     std::string("rt\n  \"uooVel \"t#ooVe") +
+                     std::string(8, '\t') +
+                     std::string("\r") +
+                     std::string(148, '\t') +
+                     std::string("l \"tooVel");
+  try {
+    Tree::Parse(text);
+    FAIL("expected an error");
+  } catch (const ParseError& e) {
+    CHECK(e.line() < 3);
+    CHECK(!std::string(e.what()).empty());
+  }
+}
