@@ -208,6 +208,12 @@ void Editor::InsertEntries(Node map, const Snippet& value) {
   // the '?' of an explicit key. A new entry fits before it when only indentation (and sequence dashes) precede it.
   if (!map.has_position() || map.size() == 0)
     throw LayoutError(map, "cannot edit the YAML at line " + InputLine(map) + ": empty block mapping without position");
+  // A list or a map as a key (never in a Kubernetes object, whose keys are strings): libfyaml does not read an
+  // explicit collection key back after an entry put before it, so refuse the edit rather than write such text.
+  Node first_key = map.Entries().front().key.Resolved();
+  if (first_key.IsMapping() || first_key.IsSequence())
+    throw Error("cannot edit the YAML at line " + InputLine(map) +
+                ": the mapping's first key is a list or a map; Kubernetes objects have string keys");
   size_t p = map.start().offset;
   size_t ls = LineStart(p);
   for (size_t i = ls; i < p; ++i)

@@ -168,3 +168,10 @@ TEST_CASE("editor re-emits a whole document whose root has no marks to go by (fu
   // comments and a '...' marker after the content stay where they are
   CHECK(SetAnno(" ? !;\n# after\n...\n", {"", "k"}, "v") == "\"\":\n  k: \"v\"\n# after\n...\n");
 }
+
+TEST_CASE("editor refuses to put an entry before a list or a map used as a key (fuzz find)") {
+  // valid YAML, but libfyaml does not read "a: 1\n? \n- x" back: a data error, not a layout to re-emit
+  CHECK_THROWS_WITH(SetAnno("? \n- |\n  3", {"k"}, "v"), Catch::Contains("first key is a list or a map"));
+  CHECK_THROWS_WITH(SetAnno("? {a: 1}\n: 2\n", {"k"}, "v"), Catch::Contains("first key is a list or a map"));
+  CHECK(SetAnno("? a\n: 2\n", {"k"}, "v") == "k: \"v\"\n? a\n: 2\n");
+}
