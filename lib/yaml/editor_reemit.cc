@@ -51,16 +51,14 @@ void Editor::Reset() {
 }
 
 void Editor::Commit() {
-  if (!calls_.empty() && reemit_.empty()) {
-    // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone (old Mac line endings): such
-    // a document is written out again whole, in block form with '\n' line ends.
+  if (!calls_.empty()) {
+    // The edits find lines by '\n'; YAML also breaks lines at a carriage return alone (old Mac line endings, which
+    // neither Helm nor kubectl split documents on).
     std::string_view t = tree_.text();
     for (size_t i = t.find('\r'); i != std::string_view::npos; i = t.find('\r', i + 1))
-      if (i + 1 == t.size() || t[i + 1] != '\n') {
-        reemit_.push_back(tree_.root());
-        replay_ = true;
-        break;
-      }
+      if (i + 1 == t.size() || t[i + 1] != '\n')
+        throw Error("cannot edit the YAML: a carriage return without a line feed at byte " + std::to_string(i) +
+                    " breaks a line; use LF or CRLF line endings");
   }
   // Each failed attempt re-emits one more collection (or a larger one): bounded by the document's collections.
   for (;;) {
@@ -304,6 +302,10 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
       while (e < t.size() && (t[e] == ' ' || t[e] == '\t')) ++e;
     }
     while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\t')) --e;
+    // a collection with entries but no content with a position (tagged empty keys and values): its text cannot be
+    // told from what follows it, so the enclosing collection is re-emitted instead (at worst the whole document)
+    if (p && e == b && (node.IsMapping() || node.IsSequence()) && node.size() > 0)
+      throw LayoutError(node, "cannot edit the YAML at line " + InputLine(node) + ": a collection without marks");
   }
   // a comment after the last content goes with it (to the top of the new text)
   size_t c = e;
