@@ -42,6 +42,12 @@ class Editor {
   void Prepend(Node map, const std::vector<std::string>& path, const Snippet& item);
   // Renders every collected intent into the Edits. Throws Error for edits the data contradicts.
   void Commit();
+  // What Commit throws when not even the whole document can be written out again: a defect of the editor, never of
+  // the input (fuzz/yaml_editor_fuzz.cc traps on it).
+  class CannotReemit : public Error {
+   public:
+    using Error::Error;
+  };
 
  private:
   // An edit that cannot go in place at `node` (a collection, or a scalar whose key has an odd layout: its
@@ -118,6 +124,7 @@ class Editor {
   // first content) to the end of its content. indent: the column its block lines take.
   std::pair<size_t, size_t> Region(Node node, size_t* indent, bool* item, bool* line_start) const;
   size_t LastContentLineEnd(size_t from) const;
+  size_t IndentedLinesEnd(Node node, size_t from) const;
   size_t ContentEnd(Node n, size_t depth = 0) const;
   size_t KeyEnd(Node key) const;
   std::vector<std::string> CommentsIn(Node node, size_t begin, size_t end) const;

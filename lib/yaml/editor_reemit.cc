@@ -106,7 +106,7 @@ void Editor::Escalate(const LayoutError& e) {
   if (top.valid()) {
     const Parent* p = ParentOf(top);
     if (!p)  // the whole document is re-emitted already: a layout the re-emit does not know
-      throw Error(std::string(e.what()) + " (not even the whole document could be written out again: please "
+      throw CannotReemit(std::string(e.what()) + " (not even the whole document could be written out again: please "
                   "report this as a bug)");
     n = Normalize(p->parent);
   }
@@ -294,6 +294,8 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
   }
   size_t e = std::max(ContentEnd(node), b);
   if (!p) e = std::max(e, LastContentLineEnd(b));  // the root: whatever its nodes' marks say, all its lines
+  else if (!node.IsFlow() && (node.IsMapping() || node.IsSequence()) && node.has_position())
+    e = std::max(e, IndentedLinesEnd(node, e));  // and a block collection all the lines indented under it
   if (e == b) {
     // no content with a position (a tagged empty value): take the properties on its line
     while (e < t.size() && (t[e] == ' ' || t[e] == '\t')) ++e;
@@ -335,6 +337,36 @@ size_t Editor::LastContentLineEnd(size_t from) const {
     pos = end + 1;
   }
   return last;
+}
+
+// The end of the content lines after `from` that belong to the block collection `node` (an empty value's anchor or
+// tag on a line of its own has no mark to go by): lines indented deeper than the collection's column, and at its
+// column a mapping's entries or a sequence's "- " items; blank and comment-only lines count only when content
+// follows them.
+size_t Editor::IndentedLinesEnd(Node node, size_t from) const {
+  std::string_view t = tree_.text();
+  size_t start = node.start().offset;
+  size_t col = start - LineStart(start);
+  size_t end_of_content = from;
+  size_t pos = t.find('\n', from);
+  while (pos != std::string_view::npos && pos + 1 < t.size()) {
+    size_t line = pos + 1;
+    size_t eol = t.find('\n', line);
+    size_t end = eol == std::string_view::npos ? t.size() : eol;
+    size_t i = line;
+    while (i < end && t[i] == ' ') ++i;
+    bool blank = i == end || t[i] == '#' || t[i] == '\r' || t[i] == '\t';
+    if (!blank) {
+      size_t indent = i - line;
+      bool dash = t[i] == '-' && (i + 1 == end || Blank(t[i + 1]));
+      // a mapping's own entries start at its column; at a sequence's column only its own items do
+      if (indent < col || (indent == col && node.IsSequence() && !dash)) break;
+      end_of_content = end;
+      while (end_of_content > i && Blank(t[end_of_content - 1])) --end_of_content;
+    }
+    pos = eol;
+  }
+  return end_of_content;
 }
 
 // The end of a node's text as written: after a closing quote or bracket, before the line break and blank lines

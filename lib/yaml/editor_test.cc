@@ -169,3 +169,15 @@ TEST_CASE("editor refuses to put an entry before a list or a map used as a key (
   CHECK_THROWS_WITH(SetAnno("? {a: 1}\n: 2\n", {"k"}, "v"), Catch::Contains("first key is a list or a map"));
   CHECK(SetAnno("? a\n: 2\n", {"k"}, "v") == "k: \"v\"\n? a\n: 2\n");
 }
+
+TEST_CASE("editor re-emits all the lines of a collection, anchors and tags of empty values included (fuzz finds)") {
+  // the empty value's anchor is on a line of its own, after the last mark of the mapping
+  Tree t = Tree::Parse(SetAnno("a:\n v0ons\t::n:\n  &v0o#b\nz: 1\n", {"a", "v0ons\t::n", "k"}, "v"));
+  CHECK(t.root().Get("a").Get("v0ons\t::n").Get("k").scalar() == "v");
+  CHECK(t.root().Get("z").scalar() == "1");
+  CHECK(t.root().Entries().size() == 2);
+  // a sequence at its parent key's column ends where the next key starts
+  Tree s = Tree::Parse(SetAnno("a:\n- !t\n- x\nb: 1\n", {"b"}, "v"));
+  CHECK(s.root().Get("a").Items().size() == 2);
+  CHECK(s.root().Get("b").scalar() == "v");
+}
