@@ -468,23 +468,26 @@ void Editor::ReplaceOutsideAliases(const std::vector<std::pair<size_t, size_t>>&
   };
   std::unordered_set<uint32_t> anchored;  // anchors whose text is replaced
   std::vector<Node> aliases;
-  std::vector<Node> stack{tree_.root()};
+  // An empty value has no position: where its key (or its collection) is stands for it.
+  std::vector<std::pair<Node, size_t>> stack{{tree_.root(), 0}};
   while (!stack.empty()) {
-    Node n = stack.back();
+    auto [n, at] = stack.back();
     stack.pop_back();
     if (!n.valid()) continue;
+    if (n.has_position()) at = n.start().offset;
     if (n.kind() == Kind::kAlias) {
       aliases.push_back(n);
       continue;
     }
-    if (!n.anchor().empty() && n.has_position() && inside(n.start().offset)) anchored.insert(n.id());
+    if (!n.anchor().empty() && inside(at)) anchored.insert(n.id());
     if (n.kind() == Kind::kMapping) {
       for (const auto& e : n.Entries()) {
-        stack.push_back(e.key);
-        stack.push_back(e.value);
+        size_t key_at = e.key.has_position() ? e.key.start().offset : at;
+        stack.push_back({e.key, key_at});
+        stack.push_back({e.value, key_at});
       }
     } else if (n.kind() == Kind::kSequence) {
-      for (const auto& i : n.Items()) stack.push_back(i);
+      for (const auto& i : n.Items()) stack.push_back({i, at});
     }
   }
   std::string_view t = tree_.text();
