@@ -33,6 +33,16 @@ size_t SkipToContent(std::string_view t, size_t p) {
   return p;
 }
 
+// Whether [b, e) holds only blanks, at least one of them a tab.
+bool TabsOnly(std::string_view t, size_t b, size_t e) {
+  bool tab = false;
+  for (size_t i = b; i < e; ++i) {
+    if (t[i] == '\t') tab = true;
+    else if (t[i] != ' ' && t[i] != '\r') return false;
+  }
+  return tab;
+}
+
 std::string StripEol(std::string text, const std::string& eol) {
   if (text.size() >= eol.size() && text.compare(text.size() - eol.size(), eol.size(), eol) == 0)
     text.erase(text.size() - eol.size());
@@ -330,7 +340,9 @@ size_t Editor::LastContentLineEnd(size_t from) const {
     size_t i = pos;
     while (i < end && (t[i] == ' ' || t[i] == '\t')) ++i;
     bool marker = t.substr(i, 3) == "..." && (i + 3 == end || Blank(t[i + 3]));
-    if (i < end && t[i] != '#' && t[i] != '\r' && !marker) {
+    // a line of blanks with a tab is taken along: after re-emitted block text libfyaml reads its tab as indentation
+    bool tabs = TabsOnly(t, pos, end);
+    if (tabs || (i < end && t[i] != '#' && t[i] != '\r' && !marker)) {
       last = end;
       while (last > i && Blank(t[last - 1])) --last;
     }
@@ -356,7 +368,9 @@ size_t Editor::IndentedLinesEnd(Node node, size_t from) const {
     size_t i = line;
     while (i < end && t[i] == ' ') ++i;
     bool blank = i == end || t[i] == '#' || t[i] == '\r' || t[i] == '\t';
-    if (!blank) {
+    if (TabsOnly(t, line, end)) {  // taken along, as by LastContentLineEnd
+      end_of_content = i;
+    } else if (!blank) {
       size_t indent = i - line;
       bool dash = t[i] == '-' && (i + 1 == end || Blank(t[i + 1]));
       // a mapping's own entries start at its column; at a sequence's column only its own items do

@@ -181,3 +181,9 @@ TEST_CASE("editor re-emits all the lines of a collection, anchors and tags of em
   CHECK(s.root().Get("a").Items().size() == 2);
   CHECK(s.root().Get("b").scalar() == "v");
 }
+
+TEST_CASE("editor takes a line of blanks with tabs along with a re-emitted document (fuzz find)") {
+  // after block text libfyaml reads such a line's tab as indentation
+  Tree t = Tree::Parse(SetAnno("? Z?\n\t\t? Z?\n\t\t\t\t", {"Z? ? Z?", "k"}, "v"));
+  CHECK(t.root().Get("Z? ? Z?").Get("k").scalar() == "v");
+}
