@@ -319,6 +319,12 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
     if (p && e == b && (node.IsMapping() || node.IsSequence()) && node.size() > 0)
       throw LayoutError(node, "cannot edit the YAML at line " + InputLine(node) + ": a collection without marks");
   }
+  // the region ends on its last content line: what follows keeps the line break before it (an empty block
+  // scalar's mark ends at the start of the next line)
+  if (e > b && t[e - 1] == '\n') {
+    --e;
+    if (e > b && t[e - 1] == '\r') --e;
+  }
   // a comment after the last content goes with it (to the top of the new text)
   size_t c = e;
   while (c < t.size() && (t[c] == ' ' || t[c] == '\t')) ++c;
