@@ -6,42 +6,13 @@
 #include <map>
 
 #include "postrender/config.h"
+#include "postrender/option_table_testing.h"
 #include "support/test_support.h"
 #include "util/error.h"
 
 using namespace capstan;
-using postrender::OptionTable;
-
-namespace {
-
-postrender::Config Settle(const std::string& file, const std::map<std::string, std::string>& env,
-                          std::vector<std::string> args) {
-  postrender::Config c;
-  OptionTable t = postrender::DeclareOptions(c);
-  if (!file.empty()) t.LoadFile(file);
-  t.ApplyEnvironment([&](const char* name) -> const char* {
-    auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second.c_str();
-  });
-  CLI::App app;
-  t.AddFlags(app);
-  std::reverse(args.begin(), args.end());
-  app.parse(args);
-  return c;
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  } catch (const CLI::Error& e) {
-    return e.what();
-  }
-  return "";
-}
-
-}  // namespace
+using postrender::testing::ErrorOf;
+using postrender::testing::Settle;
 
 TEST_CASE("check options: --rule, --skip-rule and --kube-version from flags, file and environment") {
   auto c = Settle("", {}, {"--rule", "no-pdb", "--rule", "recreate-strategy,no-prestop-delay", "--skip-rule",

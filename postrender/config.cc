@@ -63,12 +63,19 @@ OptionTable DeclareOptions(Config& config) {
   return t;
 }
 
-std::string ConfigPath(int argc, char** argv) {
+std::string FlagValue(int argc, char** argv, std::string_view flag) {
+  std::string eq = std::string(flag) + "=";
   for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a == "--config" && i + 1 < argc) return argv[i + 1];
-    if (StartsWith(a, "--config=")) return a.substr(9);
+    std::string_view a = argv[i];
+    if (a == "--") break;
+    if (a == flag && i + 1 < argc) return argv[i + 1];
+    if (StartsWith(a, eq)) return std::string(a.substr(eq.size()));
   }
+  return "";
+}
+
+std::string ConfigPath(int argc, char** argv) {
+  if (std::string flag = FlagValue(argc, argv, "--config"); !flag.empty()) return flag;
   const char* env = std::getenv("CAPSTAN_CONFIG");
   return env ? env : "";
 }

@@ -3,6 +3,7 @@
 // key and its CAPSTAN_* environment variable. Precedence: flag > environment > file (--config) > default.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "cli/cli.h"
 #include "postrender/filters/check_filter.h"
@@ -33,6 +34,9 @@ struct Config {
 
 // Every option of capstan-postrender, bound to config (which must outlive the table).
 OptionTable DeclareOptions(Config& config);
+// The value of a flag on a command line not parsed yet: "--flag VALUE" or "--flag=VALUE" (before a "--"); "" when
+// absent.
+std::string FlagValue(int argc, char** argv, std::string_view flag);
 // The configuration file named by --config / --config=FILE in argv, else by CAPSTAN_CONFIG; "" when none.
 std::string ConfigPath(int argc, char** argv);
 // Applies a configuration file to config (keys it sets override what config holds); deprecated keys are logged

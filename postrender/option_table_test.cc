@@ -7,42 +7,14 @@
 #include <set>
 
 #include "postrender/config.h"
+#include "postrender/option_table_testing.h"
 #include "support/test_support.h"
 #include "util/error.h"
 
 using namespace capstan;
 using postrender::OptionTable;
-
-namespace {
-
-// Applies a file (when given), an environment and a command line to a fresh Config, as main() does.
-postrender::Config Settle(const std::string& file, const std::map<std::string, std::string>& env,
-                          std::vector<std::string> args, std::vector<std::string>* warnings = nullptr) {
-  postrender::Config c;
-  OptionTable t = postrender::DeclareOptions(c);
-  if (!file.empty()) t.LoadFile(file);
-  t.ApplyEnvironment([&](const char* name) -> const char* {
-    auto it = env.find(name);
-    return it == env.end() ? nullptr : it->second.c_str();
-  });
-  CLI::App app;
-  t.AddFlags(app);
-  std::reverse(args.begin(), args.end());
-  app.parse(args);
-  if (warnings) *warnings = t.warnings();
-  return c;
-}
-
-std::string ErrorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-}  // namespace
+using postrender::testing::ErrorOf;
+using postrender::testing::Settle;
 
 TEST_CASE("options: one name for flag, file key and environment variable, all distinct") {
   postrender::Config c;

@@ -8,6 +8,7 @@
 
 #include "log/log.h"
 #include "log/terminal.h"
+#include "postrender/config.h"
 #include "util/error.h"
 #include "util/redact.h"
 #include "util/strings.h"
@@ -55,17 +56,6 @@ std::string DefaultLogPath(const Getenv& getenv) {
   if (home.empty()) return "";
   while (home.size() > 1 && home.back() == '/') home.pop_back();
   return (home == "/" ? "" : home) + "/.local/state/capstan/postrender.log";
-}
-
-std::string FlagValue(int argc, char** argv, std::string_view flag) {
-  std::string eq = std::string(flag) + "=";
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    if (a == "--") break;
-    if (a == flag && i + 1 < argc) return argv[i + 1];
-    if (StartsWith(a, eq)) return std::string(a.substr(eq.size()));
-  }
-  return "";
 }
 
 bool IsHelm4Plugin(const Getenv& getenv, const std::string& executable) {

@@ -26,8 +26,6 @@ inline constexpr std::uint64_t kLogMaxBytes = std::uint64_t{1} << 20;  // 1 MiB,
 // $XDG_STATE_HOME/capstan/postrender.log (when XDG_STATE_HOME is an absolute path, as the XDG spec asks), else
 // $HOME/.local/state/capstan/postrender.log; "" when neither is set.
 std::string DefaultLogPath(const Getenv& getenv);
-// The value of a flag on a command line not parsed yet: "--flag VALUE" or "--flag=VALUE"; "" when absent.
-std::string FlagValue(int argc, char** argv, std::string_view flag);
 // Whether this process is Helm 4's postrenderer/v1 plugin: HELM_PLUGIN_DIR (which Helm 4 sets for its plugins) is
 // a directory that holds the running executable (symbolic links resolved).
 bool IsHelm4Plugin(const Getenv& getenv, const std::string& executable = "/proc/self/exe");
