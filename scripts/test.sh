@@ -43,6 +43,11 @@ tests/harness/pg.sh start
 trap 'tests/harness/pg.sh stop' EXIT
 
 status=0
+FAILED=()  # what failed, repeated at the very end: CI shows the tail of a long log
+failed_tests() { # build dir, step name
+  local log="$1/Testing/Temporary/LastTestsFailed.log"
+  if [ -s "$log" ]; then while IFS= read -r t; do FAILED+=("$2: test $t"); done < "$log"; else FAILED+=("$2"); fi
+}
 if [ $QUICK -eq 0 ]; then
   echo "== fuzz targets, ${FUZZ_SECONDS}s each"
   for f in build-fuzz/*_fuzz; do
@@ -55,12 +60,20 @@ if [ $QUICK -eq 0 ]; then
       echo "fuzz $name: ok ($(grep -c . "build-fuzz/$name.log") log lines)"
     else
       echo "fuzz $name: FAILED"; tail -40 "build-fuzz/$name.log"; status=1
+      FAILED+=("fuzz $name: $(grep -m1 -E 'ERROR|SUMMARY|Test unit written' "build-fuzz/$name.log" || echo 'see its log above')")
     fi
   done
   echo "== tests, AddressSanitizer + UBSan build"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE bench "${CTEST_ARGS[@]}" || status=1
+    ctest --test-dir build-asan --output-on-failure -j"$JOBS" -LE bench "${CTEST_ARGS[@]}" ||
+    { status=1; failed_tests build-asan "ASan+UBSan build"; }
 fi
 echo "== tests, release build"
-ctest --test-dir build --output-on-failure -j"$JOBS" "${CTEST_ARGS[@]}" || status=1
+ctest --test-dir build --output-on-failure -j"$JOBS" "${CTEST_ARGS[@]}" || { status=1; failed_tests build "release build"; }
+if [ $status -ne 0 ]; then
+  echo "== FAILED (${#FAILED[@]}):"
+  printf '  %s\n' "${FAILED[@]}"
+else
+  echo "== all passed"
+fi
 exit $status
