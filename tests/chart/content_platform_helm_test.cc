@@ -156,7 +156,7 @@ TEST_CASE("content platform: ordered start post-rendered, pod 0 Ready once marke
 
 TEST_CASE("content platform: off, or its roll off, means no roll Job and no roll rule in the Role") {
   HelmHome h3(3);
-  for (const std::string& off : {"contentPlatform.enabled=false", "hooks.roll.enabled=false"}) {
+  for (const std::string off : {"contentPlatform.enabled=false", "hooks.roll.enabled=false"}) {
     INFO(off);
     RenderOptions o;
     o.values = Overlay("dev");

@@ -152,9 +152,10 @@ TEST_CASE("mark-ready: only pod 0 writes, after its own conditions hold, bad ide
 TEST_CASE("mark-ready --probe: pod 0 is ready only once the marker holds its digest, and it writes nothing") {
   TempDir shared;
   std::string dir = shared.path() + "/m";
-  auto probe = [&](const std::string& pod, const std::string& digest = kNew, std::vector<std::string> extra = {}) {
-    extra.insert(extra.begin(), "--probe");
-    return Pod("mark-ready", dir, digest, pod, extra, milliseconds(10000));
+  auto probe = [&](const std::string& pod, const std::string& digest = kNew, const std::string& extra = "") {
+    std::vector<std::string> args = {"--probe"};
+    if (!extra.empty()) args.push_back(extra);
+    return Pod("mark-ready", dir, digest, pod, args, milliseconds(10000));
   };
   // No marker yet: not ready, one line naming the marker; the directory is not created.
   auto none = probe("portal-0");
@@ -182,8 +183,8 @@ TEST_CASE("mark-ready --probe: pod 0 is ready only once the marker holds its dig
   // Another StatefulSet's pod 0 reads its own marker.
   CHECK(probe("search-0").exit_code == 1);
   // Usage: conditions or --keep-running with --probe, a bad identity.
-  CHECK(probe("portal-0", kNew, {"file:/x"}).exit_code == 2);
-  CHECK(probe("portal-0", kNew, {"--keep-running"}).exit_code == 2);
+  CHECK(probe("portal-0", kNew, "file:/x").exit_code == 2);
+  CHECK(probe("portal-0", kNew, "--keep-running").exit_code == 2);
   CHECK(probe("portal", kNew).exit_code == 2);
   CHECK(probe("portal-0", "").exit_code == 2);
 }
