@@ -108,6 +108,16 @@ int RunMarkReadyCommand(const MarkReadyCommand& cmd) {
     throw UsageError("mark-ready needs --marker-dir (a directory on the volume all pods share, e.g. /shared/.capstan)");
   PodIdentity id = ParsePodName(w.pod_name);
   ValidateDigest(w.digest);
+  if (cmd.probe) {
+    if (!w.conditions.empty() || cmd.keep_running)
+      throw UsageError("mark-ready --probe takes no conditions and no --keep-running: it only checks the marker "
+                       "(run it as the readiness probe of the container that runs mark-ready --keep-running)");
+    if (id.ordinal != 0) return kWaitHeld;  // only pod 0 writes a marker; pods > 0 are ready on their own terms
+    std::string reason = MarkerMismatch(w.marker_dir, id.set, w.digest);
+    if (reason.empty()) return kWaitHeld;
+    log::Warn("ordered start: pod 0 is not ready: " + reason, {{"pod", w.pod_name}});
+    return 1;  // not ready (the kubelet counts any non-zero exit as a failed probe)
+  }
   RunOptions options = ParseRunOptions(w);
   ConditionList conditions = ParseArguments(w.conditions);
   if (!conditions.empty()) {

@@ -33,8 +33,12 @@ int RunWaitCommand(const WaitCommand& cmd);
 struct MarkReadyCommand {
   WaitCommand wait;           // conditions to wait for before marking (optional), marker-dir, digest, pod-name
   bool keep_running = false;  // after marking, keep running until SIGTERM (as a sidecar container)
+  bool probe = false;         // readiness probe: check the marker, write nothing (MarkerMismatch)
 };
 // `capstan mark-ready`: pod 0 writes the marker (after its conditions hold); other pods do nothing.
+// With probe: exit 0 on pods other than 0, and on pod 0 iff its marker holds this pod's digest; else exit 1 with a
+// one-line reason. Fast, writes nothing, no network: the exec readinessProbe of the injected capstan-mark-ready
+// container, so pod 0 is Ready only once it has initialised for the current digest.
 int RunMarkReadyCommand(const MarkReadyCommand& cmd);
 
 }  // namespace capstan::wait

@@ -77,4 +77,24 @@ void WriteMarker(const std::string& marker_dir, const std::string& set, const st
   WriteFileAtomic(MarkerPath(marker_dir, set), digest + "\n", 0644);
 }
 
+std::string MarkerMismatch(const std::string& marker_dir, const std::string& set, const std::string& digest) {
+  ValidateDigest(digest);
+  if (marker_dir.empty() || marker_dir[0] != '/')
+    throw UsageError("--marker-dir " + Quote(marker_dir) + " must be an absolute path on the shared volume");
+  std::string path = MarkerPath(marker_dir, set);
+  if (!std::filesystem::exists(path)) return "the marker " + path + " is not written yet (pod 0 is initialising)";
+  std::string content;
+  try {
+    content = ReadFile(path, 4096);
+  } catch (const Error& e) {
+    return std::string("cannot read the marker: ") + e.what();
+  }
+  std::string_view got = Trim(content);
+  if (got == digest) return "";
+  if (got.empty()) return "the marker " + path + " is empty (pod 0 is initialising)";
+  std::string shown(got.substr(0, 80));
+  return "the marker " + path + " holds " + Quote(shown) + (got.size() > 80 ? "..." : "") + ", not this pod's digest " +
+         Quote(digest) + " (pod 0 is initialising for the current configuration)";
+}
+
 }  // namespace capstan::wait

@@ -36,5 +36,9 @@ std::unique_ptr<Condition> MarkerCondition(const std::string& marker_dir, const 
 // Pod 0: creates marker_dir if needed and writes the marker atomically. Throws Error (exit 1) naming the path when
 // the directory is not writable (the volume is missing or read-only).
 void WriteMarker(const std::string& marker_dir, const std::string& set, const std::string& digest);
+// Pod 0's readiness (`capstan mark-ready --probe`): "" when <marker_dir>/<set>.ready holds digest, else a one-line
+// reason naming the marker (not written yet, a stale digest, unreadable). Reads at most 4 KiB of one file; writes
+// nothing. Throws UsageError for a relative marker_dir or an invalid digest.
+std::string MarkerMismatch(const std::string& marker_dir, const std::string& set, const std::string& digest);
 
 }  // namespace capstan::wait

@@ -15,6 +15,8 @@ namespace {
 
 constexpr const char* kWaiterName = "capstan-ordered-start";
 constexpr const char* kMarkerName = "capstan-mark-ready";
+constexpr int kMarkerProbePeriodSeconds = 2;
+constexpr int kMarkerProbeTimeoutSeconds = 3;
 
 yaml::Snippet FieldEnv(const std::string& name, const std::string& field_path) {
   return yaml::Snippet::Map()
@@ -101,6 +103,17 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
     marker.args.push_back("--");
     marker.args.insert(marker.args.end(), setup.ready_args.begin(), setup.ready_args.end());
   }
+  // Pod 0 is Ready only once it has marked its own digest (a rollout driver reads "pod 0 current and Ready" as
+  // "initialised"); the probe reads the pod name and digest from the container's own env, the directory from here.
+  yaml::Snippet probe_command = yaml::Snippet::List();
+  for (const char* a : {kHookImageBinary, "mark-ready", "--probe", "--marker-dir"})
+    probe_command.Push(yaml::Snippet::String(a));
+  probe_command.Push(yaml::Snippet::String(marker_dir));
+  marker.readiness_probe = yaml::Snippet::Map()
+                               .Set("exec", yaml::Snippet::Map().Set("command", probe_command))
+                               .Set("periodSeconds", yaml::Snippet::Int(kMarkerProbePeriodSeconds))
+                               .Set("timeoutSeconds", yaml::Snippet::Int(kMarkerProbeTimeoutSeconds))
+                               .Set("failureThreshold", yaml::Snippet::Int(1));
 
   std::vector<std::string> spec = tmpl.path;
   spec.push_back("spec");
@@ -117,7 +130,7 @@ void OrderedStartFilter::Apply(const DocInfo& info, const yaml::Node& root, yaml
     annotate("kubectl.kubernetes.io/default-container", first);
   report.AddChange({"ordered-start", info.index(), info.object.Ref(),
                     "pods > 0 wait for pod 0's marker in " + marker_dir + " (init container capstan-ordered-start); "
-                    "pod 0 writes it (container capstan-mark-ready); marker digest " +
+                    "pod 0 writes it (container capstan-mark-ready, Ready once it has); marker digest " +
                         std::string(kOrderedStartDigestAnnotation) +
                         (setup.consumes_config ? " + " + options_.digest_annotation : "") +
                         (setup.set_on_delete ? "; updateStrategy OnDelete" : "")});

@@ -5,7 +5,8 @@
 //   - an init container `capstan wait --ordered-start`: pods > 0 wait until <volume>/.capstan/<set>.ready holds the
 //     current digest (pod 0 goes on at once);
 //   - a container `capstan mark-ready --keep-running`: on pod 0 it waits for the conditions of
-//     capstan.dev/ordered-start-ready (e.g. its own health page), then writes the marker; elsewhere it idles;
+//     capstan.dev/ordered-start-ready (e.g. its own health page), then writes the marker; elsewhere it idles. Its
+//     exec readinessProbe `/capstan mark-ready --probe` keeps pod 0 not Ready until the marker holds its digest;
 //   - the pod name and the marker digest reach both through the downward API: metadata.name, and the pod template's
 //     capstan.dev/ordered-start-digest annotation, which this filter writes: a digest over the pod template as
 //     rendered (manifest/template_digest.h, minus what Capstan writes into it), so it is never empty and changes

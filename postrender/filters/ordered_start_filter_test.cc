@@ -1,5 +1,6 @@
 // The ordered-start filter alone: a StatefulSet that opts in gets the waiter init container and the marker
-// container (both with the restricted securityContext), updateStrategy OnDelete, and the default-container
+// container (both with the restricted securityContext; the marker with its exec readinessProbe
+// `mark-ready --probe`), updateStrategy OnDelete, and the default-container
 // annotation; the pod template's annotations win over the StatefulSet's; the marker digest annotation, never empty,
 // and how the containers read it; every configuration that cannot work is a finding (also in check mode).
 #include <catch2/catch.hpp>
@@ -77,6 +78,25 @@ TEST_CASE("ordered start: waiter and marker injected with the restricted securit
   CHECK(marker.Get("name").scalar() == "capstan-mark-ready");
   CHECK(marker.Get("args").At(0).scalar() == "mark-ready");
   CheckRestricted(marker);
+  // Pod 0 is Ready only once it has marked its digest: an exec probe, on the marker's own directory and env.
+  yaml::Node probe = marker.Get("readinessProbe");
+  yaml::Node command = probe.Get("exec").Get("command");
+  REQUIRE(command.Items().size() == 5);
+  CHECK(command.At(0).scalar() == "/capstan");
+  CHECK(command.At(1).scalar() == "mark-ready");
+  CHECK(command.At(2).scalar() == "--probe");
+  CHECK(command.At(3).scalar() == "--marker-dir");
+  CHECK(command.At(4).scalar() == marker.Get("args").At(2).scalar());
+  CHECK(marker.Get("args").At(1).scalar() == "--marker-dir");
+  CHECK(std::stoi(std::string(probe.Get("periodSeconds").scalar())) >= 2);
+  CHECK(std::stoi(std::string(probe.Get("periodSeconds").scalar())) <= 5);
+  CHECK(probe.Get("failureThreshold").scalar() == "1");
+  CHECK(probe.Get("timeoutSeconds").scalar() == "3");
+  std::vector<std::string> env;
+  for (const auto& e : marker.Get("env").Items()) env.emplace_back(e.Get("name").scalar());
+  CHECK(std::find(env.begin(), env.end(), "CAPSTAN_POD_NAME") != env.end());
+  CHECK(std::find(env.begin(), env.end(), "CAPSTAN_DIGEST") != env.end());
+  CHECK_FALSE(waiter.Get("readinessProbe"));  // an init container takes no readiness probe
   CHECK(spec.Get("containers").At(1).Get("name").scalar() == "cms");
   CHECK(t.root().Get("spec").Get("updateStrategy").Get("type").scalar() == "OnDelete");
   CHECK(Run(r.out).out == r.out);  // idempotent

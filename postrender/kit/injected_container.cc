@@ -42,6 +42,7 @@ yaml::Snippet BuildContainer(const InjectedContainer& c) {
   if (c.env && !c.env->empty()) ctr.Set("env", *c.env);
   if (!resources.empty()) ctr.Set("resources", resources);
   if (c.volume_mounts && !c.volume_mounts->empty()) ctr.Set("volumeMounts", *c.volume_mounts);
+  if (c.readiness_probe) ctr.Set("readinessProbe", *c.readiness_probe);
   ctr.Set("securityContext", c.security_context ? *c.security_context : RestrictedSecurityContext());
   return ctr;
 }

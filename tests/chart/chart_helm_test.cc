@@ -141,6 +141,7 @@ TEST_CASE("hooks run in order with the right events, weights and delete policies
       {"Job/" + p + "backup", "pre-upgrade", "-10", "before-hook-creation,hook-succeeded"},
       {"ConfigMap/" + p + "migrations", "pre-install,pre-upgrade", "-5", "before-hook-creation"},
       {"Job/" + p + "migrate", "pre-install,pre-upgrade", "0", "before-hook-creation,hook-succeeded"},
+      {"Job/" + p + "roll", "post-install,post-upgrade,post-rollback", "5", "before-hook-creation,hook-succeeded"},
       {"Job/" + p + "verify", "post-install,post-upgrade", "10", "before-hook-creation,hook-succeeded"},
       {"Job/" + p + "restore", "pre-rollback", "0", "before-hook-creation,hook-succeeded"},
   };
@@ -185,10 +186,11 @@ TEST_CASE("upgrade rehearsal, digests: v1 -> v2 rolls exactly the workloads whos
     auto before = Digests(Render(*home, o1));
     auto after = Digests(Render(*home, o2));
 
-    // Configuration changed (portal.properties): the app servers and the manager roll. Solr (its own ConfigMap) and
-    // PostgreSQL (the password Secret) keep their digests.
+    // Configuration changed (portal.properties): the app servers and the manager roll. Solr and the content platform
+    // (their own ConfigMaps) and PostgreSQL (the password Secret) keep their digests.
     std::set<std::string> changed = {"StatefulSet/" + p + "app", "Deployment/" + p + "manager"};
-    std::set<std::string> unchanged = {"StatefulSet/" + p + "postgresql", "StatefulSet/" + p + "solr"};
+    std::set<std::string> unchanged = {"StatefulSet/" + p + "postgresql", "StatefulSet/" + p + "solr",
+                                       "StatefulSet/" + p + "content"};  // its own ConfigMap, unchanged
     if (home->helm() == 4) {  // Helm 4 sends hooks through the post-renderer too
       changed.insert({"Job/" + p + "check-upgrade", "Job/" + p + "values-lint",  // values + policy hook ConfigMap
                       "Job/" + p + "migrate"});                                  // V2 migration

@@ -1,7 +1,8 @@
 // Ordered start end to end: a StatefulSet post-rendered by the real filters, whose injected containers' command
 // lines and environment (resolved as the kubelet does: the downward API's metadata.name and
 // metadata.annotations['...'], then $(VAR) expansion) run through the real `capstan mark-ready` and `capstan wait`
-// processes, with the volume's mountPath mapped to a temporary directory. Whether or not the pods consume a ConfigMap,
+// processes (and the marker container's readinessProbe `mark-ready --probe`, with that container's env), with the
+// volume's mountPath mapped to a temporary directory. Whether or not the pods consume a ConfigMap,
 // the digest is never empty, pod 0's marker releases pod 1, and after a change of the template the old marker does not.
 #include <catch2/catch.hpp>
 
@@ -87,6 +88,23 @@ Started Start(const yaml::Node& tmpl, const yaml::Node& container, const std::st
   return s;
 }
 
+// The marker container's exec readinessProbe, as the kubelet runs it: in that container, with its env; the hook
+// image's /capstan is the built binary here.
+Started Probe(const yaml::Node& tmpl, const yaml::Node& container, const std::string& pod, const std::string& volume_dir) {
+  Started s = Start(tmpl, container, pod, volume_dir);
+  std::string mount(container.Get("volumeMounts").At(0).Get("mountPath").scalar());
+  s.args.clear();
+  auto command = container.Get("readinessProbe").Get("exec").Get("command").Items();
+  REQUIRE(command.size() > 1);
+  CHECK(command[0].scalar() == "/capstan");
+  for (size_t i = 1; i < command.size(); ++i) {
+    std::string arg(command[i].scalar());
+    if (arg.rfind(mount, 0) == 0) arg = volume_dir + arg.substr(mount.size());
+    s.args.push_back(arg);
+  }
+  return s;
+}
+
 ProcessResult Exec(const Started& s, const std::vector<std::string>& extra = {}) {
   std::vector<std::string> argv = {Binary("capstan")};
   argv.insert(argv.end(), s.args.begin(), s.args.end());
@@ -138,9 +156,18 @@ TEST_CASE("ordered start, injected: the post-rendered command lines run through 
                                               std::string(annotations.Get("capstan.dev/config-digest").scalar()),
                                               consumes_config);
     CHECK(pod0.env.at("CAPSTAN_DIGEST") == expected);
+    // Before the marker, pod 0's readiness probe fails (pod 1's passes: it writes no marker).
+    Started probe0 = Probe(v1.tmpl, v1.marker, "content-0", volume.path());
+    ProcessResult not_ready = Exec(probe0);
+    CHECK(not_ready.exit_code == 1);
+    CHECK_THAT(not_ready.err, Catch::Contains("not written yet"));
+    CHECK(Exec(Probe(v1.tmpl, v1.marker, "content-1", volume.path())).exit_code == 0);
     ProcessResult marked = Exec(pod0);
     INFO(marked.err);
     REQUIRE(marked.exit_code == 0);
+    ProcessResult ready = Exec(probe0);
+    INFO(ready.err);
+    CHECK(ready.exit_code == 0);
     CHECK(Slurp(volume.path() + "/.capstan/content.ready") == expected + "\n");
 
     // Pod 1's init container is released by that marker (and pod 0's own init container never waits).
@@ -161,8 +188,14 @@ TEST_CASE("ordered start, injected: the post-rendered command lines run through 
     ProcessResult stale = Exec(impatient, {"--initial-interval", "100ms", "--max-interval", "200ms"});
     CHECK(stale.exit_code == 1);
     CHECK_THAT(stale.err, Catch::Contains("stale marker"));
+    // The new pod 0 is not Ready on the old marker...
+    Started new_probe0 = Probe(v2.tmpl, v2.marker, "content-0", volume.path());
+    ProcessResult stale_probe = Exec(new_probe0);
+    CHECK(stale_probe.exit_code == 1);
+    CHECK_THAT(stale_probe.err, Catch::Contains("not this pod's digest"));
     // ...until the new pod 0 marks it.
     REQUIRE(Exec(Start(v2.tmpl, v2.marker, "content-0", volume.path())).exit_code == 0);
+    CHECK(Exec(new_probe0).exit_code == 0);
     CHECK(Exec(new_pod1).exit_code == 0);
   }
 }

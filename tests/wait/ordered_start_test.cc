@@ -1,10 +1,12 @@
 // Ordered start of a StatefulSet, run as real processes sharing a directory (the shared volume): pod 1 blocks until
 // pod 0 writes the marker for the CURRENT digest; a stale marker (an earlier digest) never releases it; pod 0 never
-// waits for itself; timeouts fail naming the marker; mark-ready waits for its own conditions first.
+// waits for itself; timeouts fail naming the marker; mark-ready waits for its own conditions first; mark-ready
+// --probe (pod 0's readiness) holds only for the marker of the current digest.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <thread>
@@ -145,6 +147,46 @@ TEST_CASE("mark-ready: only pod 0 writes, after its own conditions hold, bad ide
   auto blocked = Pod("mark-ready", shared.path() + "/file/sub", kNew, "portal-0");
   CHECK(blocked.exit_code == 1);
   CHECK_THAT(blocked.err, Catch::Contains("cannot create the marker directory"));
+}
+
+TEST_CASE("mark-ready --probe: pod 0 is ready only once the marker holds its digest, and it writes nothing") {
+  TempDir shared;
+  std::string dir = shared.path() + "/m";
+  auto probe = [&](const std::string& pod, const std::string& digest = kNew, const std::string& extra = "") {
+    std::vector<std::string> args = {"--probe"};
+    if (!extra.empty()) args.push_back(extra);
+    return Pod("mark-ready", dir, digest, pod, args, milliseconds(10000));
+  };
+  // No marker yet: not ready, one line naming the marker; the directory is not created.
+  auto none = probe("portal-0");
+  CHECK(none.exit_code == 1);
+  CHECK_THAT(none.err, Catch::Contains(dir + "/portal.ready is not written yet"));
+  CHECK(std::count(none.err.begin(), none.err.end(), '\n') == 1);
+  CHECK_FALSE(std::filesystem::exists(dir));
+  // Pods other than 0 write no marker: ready at once.
+  CHECK(probe("portal-2").exit_code == 0);
+  // A stale marker (an earlier digest): not ready, naming both digests.
+  std::filesystem::create_directories(dir);
+  shared.Write("m/portal.ready", std::string(kOld) + "\n");
+  auto stale = probe("portal-0");
+  CHECK(stale.exit_code == 1);
+  CHECK_THAT(stale.err, Catch::Contains(kOld));
+  CHECK_THAT(stale.err, Catch::Contains(kNew));
+  shared.Write("m/portal.ready", "");
+  CHECK(probe("portal-0").exit_code == 1);
+  // The marker of the current digest: ready; the marker is left as it was.
+  shared.Write("m/portal.ready", std::string(kNew) + "\n");
+  auto ready = probe("portal-0");
+  INFO(ready.err);
+  CHECK(ready.exit_code == 0);
+  CHECK(Slurp(dir + "/portal.ready") == std::string(kNew) + "\n");
+  // Another StatefulSet's pod 0 reads its own marker.
+  CHECK(probe("search-0").exit_code == 1);
+  // Usage: conditions or --keep-running with --probe, a bad identity.
+  CHECK(probe("portal-0", kNew, "file:/x").exit_code == 2);
+  CHECK(probe("portal-0", kNew, "--keep-running").exit_code == 2);
+  CHECK(probe("portal", kNew).exit_code == 2);
+  CHECK(probe("portal-0", "").exit_code == 2);
 }
 
 TEST_CASE("pod names, digests and marker paths") {

@@ -69,6 +69,15 @@ helm.sh/chart: {{ printf "%s-%s" .ctx.Chart.Name .ctx.Chart.Version | replace "+
 {{- default (printf "%s-shared" (include "portal.fullname" .)) .Values.persistence.existingClaim -}}
 {{- end -}}
 
+{{- define "portal.contentClaim" -}}
+{{- default (printf "%s-content-profile" (include "portal.fullname" .)) .Values.contentPlatform.persistence.existingClaim -}}
+{{- end -}}
+
+{{/* Whether the roll hook runs (and the hooks' Role holds its rules): the content platform and its roll are on. */}}
+{{- define "portal.rollEnabled" -}}
+{{- if and .Values.contentPlatform.enabled .Values.hooks.roll.enabled }}true{{ end -}}
+{{- end -}}
+
 {{- define "portal.backupClaim" -}}
 {{- default (printf "%s-backups" (include "portal.fullname" .)) .Values.hooks.backup.existingClaim -}}
 {{- end -}}
@@ -136,11 +145,12 @@ capabilities:
 {{- end -}}
 
 {{/* The spec of a hook Job: include "portal.hookPod" (dict "ctx" $ "name" N "image" IMG "args" LIST "env" LIST "mounts" LIST "volumes" LIST "kubeApi" BOOL).
-     Only hooks that call the Kubernetes API (kubeApi) get the hooks ServiceAccount and a token. */}}
+     Only hooks that call the Kubernetes API (kubeApi) get the hooks ServiceAccount and a token. A hook whose retry
+     continues its work (roll) passes "backoffLimit" N and its own "activeDeadlineSeconds"; the others never retry. */}}
 {{- define "portal.hookPod" -}}
 {{- $ctx := .ctx -}}
-backoffLimit: 0
-activeDeadlineSeconds: {{ $ctx.Values.hooks.activeDeadlineSeconds }}
+backoffLimit: {{ .backoffLimit | default 0 }}
+activeDeadlineSeconds: {{ .activeDeadlineSeconds | default $ctx.Values.hooks.activeDeadlineSeconds }}
 template:
   metadata:
     labels:
