@@ -1,8 +1,8 @@
 // The plan under the real Helm 3 (--post-renderer PATH) and Helm 4 (the postrenderer/v1 plugin in a private
 // HELM_DATA_HOME), on charts/example-portal with tests/plan/data/v1.yaml then v2.yaml (an image bump, a config key
-// change, an env change): the first deploy has no previous report (exit 0, every workload added); the upgrade's
-// report says what rolls and why; `capstan plan` over the two rendered streams, over the two raw `helm template`
-// streams and over the two reports gives the same answer.
+// change, an env change; the app servers are a StatefulSet): the first deploy has no previous report (exit 0, every
+// workload added); the upgrade's report says what rolls and why; `capstan plan` over the two rendered streams, over
+// the two raw `helm template` streams and over the two reports gives the same answer.
 #include <catch2/catch.hpp>
 
 #include <rapidjson/document.h>
@@ -115,7 +115,8 @@ TEST_CASE("helm 3 and helm 4: first deploy, upgrade report and capstan plan agre
   REQUIRE(d2.HasMember("plan"));
   CHECK_FALSE(d2["plan"]["firstDeploy"].GetBool());
   auto plan = Entries(d2["plan"]);
-  std::string app = plan["ns/Deployment/portal-example-portal-app"];
+  REQUIRE(plan.count("ns/StatefulSet/portal-example-portal-app"));
+  std::string app = plan.at("ns/StatefulSet/portal-example-portal-app");
   INFO(app);
   CHECK(app.find("\"status\":\"rolls\"") != std::string::npos);
   CHECK(app.find(R"({"type":"image","container":"spec.containers[portal]","old":"example/portal:7.4.0","new":"example/portal:7.4.1"})") !=
@@ -140,14 +141,15 @@ TEST_CASE("helm 3 and helm 4: first deploy, upgrade report and capstan plan agre
   // Helm 3 gives no hooks to a post-renderer, so its reports lack the hook Jobs that its stdout holds.
   for (const auto& [key, entry] : from_reports) {
     INFO(key);
-    CHECK(from_pr[key] == entry);
+    REQUIRE(from_pr.count(key));
+    CHECK(from_pr.at(key) == entry);
   }
   if (helm == 4) CHECK(from_pr == from_reports);
 
   // The Markdown view, for a pull-request comment.
   std::string md = CapstanPlan({r1, r2, "-o", "markdown"});
   CHECK(md.rfind("### This upgrade rolls ", 0) == 0);
-  CHECK(md.find("| `Deployment/portal-example-portal-app` | ") != std::string::npos);
+  CHECK(md.find("| `StatefulSet/portal-example-portal-app` | ") != std::string::npos);
   CHECK(md.find("key `portal.properties`") != std::string::npos);
   CHECK(md.find("<details>") != std::string::npos);
 }
