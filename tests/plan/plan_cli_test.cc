@@ -19,6 +19,7 @@ test::ProcessResult Plan(std::vector<std::string> args, const std::string& stdin
   args.insert(args.begin(), {test::Binary("capstan"), "plan"});
   test::ProcessOptions o;
   o.stdin_data = stdin_data;
+  o.unset_env = {"HELM_NAMESPACE"};  // -n's variable: the streams here have no namespace
   return test::Run(args, o);
 }
 
