@@ -7,6 +7,7 @@
 #include "digest/sha256.h"
 #include "manifest/config_data.h"
 #include "manifest/config_refs.h"
+#include "manifest/namespaces.h"
 #include "manifest/stream.h"
 #include "manifest/workload_annotation.h"
 #include "util/error.h"
@@ -104,15 +105,34 @@ struct ConfigObject {
 };
 using ConfigKey = std::tuple<std::string, manifest::ConfigKind, std::string>;  // namespace, kind, name
 
-// The object a pod in namespace ns consumes: the one in ns; else, when either namespace is unknown (""), the first
-// of that kind and name whose namespace is unknown or equal (as the post-renderer's checksum filter reads them).
-const ConfigObject* Resolve(const std::map<ConfigKey, ConfigObject>& objects, const std::string& ns,
-                            manifest::ConfigKind kind, const std::string& name) {
-  if (auto it = objects.find({ns, kind, name}); it != objects.end()) return &it->second;
+// The objects a reference from a pod in namespace ns resolves to, as the post-renderer's checksum filter resolves
+// them: the one in ns; else (while a namespace is unknown) every object of that kind and name whose namespace may be
+// ns. More than one: ambiguous, and a change to any of them counts.
+std::vector<std::pair<const ConfigKey*, const ConfigObject*>> Resolve(const std::map<ConfigKey, ConfigObject>& objects,
+                                                                      const std::string& ns, manifest::ConfigKind kind,
+                                                                      const std::string& name) {
+  if (auto it = objects.find({ns, kind, name}); it != objects.end()) return {{&it->first, &it->second}};
+  std::vector<std::pair<const ConfigKey*, const ConfigObject*>> maybe;
   for (const auto& [key, object] : objects)
-    if (std::get<1>(key) == kind && std::get<2>(key) == name && (ns.empty() || std::get<0>(key).empty()))
-      return &object;
-  return nullptr;
+    if (std::get<1>(key) == kind && std::get<2>(key) == name &&
+        manifest::CompareNamespaces(ns, std::get<0>(key)) == manifest::SameNamespace::kMaybe)
+      maybe.emplace_back(&key, &object);
+  return maybe;
+}
+
+// The digest of a key over every object the reference resolves to ("absent" where an object lacks it).
+std::string KeyDigest(const std::vector<std::pair<const ConfigKey*, const ConfigObject*>>& found, const std::string& k,
+                      const std::string& hmac_key) {
+  if (found.size() == 1) {
+    auto kd = found[0].second->data.key_digests.find(k);
+    return kd == found[0].second->data.key_digests.end() ? "absent" : ShortDigest(kd->second, hmac_key);
+  }
+  std::string all;
+  for (const auto& [key, object] : found) {
+    auto kd = object->data.key_digests.find(k);
+    all += std::get<0>(*key) + "=" + (kd == object->data.key_digests.end() ? "absent" : kd->second) + ";";
+  }
+  return ShortDigest(all, hmac_key);
 }
 
 }  // namespace
@@ -215,19 +235,14 @@ std::vector<Fingerprint> FingerprintStream(std::string_view stream, const Finger
       c.kind = manifest::ConfigKindName(ref.kind);
       c.name = ref.name;
       c.all_keys = ref.all_keys;
-      const ConfigObject* o = Resolve(objects, p.ns, ref.kind, ref.name);
-      c.present = o != nullptr;
-      if (o && ref.all_keys) {
-        for (const auto& [k, d] : o->data.key_digests) c.keys[k] = ShortDigest(d, options.hmac_key);
-      } else if (!ref.all_keys) {
-        for (const auto& k : ref.keys) {
-          std::string digest = "absent";
-          if (o)
-            if (auto kd = o->data.key_digests.find(k); kd != o->data.key_digests.end())
-              digest = ShortDigest(kd->second, options.hmac_key);
-          c.keys[k] = digest;
-        }
-      }
+      auto found = Resolve(objects, p.ns, ref.kind, ref.name);
+      c.present = !found.empty();
+      std::set<std::string> keys(ref.keys.begin(), ref.keys.end());
+      if (ref.all_keys)
+        for (const auto& [key, object] : found)
+          for (const auto& [k, d] : object->data.key_digests) keys.insert(k);
+      if (c.present || !ref.all_keys)
+        for (const auto& k : keys) c.keys[k] = found.empty() ? "absent" : KeyDigest(found, k, options.hmac_key);
       f.config.push_back(std::move(c));
     }
     out.push_back(std::move(f));

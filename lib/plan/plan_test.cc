@@ -283,3 +283,20 @@ TEST_CASE("plan: a stream that is not YAML names the file and document") {
   CHECK_THROWS_WITH(F("---\napiVersion: v1\nkind: ConfigMap\n---\na: [b\n"),
                     Catch::Contains("test.yaml, document ") && Catch::Contains("invalid YAML"));
 }
+
+TEST_CASE("plan: references resolve as the checksum filter resolves them (namespace unknown: every candidate)") {
+  auto stream = [](const std::string& in_b) {
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: a}\ndata: {k: same}\n---\n"
+           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: b}\ndata: {k: " + in_b + "}\n---\n"
+           "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: other}\ndata: {k: x}\n---\n"
+           "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: a}\nspec:\n  template:\n    spec:\n"
+           "      containers: [{name: web, image: 'web:1', envFrom: [{configMapRef: {name: c}}]}]\n---\n"
+           "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: unqualified}\nspec:\n  template:\n    spec:\n"
+           "      containers: [{name: web, image: 'web:1', envFrom: [{configMapRef: {name: c}}]}]\n";
+  };
+  plan::Plan p = plan::Compare(F(stream("1")), F(stream("2")));
+  REQUIRE(p.entries.size() == 2);
+  CHECK(p.entries[0].status == plan::Status::kUnchanged);  // web is in namespace a: only a's ConfigMap counts
+  CHECK(p.entries[1].status == plan::Status::kRolls);      // the release namespace is unknown: b's may be its own
+  CHECK(plan::Why(p.entries[1]) == "ConfigMap/c key k");
+}
