@@ -1,8 +1,8 @@
 // What a post-renderer run did and found: per workload, the configuration it consumes and its digest (and whether
 // that changed since a previous report); every change a filter made; every warning or risk finding. Written as
 // JSON with --report, summarised for humans on stderr. With --report it also holds each workload's pod template
-// fingerprint (lib/plan/fingerprint.h), and with --previous-report the plan: which workloads roll and why. Thread-safe: filters add to it from worker threads.
-// It never holds a secret value.
+// fingerprint (lib/plan/fingerprint.h), and with --previous-report the plan: which workloads roll and why.
+// Thread-safe: filters add to it from worker threads. It never holds a secret value.
 #pragma once
 #include <map>
 #include <mutex>

@@ -128,7 +128,8 @@ const char* ReasonTypeName(Reason::Type t) {
 }
 
 size_t Plan::Count(Status s) const {
-  return static_cast<size_t>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.status == s; }));
+  return static_cast<size_t>(
+      std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.status == s; }));
 }
 
 Plan Compare(const std::vector<Fingerprint>& old_release, const std::vector<Fingerprint>& new_release) {

@@ -189,8 +189,9 @@ TEST_CASE("plan: a Job runs again rather than rolls") {
 
 TEST_CASE("plan: an OnDelete StatefulSet does not roll by itself: capstan roll") {
   auto sts = [](const std::string& image) {
-    return "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: search}\nspec:\n  updateStrategy: {type: OnDelete}\n"
-           "  template:\n    spec:\n      containers: [{name: solr, image: '" + image + "'}]\n";
+    return "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: search}\nspec:\n"
+           "  updateStrategy: {type: OnDelete}\n  template:\n    spec:\n"
+           "      containers: [{name: solr, image: '" + image + "'}]\n";
   };
   plan::Plan p = plan::Compare(F(sts("solr:8")), F(sts("solr:9")));
   const plan::Entry& e = Only(p);

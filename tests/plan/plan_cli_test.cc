@@ -12,7 +12,8 @@ std::string Stream(const std::string& image, const std::string& setting) {
   return "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: web-config}\ndata: {app.conf: \"" + setting + "\"}\n"
          "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
          "      containers:\n      - name: web\n        image: " + image + "\n"
-         "        volumeMounts: [{name: c, mountPath: /etc/web}]\n      volumes: [{name: c, configMap: {name: web-config}}]\n";
+         "        volumeMounts: [{name: c, mountPath: /etc/web}]\n"
+         "      volumes: [{name: c, configMap: {name: web-config}}]\n";
 }
 
 test::ProcessResult Plan(std::vector<std::string> args, const std::string& stdin_data = "") {
@@ -59,7 +60,8 @@ TEST_CASE("capstan plan: usage errors exit 2 and name the file") {
   auto bad = Plan({f, t.Write("bad.yaml", "a: [b\n")});
   CHECK(bad.exit_code == 1);
   CHECK(bad.err.find("bad.yaml, document 1") != std::string::npos);
-  auto old_report = Plan({t.Write("old.json", R"({"tool":"capstan-postrender","workloads":[{"kind":"Deployment","name":"web"}]})"), f});
+  std::string old_json = R"({"tool":"capstan-postrender","workloads":[{"kind":"Deployment","name":"web"}]})";
+  auto old_report = Plan({t.Write("old.json", old_json), f});
   CHECK(old_report.exit_code == 2);
   CHECK(old_report.err.find("old.json, workload 1 (Deployment/web) has no fingerprint") != std::string::npos);
 }
