@@ -40,7 +40,8 @@ void DeclareRunOptions(OptionTable& t, Config& c) {
   }, "Worker threads (default 0: one per core, at most 4)");
   t.Text("report", &c.report_file, "Write a JSON report of what was done and found");
   t.Text("previous-report", &c.previous_report_file,
-         "A report from the last deploy: the new report says which workloads roll and why");
+         "A report from the last deploy (a missing file is a first deploy): the new report says which workloads roll "
+         "and why");
   t.Bool("summary", &c.summary, "Human summary on stderr (default on)");
   // The common flags and their variables come from cli::AddCommonFlags; these make them file keys too.
   t.Text("log-file", &c.common.log_file, "Log file (default ~/.local/state/capstan/postrender.log)").FileOnly();

@@ -16,6 +16,7 @@
 #include "postrender/filters/all_filters.h"
 #include "postrender/namespaces.h"
 #include "postrender/pipeline.h"
+#include "postrender/report_plan.h"
 #include "postrender/run_log.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -62,11 +63,12 @@ int main(int argc, char** argv) {
                        "(--post-renderer) or pipe helm template output into it");
     std::string input = ReadAll(0);
     Report report;
-    if (!config.previous_report_file.empty()) report.LoadPrevious(ReadFile(config.previous_report_file));
+    PreviousReport previous = LoadPreviousReport(config.previous_report_file, report);
     if (config.check) config.pipeline.fail_on_error_findings = false;
     Pipeline pipeline(config.pipeline, MakeFilters(config));
     if (config.check) {
       pipeline.Run(input, [](std::string_view) {}, report);
+      if (WantsPlan(config)) AddPlan(config, input, previous, report);
       findings::RenderOptions ro;
       ro.color = config.output == "text" && ::isatty(1) && std::getenv("NO_COLOR") == nullptr;
       ro.threshold = config.fail_on == "warning" ? findings::Severity::kWarning : findings::Severity::kError;
@@ -77,7 +79,12 @@ int main(int argc, char** argv) {
         run_log.Note("--check: findings at or above --fail-on " + config.fail_on + " (listed on stdout)");
       return code;
     }
-    size_t edited = pipeline.Run(input, [](std::string_view s) { WriteAll(1, s); }, report);
+    std::string rendered;  // kept for the plan: fingerprints are taken over what Helm applies
+    size_t edited = pipeline.Run(input, [&](std::string_view s) {
+      WriteAll(1, s);
+      if (WantsPlan(config)) rendered += s;
+    }, report);
+    if (WantsPlan(config)) AddPlan(config, rendered, previous, report);
     if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
     if (config.summary) {
       log::Info(Trim(report.Summary()), {{"edited_documents", static_cast<unsigned long>(edited)}});

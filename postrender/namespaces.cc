@@ -4,12 +4,6 @@
 
 namespace capstan::postrender {
 
-SameNamespace CompareNamespaces(std::string_view a, std::string_view b) {
-  if (a == b) return SameNamespace::kYes;
-  if (a.empty() || b.empty()) return SameNamespace::kMaybe;
-  return SameNamespace::kNo;
-}
-
 std::string DescribeNamespace(std::string_view ns) {
   if (ns.empty())
     return "the release namespace (unknown: Helm passes no namespace to a post-renderer)";

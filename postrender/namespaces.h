@@ -10,14 +10,15 @@
 #include <string>
 #include <string_view>
 
+#include "manifest/namespaces.h"
+
 namespace capstan::postrender {
 
 struct PipelineOptions;
 
-enum class SameNamespace { kYes, kMaybe, kNo };
-
-// a and b are effective namespaces: an object's metadata.namespace, else the release namespace ("" while unknown).
-SameNamespace CompareNamespaces(std::string_view a, std::string_view b);
+// The comparison itself lives in lib/manifest, shared with lib/plan.
+using manifest::CompareNamespaces;
+using manifest::SameNamespace;
 // Not known to differ (yes or maybe): what a check for a selecting object (a Service, a PodDisruptionBudget) uses.
 inline bool MayShareNamespace(std::string_view a, std::string_view b) {
   return CompareNamespaces(a, b) != SameNamespace::kNo;

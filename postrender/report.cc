@@ -5,6 +5,8 @@
 #include <rapidjson/document.h>
 
 #include "capstan_version.h"
+#include "plan/render.h"
+#include "plan/report_json.h"
 #include "util/error.h"
 #include "util/json_writer.h"
 
@@ -65,6 +67,16 @@ std::string Report::PreviousSourceDigest(const std::string& ns, const std::strin
   return it == previous_.end() ? "" : it->second;
 }
 
+void Report::SetFingerprints(std::vector<plan::Fingerprint> fingerprints) {
+  std::lock_guard<std::mutex> l(mu_);
+  fingerprints_ = std::move(fingerprints);
+}
+
+void Report::SetPlan(plan::Plan p) {
+  std::lock_guard<std::mutex> l(mu_);
+  plan_ = std::move(p);
+}
+
 std::vector<Finding> Report::Findings() const {
   std::lock_guard<std::mutex> l(mu_);
   std::vector<Finding> f = findings_;
@@ -91,10 +103,31 @@ std::string Report::ToJson() const {
   std::vector<WorkloadEntry> workloads = Workloads();
   std::vector<Finding> findings = Findings();
   std::vector<Change> changes;
+  std::vector<plan::Fingerprint> fingerprints;
+  std::optional<plan::Plan> the_plan;
   {
     std::lock_guard<std::mutex> l(mu_);
     changes = changes_;
+    fingerprints = fingerprints_;
+    the_plan = plan_;
   }
+  // Each workload entry carries its fingerprint; a fingerprinted workload without an entry (the checksum filter
+  // off) gets an entry of its own, so that the report can be compared.
+  std::map<std::string, const plan::Fingerprint*> fingerprint_of;
+  for (const auto& f : fingerprints) fingerprint_of.emplace(f.namespace_ + "/" + f.kind + "/" + f.name, &f);
+  for (const auto& wl : workloads) fingerprint_of.erase(wl.namespace_ + "/" + wl.kind + "/" + wl.name);
+  for (const auto& f : fingerprints)
+    if (fingerprint_of.count(f.namespace_ + "/" + f.kind + "/" + f.name)) {
+      WorkloadEntry e;
+      e.kind = f.kind;
+      e.name = f.name;
+      e.namespace_ = f.namespace_;
+      e.source = f.source;
+      e.skipped = "no config digest (the checksum filter is off)";
+      workloads.push_back(std::move(e));
+    }
+  fingerprint_of.clear();
+  for (const auto& f : fingerprints) fingerprint_of.emplace(f.namespace_ + "/" + f.kind + "/" + f.name, &f);
   std::stable_sort(changes.begin(), changes.end(),
                    [](const Change& a, const Change& b) { return a.document < b.document; });
   JsonWriter w(2);
@@ -146,9 +179,17 @@ std::string Report::ToJson() const {
       for (const auto& [name, image] : wl.containers) w.StartObject().Field("name", name).Field("image", image).EndObject();
       w.EndArray();
     }
+    if (auto it = fingerprint_of.find(wl.namespace_ + "/" + wl.kind + "/" + wl.name); it != fingerprint_of.end()) {
+      w.Key("fingerprint");
+      plan::WriteFingerprint(w, *it->second);
+    }
     w.EndObject();
   }
   w.EndArray();
+  if (the_plan) {
+    w.Key("plan");
+    plan::WritePlan(w, *the_plan);
+  }
   w.StartArray("changes");
   for (const auto& c : changes)
     w.StartObject()
@@ -175,6 +216,11 @@ std::string Report::ToJson() const {
 std::string Report::Summary() const {
   std::vector<WorkloadEntry> workloads = Workloads();
   std::vector<Finding> findings = Findings();
+  std::optional<plan::Plan> the_plan;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    the_plan = plan_;
+  }
   size_t annotated = 0, rolling = 0;
   for (const auto& w : workloads) {
     if (!w.digest.empty()) ++annotated;
@@ -183,14 +229,28 @@ std::string Report::Summary() const {
   std::string out = "capstan-postrender: " + std::to_string(documents_) + " documents, " +
                     std::to_string(workloads.size()) + " workloads, " + std::to_string(annotated) +
                     " with a config digest";
-  if (rolling) out += ", " + std::to_string(rolling) + " will roll (configuration changed)";
-  out += "\n";
-  for (const auto& w : workloads)
-    if (!w.changed.empty()) {
-      out += "  " + w.kind + "/" + w.name + " rolls: changed ";
-      for (size_t i = 0; i < w.changed.size(); ++i) out += (i ? ", " : "") + w.changed[i];
-      out += "\n";
-    }
+  if (the_plan) {
+    // The plan: one line per rolling workload, with every reason (config, image, template).
+    out += "; plan: " + std::to_string(the_plan->Count(plan::Status::kRolls)) + " of " +
+           std::to_string(the_plan->Workloads()) + " roll";
+    if (the_plan->first_deploy)
+      out += " (first deploy: " + std::to_string(the_plan->Count(plan::Status::kAdded)) + " added)";
+    else if (the_plan->Count(plan::Status::kAdded) || the_plan->Count(plan::Status::kRemoved))
+      out += ", " + std::to_string(the_plan->Count(plan::Status::kAdded)) + " added, " +
+             std::to_string(the_plan->Count(plan::Status::kRemoved)) + " removed";
+    out += "\n";
+    for (const auto& e : the_plan->entries)
+      if (e.status == plan::Status::kRolls) out += "  " + e.Ref() + " " + plan::Effect(e) + ": " + plan::Why(e) + "\n";
+  } else {
+    if (rolling) out += ", " + std::to_string(rolling) + " will roll (configuration changed)";
+    out += "\n";
+    for (const auto& w : workloads)
+      if (!w.changed.empty()) {
+        out += "  " + w.kind + "/" + w.name + " rolls: changed ";
+        for (size_t i = 0; i < w.changed.size(); ++i) out += (i ? ", " : "") + w.changed[i];
+        out += "\n";
+      }
+  }
   for (const auto& f : findings)
     out += "  " + std::string(findings::SeverityName(f.severity)) + ": " + f.object +
            (f.file.empty() ? "" : " (" + f.file + ")") + ": " + f.message + " [" + f.rule + "]\n";

@@ -1,14 +1,18 @@
 // What a post-renderer run did and found: per workload, the configuration it consumes and its digest (and whether
 // that changed since a previous report); every change a filter made; every warning or risk finding. Written as
-// JSON with --report, summarised for humans on stderr. Thread-safe: filters add to it from worker threads.
-// It never holds a secret value.
+// JSON with --report, summarised for humans on stderr. With --report it also holds each workload's pod template
+// fingerprint (lib/plan/fingerprint.h), and with --previous-report the plan: which workloads roll and why.
+// Thread-safe: filters add to it from worker threads. It never holds a secret value.
 #pragma once
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "findings/finding.h"
+#include "plan/fingerprint.h"
+#include "plan/plan.h"
 
 namespace capstan::postrender {
 
@@ -72,6 +76,11 @@ class Report {
   std::string PreviousSourceDigest(const std::string& ns, const std::string& kind, const std::string& name,
                                    const std::string& source_ref) const;
 
+  // The fingerprints of the release's workloads (written into their entries) and the plan against the previous
+  // report (written as "plan", summarised one line per rolling workload).
+  void SetFingerprints(std::vector<plan::Fingerprint> fingerprints);
+  void SetPlan(plan::Plan plan);
+
   std::string ToJson() const;
   std::string Summary() const;  // human text for stderr
   std::vector<Finding> Findings() const;
@@ -85,6 +94,8 @@ class Report {
   std::vector<WorkloadEntry> workloads_;
   std::vector<Finding> findings_;
   std::vector<Change> changes_;
+  std::vector<plan::Fingerprint> fingerprints_;
+  std::optional<plan::Plan> plan_;
   std::map<std::string, std::string> previous_;  // "ns/Kind/name" -> digest; "ns/Kind/name|Kind/name" -> source
 };
 

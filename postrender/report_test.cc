@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "capstan_version.h"
+#include "plan/report_json.h"
 #include "postrender/report.h"
 
 using namespace capstan;
@@ -203,4 +204,45 @@ TEST_CASE("report: a workload's labels and containers (what check-upgrade --depl
         }
       ]
     })"));
+}
+
+TEST_CASE("report: fingerprints in the workload entries, the plan, one summary line per rolling workload") {
+  plan::FingerprintOptions o;
+  o.release_namespace = "ns";
+  auto stream = [](const std::string& image) {
+    return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+           "      containers: [{name: web, image: '" + image + "'}]\n---\n"
+           "apiVersion: batch/v1\nkind: Job\nmetadata: {name: once}\nspec:\n  template:\n    spec:\n"
+           "      containers: [{name: once, image: 'once:1'}]\n";
+  };
+  auto old_release = plan::FingerprintStream(stream("web:1"), o, "old");
+  auto new_release = plan::FingerprintStream(stream("web:2"), o, "new");
+  postrender::Report r;
+  r.SetRun("rel", "ns", "helm3", 2);
+  postrender::WorkloadEntry w;  // the checksum filter's entry of the Deployment; the Job has none (filter off)
+  w.kind = "Deployment";
+  w.name = "web";
+  w.namespace_ = "ns";
+  r.AddWorkload(w);
+  r.SetFingerprints(new_release);
+  r.SetPlan(plan::Compare(old_release, new_release));
+  CHECK(r.Summary() ==
+        "capstan-postrender: 2 documents, 1 workloads, 0 with a config digest; plan: 1 of 2 roll\n"
+        "  Deployment/web rolls: image spec.containers[web]: web:1 -> web:2\n");
+  std::string json = r.ToJson();
+  CHECK_THAT(json, Catch::Contains(R"("fingerprint": {
+        "digest": "sha256",
+        "rollout": "rolling-update",
+        "configRolls": true,
+        "images": {
+          "spec.containers[web].image": "web:2"
+        },)"));
+  CHECK_THAT(json, Catch::Contains(R"("name": "once",)"));  // an entry of its own, so the next run can compare it
+  CHECK_THAT(json, Catch::Contains(R"x("skipped": "no config digest (the checksum filter is off)")x"));
+  CHECK_THAT(json, Catch::Contains(R"("plan": {
+    "firstDeploy": false,)"));
+  // The report is what the next run reads back.
+  auto back = plan::ReadReport(json, "report.json");
+  REQUIRE(back.size() == 2);
+  CHECK_FALSE(plan::Compare(back, new_release).Changes());
 }

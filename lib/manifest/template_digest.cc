@@ -30,9 +30,10 @@ bool OnlyExcluded(const yaml::Node& annotations, const TemplateDigestExclusions&
 }
 
 // path: the mapping keys from the template down to n ("metadata", "annotations"); "-" for a sequence item.
-void Canon(const yaml::Node& n, std::vector<std::string>& path, const TemplateDigestExclusions& ex, std::string& out) {
+void Walk(const yaml::Node& n, std::vector<std::string>& path, const TemplateDigestExclusions& ex,
+          TemplateVisitor& v) {
   if (!n) {
-    out += "~";
+    v.Missing();
     return;
   }
   if (n.IsMapping()) {
@@ -46,37 +47,69 @@ void Canon(const yaml::Node& n, std::vector<std::string>& path, const TemplateDi
       sorted.emplace_back(std::move(key), e.value);
     }
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    out += "{";
+    v.BeginMapping(sorted.size());
     for (const auto& [key, value] : sorted) {
-      Token(out, key);
+      v.Key(key);
       path.push_back(key);
-      Canon(value, path, ex, out);
+      Walk(value, path, ex, v);
       path.pop_back();
+      v.EndKey();
     }
-    out += "}";
+    v.EndMapping();
     return;
   }
   if (n.IsSequence()) {
     bool containers = path.size() == 2 && path[0] == "spec" && (path[1] == "containers" || path[1] == "initContainers");
-    out += "[";
-    for (const auto& item : n.Items()) {
-      if (containers && item.IsMapping() && Contains(ex.containers, item.Get("name").scalar())) continue;
+    std::vector<yaml::Node> items;
+    for (const auto& item : n.Items())
+      if (!(containers && item.IsMapping() && Contains(ex.containers, item.Get("name").scalar())))
+        items.push_back(item);
+    v.BeginSequence(items);
+    for (size_t i = 0; i < items.size(); ++i) {
+      v.Item(i);
       path.push_back("-");
-      Canon(item, path, ex, out);
+      Walk(items[i], path, ex, v);
       path.pop_back();
+      v.EndItem();
     }
-    out += "]";
+    v.EndSequence();
     return;
   }
-  Token(out, yaml::Canonical(yaml::Resolve(n)));
+  v.Scalar(yaml::Canonical(yaml::Resolve(n)));
 }
+
+// The digest's canonical text: length-prefixed keys and scalars, {} and [] around collections.
+class CanonWriter : public TemplateVisitor {
+ public:
+  explicit CanonWriter(std::string& out) : out_(out) {}
+  void BeginMapping(size_t) override { out_ += "{"; }
+  void Key(std::string_view key) override { Token(out_, key); }
+  void EndMapping() override { out_ += "}"; }
+  void BeginSequence(const std::vector<yaml::Node>&) override { out_ += "["; }
+  void EndSequence() override { out_ += "]"; }
+  void Scalar(std::string_view canonical) override { Token(out_, canonical); }
+  void Missing() override { out_ += "~"; }
+
+ private:
+  std::string& out_;
+};
 
 }  // namespace
 
+TemplateDigestExclusions CapstanWrites(const std::string& digest_annotation, const std::string& wait_container) {
+  return {{digest_annotation, "capstan.dev/ordered-start-digest", "kubectl.kubernetes.io/default-container"},
+          {wait_container, "capstan-ordered-start", "capstan-mark-ready"}};
+}
+
+void WalkTemplate(const yaml::Node& pod_template, const TemplateDigestExclusions& exclusions, TemplateVisitor& v) {
+  std::vector<std::string> path;
+  Walk(pod_template, path, exclusions, v);
+}
+
 std::string CanonicalTemplate(const yaml::Node& pod_template, const TemplateDigestExclusions& exclusions) {
   std::string out = "capstan-template-digest/v1;";
-  std::vector<std::string> path;
-  Canon(pod_template, path, exclusions, out);
+  CanonWriter w(out);
+  WalkTemplate(pod_template, exclusions, w);
   return out;
 }
 

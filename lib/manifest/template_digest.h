@@ -18,6 +18,32 @@ struct TemplateDigestExclusions {
   std::vector<std::string> containers;   // spec.containers / spec.initContainers entries (by name) left out
 };
 
+// The exclusions for everything Capstan's post-renderer writes into a pod template with its default names: the
+// config-digest and ordered-start-digest annotations (and the default-container annotation ordered start sets), and
+// the wait and ordered-start containers. digest_annotation / wait_container: the configured names when they differ.
+TemplateDigestExclusions CapstanWrites(const std::string& digest_annotation = "capstan.dev/config-digest",
+                                       const std::string& wait_container = "capstan-wait");
+
+// The walk the digest is taken over, for other consumers of the same canonical form (lib/plan's per-field
+// fingerprint): mapping entries in key order, merges and aliases resolved, exclusions applied. A scalar comes with
+// its canonical typed text ("int:3").
+class TemplateVisitor {
+ public:
+  virtual ~TemplateVisitor() = default;
+  virtual void BeginMapping(size_t /*entries*/) {}
+  virtual void Key(std::string_view /*key*/) {}
+  virtual void EndKey() {}
+  virtual void EndMapping() {}
+  // items: the sequence's items left after exclusions (so a visitor can address them by name).
+  virtual void BeginSequence(const std::vector<yaml::Node>& /*items*/) {}
+  virtual void Item(size_t /*index*/) {}
+  virtual void EndItem() {}
+  virtual void EndSequence() {}
+  virtual void Scalar(std::string_view canonical) = 0;
+  virtual void Missing() { Scalar("~"); }  // an alias to nothing
+};
+void WalkTemplate(const yaml::Node& pod_template, const TemplateDigestExclusions& exclusions, TemplateVisitor& v);
+
 // The canonical text the digest is taken over (exposed for tests and for explaining a difference).
 std::string CanonicalTemplate(const yaml::Node& pod_template, const TemplateDigestExclusions& exclusions);
 // "sha256:<64 hex>" over CanonicalTemplate.
