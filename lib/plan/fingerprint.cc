@@ -54,6 +54,13 @@ class FieldCollector : public manifest::TemplateVisitor {
     }
     for (size_t i = 0; i < items.size(); ++i)
       labels.push_back("[" + (named ? std::string(items[i].Get("name").scalar()) : std::to_string(i)) + "]");
+    // Kubernetes compares the whole template, order included: a reorder of named items rolls the pods, so the order
+    // is a field of its own (an insertion or removal changes it too, and is named by its item).
+    if (named && items.size() > 1) {
+      std::string order;
+      for (const auto& label : labels) order += label;
+      fields[Path() + " (order)"] = order;
+    }
     labels_.push_back(std::move(labels));
   }
   void Item(size_t index) override { parts_.push_back(labels_.back()[index]); }
@@ -158,6 +165,11 @@ bool ParseRollout(std::string_view name, Rollout* r) {
   return false;
 }
 
+std::string KeyId(const std::string& hmac_key) {
+  // A digest of a fixed text under the key: equal for equal keys, and it tells nothing of the key.
+  return ShortDigest("capstan plan: which HMAC key", hmac_key);
+}
+
 std::string ShortDigest(std::string_view value, const std::string& hmac_key) {
   if (!hmac_key.empty()) {
     HmacSha256 h(hmac_key);
@@ -222,6 +234,7 @@ std::vector<Fingerprint> FingerprintStream(std::string_view stream, const Finger
     f.name = p.info.name;
     f.source = std::string(p.doc->source);
     f.algorithm = options.hmac_key.empty() ? "sha256" : "hmac-sha256";
+    if (!options.hmac_key.empty()) f.key_id = KeyId(options.hmac_key);
     f.rollout = RolloutOf(p.info, root, tmpl);
     for (auto& [path, value] : TemplateFields(tmpl.node, options.exclusions)) {
       if (IgnoredEnv(path, options.ignored_env)) continue;

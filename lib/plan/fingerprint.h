@@ -41,6 +41,7 @@ struct Fingerprint {
   std::string kind, namespace_, name;
   std::string source;                          // '# Source:' of the document, for messages
   std::string algorithm = "sha256";            // of the short digests: "sha256" or "hmac-sha256"
+  std::string key_id;                          // hmac-sha256: KeyId() of the key, so two keys are never compared
   Rollout rollout = Rollout::kRollingUpdate;
   bool config_rolls = true;                    // false: opted out of the config digest (a config change rolls nothing)
   std::map<std::string, std::string> images;   // "spec.containers[app].image" -> image, in clear
@@ -62,6 +63,8 @@ struct FingerprintOptions {
 
 // The short digest of a value: 16 hex digits of SHA-256, or of HMAC-SHA-256 with a key.
 std::string ShortDigest(std::string_view value, const std::string& hmac_key);
+// Names an HMAC key without revealing it (a short digest of a fixed text under the key).
+std::string KeyId(const std::string& hmac_key);
 
 // The leaf fields of a pod template ("spec.containers[app].env[JAVA_OPTS].value" -> canonical typed value, e.g.
 // "str:-Xmx1g"), with the exclusions applied. Empty collections are leaves ("{}", "[]").

@@ -44,6 +44,17 @@ Reason TemplateReason(const Fingerprint& o, const Fingerprint& n) {
       std::string item = NewItem(p, nf);
       paths.insert(item.empty() ? p : item + " (removed)");
     }
+  // A list's order ("spec.volumes (order)") changes with every insertion or removal, which names its item: the order
+  // is a reason of its own only when the list kept its items.
+  constexpr std::string_view kOrder = " (order)";
+  for (auto it = paths.begin(); it != paths.end();) {
+    bool order = it->size() > kOrder.size() && it->compare(it->size() - kOrder.size(), kOrder.size(), kOrder) == 0;
+    std::string list = order ? it->substr(0, it->size() - kOrder.size()) + "[" : "";
+    bool item_changed = order && std::any_of(paths.begin(), paths.end(), [&](const std::string& p) {
+      return StartsWith(p, list) && (p.find(" (added)") != std::string::npos || p.find(" (removed)") != std::string::npos);
+    });
+    it = item_changed ? paths.erase(it) : std::next(it);
+  }
   Reason r;
   r.type = Reason::Type::kTemplate;
   for (const auto& p : paths) {
@@ -133,12 +144,16 @@ size_t Plan::Count(Status s) const {
 }
 
 Plan Compare(const std::vector<Fingerprint>& old_release, const std::vector<Fingerprint>& new_release) {
-  std::string old_alg, new_alg;
-  for (const auto& f : old_release) old_alg = f.algorithm;
-  for (const auto& f : new_release) new_alg = f.algorithm;
+  std::string old_alg, new_alg, old_key, new_key;
+  for (const auto& f : old_release) old_alg = f.algorithm, old_key = f.key_id;
+  for (const auto& f : new_release) new_alg = f.algorithm, new_key = f.key_id;
   if (!old_alg.empty() && !new_alg.empty() && old_alg != new_alg)
     throw UsageError("the old release's digests are " + old_alg + " and the new one's " + new_alg +
                      ": they cannot be compared. Make both with the same --hmac-key-file (or both without one)");
+  if (!old_alg.empty() && !new_alg.empty() && old_key != new_key)
+    throw UsageError("the old and the new release's digests were made with different HMAC keys (key " + old_key +
+                     " and " + new_key + "): every field would read as changed. Make both with the same "
+                     "--hmac-key-file");
   std::map<std::string, size_t> old_by_key;
   for (size_t i = 0; i < old_release.size(); ++i) old_by_key.emplace(Key(old_release[i]), i);
   std::vector<bool> matched(old_release.size(), false);

@@ -117,10 +117,13 @@ TEST_CASE("plan: a container added is one path, marked added") {
   CHECK(back.reasons[0].paths == std::vector<std::string>{"spec.containers[sidecar] (removed)"});
 }
 
-TEST_CASE("plan: a volume reorder is not a change, a volume insertion names the volume") {
+TEST_CASE("plan: a volume reorder rolls as an order change (Kubernetes compares the order), an insertion names the volume") {
   Release a, b, c;
   b.volumes = "    - {name: data, emptyDir: {}}\n    - {name: config, configMap: {name: portal-config}}\n";
-  CHECK(Only(P(a, b)).status == plan::Status::kUnchanged);
+  const plan::Entry& reordered = Only(P(a, b));
+  CHECK(reordered.status == plan::Status::kRolls);
+  REQUIRE(reordered.reasons.size() == 1);
+  CHECK(reordered.reasons[0].paths == std::vector<std::string>{"spec.volumes (order)"});
   c.volumes = "    - {name: tmp, emptyDir: {}}\n" + a.volumes;
   const plan::Entry& e = Only(P(a, c));
   REQUIRE(e.reasons.size() == 1);
@@ -278,6 +281,13 @@ TEST_CASE("plan: a report without fingerprints, or not a report, is a usage erro
   CHECK_THROWS_AS(plan::ReadReport("[1]", "x.json"), UsageError);
   CHECK_THROWS_WITH(plan::Compare(F(Release().Text()), F(Release().Text(), "k")),
                     Catch::Contains("cannot be compared"));
+  // Two HMAC keys: every field would differ; refused, and the report round trip keeps the key's name (not the key).
+  auto k1 = F(Release().Text(), "key-one"), k2 = F(Release().Text(), "key-two");
+  CHECK_THROWS_WITH(plan::Compare(k1, k2), Catch::Contains("different HMAC keys"));
+  CHECK(plan::Compare(k1, F(Release().Text(), "key-one")).Count(plan::Status::kUnchanged) == 1);
+  CHECK(k1[0].key_id == plan::KeyId("key-one"));
+  CHECK(k1[0].key_id != k2[0].key_id);
+  CHECK(k1[0].key_id.find("key-one") == std::string::npos);
 }
 
 TEST_CASE("plan: a stream that is not YAML names the file and document") {

@@ -40,9 +40,9 @@ bool Bool(const Value& o, const char* key, bool fallback) {
 }  // namespace
 
 void WriteFingerprint(JsonWriter& w, const Fingerprint& f) {
-  w.StartObject()
-      .Field("digest", f.algorithm)
-      .Field("rollout", RolloutName(f.rollout))
+  w.StartObject().Field("digest", f.algorithm);
+  if (!f.key_id.empty()) w.Field("key", f.key_id);
+  w.Field("rollout", RolloutName(f.rollout))
       .Field("configRolls", f.config_rolls)
       .StartObject("images");
   for (const auto& [p, image] : f.images) w.Field(p, image);
@@ -97,6 +97,7 @@ std::vector<Fingerprint> ReadReport(std::string_view text, const std::string& or
     f.algorithm = Str(v, "digest");
     if (f.algorithm != "sha256" && f.algorithm != "hmac-sha256")
       throw UsageError(where + ": fingerprint.digest must be sha256 or hmac-sha256");
+    f.key_id = Str(v, "key");
     if (!ParseRollout(Str(v, "rollout"), &f.rollout))
       throw UsageError(where + ": fingerprint.rollout " + Str(v, "rollout") + " is not one of rolling-update, "
                        "recreate, on-delete, runs-again, none");
