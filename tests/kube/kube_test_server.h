@@ -247,10 +247,11 @@ class KubeTestServer {
     return out;
   }
   // ---- watches ----
-  // Forget the history: a watch resuming from any resourceVersion seen so far gets 410 Gone.
+  // Forget the history: a watch resuming from any resourceVersion handed out so far gets 410 Gone (lists and
+  // bookmarks from now on hand out the compaction point, which is valid).
   void CompactHistory() {
     std::lock_guard<std::mutex> g(mu_);
-    compacted_rv_ = resource_version_;
+    compacted_rv_ = ++resource_version_;
     changes_.clear();
   }
   // Cut every watch stream in flight whose path contains path_contains (the client sees the connection drop).
@@ -371,7 +372,7 @@ class KubeTestServer {
       }
       auto now = std::chrono::steady_clock::now();
       if (st.bookmarks && now >= st.next_bookmark) {
-        st.rv = std::max(st.rv, resource_version_);
+        st.rv = std::max({st.rv, resource_version_, compacted_rv_});
         out += R"({"type":"BOOKMARK","object":{"kind":"Bookmark","metadata":{"resourceVersion":")" +
                std::to_string(st.rv) + R"("}}})" + "\n";
         st.next_bookmark = now + std::chrono::milliseconds(bookmark_ms_.load());
@@ -631,7 +632,7 @@ class KubeTestServer {
       kube::SetString(list, "kind", kind + "List", a);
       kube::SetString(list, "apiVersion", target.group.empty() ? target.version : target.group + "/" + target.version, a);
       rapidjson::Value meta(rapidjson::kObjectType);
-      kube::SetString(meta, "resourceVersion", std::to_string(resource_version_), a);
+      kube::SetString(meta, "resourceVersion", std::to_string(std::max(resource_version_, compacted_rv_)), a);
       size_t end = limit == 0 ? matching.size() : std::min(matching.size(), offset + limit);
       if (end < matching.size()) kube::SetString(meta, "continue", Base64Encode("offset:" + std::to_string(end)), a);
       list.AddMember("metadata", meta, a);
