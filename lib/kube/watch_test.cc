@@ -69,7 +69,7 @@ TEST_CASE("watch stream parser: errors name what is wrong", "[kube][watch]") {
   CHECK_NOTHROW(feed("{\"type\":\"ADDED\",\"object\":{}}"));  // incomplete last line: kept for the next chunk
 }
 
-TEST_CASE("reflector: lists, then watches changes in order; resumes after a drop; relists on 410", "[kube][watch]") {
+TEST_CASE("reflector: lists, then watches changes in order, resumes after a drop, relists on 410", "[kube][watch]") {
   for (bool as_http : {false, true}) {
     INFO("410 as HTTP status: " << as_http);
     KubeTestServer server;

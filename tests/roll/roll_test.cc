@@ -216,7 +216,7 @@ TEST_CASE("roll: the pods watch drops mid-rollout and the resume gets 410: the d
   }
 }
 
-TEST_CASE("roll: a live lease holder makes the driver wait; the expired lease is taken over", "[roll]") {
+TEST_CASE("roll: a live lease holder makes the driver wait, the expired lease is taken over", "[roll]") {
   KubeTestServer server;
   ClusterSim sim(server, {});
   TempDir dir;
