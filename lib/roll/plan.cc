@@ -131,7 +131,7 @@ Plan PlanNext(const PlanInput& in) {
   std::vector<std::string> pending;
   for (int i = 0; i < set.replicas; ++i)
     if (!(current(i) && available(i))) pending.push_back(name_of(i));
-  plan.waiting_for = "pods " + Join(pending, ", ") + " to be current and Ready";
+  plan.waiting_for = (pending.size() == 1 ? "pod " : "pods ") + Join(pending, ", ") + " to be current and Ready";
   return plan;
 }
 

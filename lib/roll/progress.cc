@@ -51,8 +51,9 @@ std::string Progress::Totals() const {
   int left = total_ - current_;
   if (done > 0 && left > 0) {
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start_);
-    auto eta = std::chrono::milliseconds(elapsed.count() * left / done);
-    out += ", ETA " + FormatDuration(std::chrono::duration_cast<std::chrono::seconds>(eta));
+    long long ms = elapsed.count() * left / done;
+    ms = ms >= 10000 ? (ms + 500) / 1000 * 1000 : (ms + 50) / 100 * 100;  // whole seconds, or tenths below 10s
+    out += ", ETA " + FormatDuration(std::chrono::milliseconds(ms));
   }
   return out;
 }
