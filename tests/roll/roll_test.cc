@@ -367,3 +367,27 @@ TEST_CASE("roll: usage errors and a missing StatefulSet", "[roll]") {
   CHECK(p.Wait() == 1);
   CHECK_THAT(p.out(), Catch::Contains("StatefulSet 'nope' not found in namespace 'shop'"));
 }
+
+TEST_CASE("roll: a driver that loses its lease stops deleting and exits 1", "[roll]") {
+  KubeTestServer server;
+  ClusterSim sim(server, {});
+  TempDir dir;
+  std::string kc = WriteKubeconfig(dir, server);
+  sim.Script(0, PodOutcome::kNeverReady);  // the rollout waits on pod 0 while the lease is stolen
+  sim.Upgrade("rev2");
+  RollProcess p(dir, kc, Args({}));
+  REQUIRE(Eventually([&] { return sim.Deletions().size() == 1; }));
+  kube::Client client(TestConfig(server), FastOptions());
+  kube::JsonDoc l = client.Get(kube::LookupKind("Lease"), "shop", "capstan-roll-web");
+  kube::SetString(l["spec"], "holderIdentity", "thief-1", l.GetAllocator());
+  client.Update(kube::LookupKind("Lease"), "shop", "capstan-roll-web", l);
+  int code = p.Wait(std::chrono::seconds(20));
+  INFO(p.err());
+  CHECK(code == 1);
+  CHECK(p.elapsed() < std::chrono::seconds(10));
+  CHECK_THAT(p.out(), Catch::Contains("lost the lease shop/capstan-roll-web") && Catch::Contains("thief-1"));
+  CHECK(sim.Deletions() == std::vector<std::string>{"web-0"});
+  // The thief's lease is left alone.
+  kube::JsonDoc after = kube::ParseJson(server.Object(kLeasePath), "lease");
+  CHECK(kube::GetString(after, {"spec", "holderIdentity"}) == "thief-1");
+}
