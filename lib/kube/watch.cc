@@ -243,6 +243,13 @@ void Reflector::Loop() {
       break;
     } catch (const Error& e) {
       if (stop_.load()) break;
+      if (e.exit_code() == kExitPrecondition) {
+        // The API was unreachable through all of the client's retries: keep trying (the caller's timeout bounds
+        // the wait), resuming from the last resourceVersion.
+        log::Warn("watch interrupted, retrying", {{"watch", Describe()}, {"error", e.what()}});
+        if (!Sleep(std::chrono::milliseconds(std::min(5000, 500 << std::min(quick_failures++, 4))))) break;
+        continue;
+      }
       std::lock_guard<std::mutex> g(mu_);
       failure_ = std::string("watch of ") + Describe() + ": " + e.what();
       failure_exit_code_ = e.exit_code();

@@ -160,3 +160,26 @@ TEST_CASE("reflector: Stop() returns promptly while a watch is quiet", "[kube][w
   r.Stop();
   CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
 }
+
+TEST_CASE("reflector: an API outage longer than the client's retries is waited out", "[kube][watch]") {
+  KubeTestServer server;
+  const std::string base = "/api/v1/namespaces/shop/configmaps/";
+  kube::Client client(TestConfig(server), FastOptions());
+  kube::Reflector r(client, {kube::LookupKind("ConfigMap"), "shop", "", "", std::chrono::seconds(60)}, nullptr);
+  r.Start();
+  REQUIRE(Eventually([&] { return server.ActiveWatches() == 1; }));
+  Fault outage;
+  outage.method = "GET";
+  outage.path_contains = "/configmaps";
+  outage.count = 7;  // more than one Stream's 5 attempts
+  outage.status = 503;
+  server.AddFault(outage);
+  server.DropWatches();
+  server.Put(base + "late", ConfigMap("late", "1"));
+  REQUIRE(Eventually([&] { return Value(r.Items(), "late") == "1"; }));
+  CHECK(r.failure().empty());
+  int unavailable = 0;
+  for (const auto& q : server.Requests())
+    if (q.status == 503) ++unavailable;
+  CHECK(unavailable == 7);
+}
