@@ -122,13 +122,11 @@ std::string Client::Token() const {
 }
 
 void StreamCancel::Cancel() {
-  std::function<void()> stop;
-  {
-    std::lock_guard<std::mutex> g(mu_);
-    cancelled_ = true;
-    stop = stop_current_;
-  }
-  if (stop) stop();
+  // Under the lock: the streaming thread clears stop_current_ under it before its connection is destroyed, so the
+  // connection stopped here is alive (httplib's stop() is safe while another thread is in send()).
+  std::lock_guard<std::mutex> g(mu_);
+  cancelled_ = true;
+  if (stop_current_) stop_current_();
 }
 
 bool StreamCancel::cancelled() const {
