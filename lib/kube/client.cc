@@ -121,12 +121,48 @@ std::string Client::Token() const {
   return config_.token;
 }
 
+void StreamCancel::Cancel() {
+  // Under the lock: the streaming thread clears stop_current_ under it before its connection is destroyed, so the
+  // connection stopped here is alive (httplib's stop() is safe while another thread is in send()).
+  std::lock_guard<std::mutex> g(mu_);
+  cancelled_ = true;
+  if (stop_current_) stop_current_();
+}
+
+bool StreamCancel::cancelled() const {
+  std::lock_guard<std::mutex> g(mu_);
+  return cancelled_;
+}
+
+struct Client::StreamSpec {
+  const StreamReceiver* receiver = nullptr;
+  StreamCancel* cancel = nullptr;
+  std::chrono::milliseconds read_timeout{0};
+  bool ended_cleanly = false;
+};
+
 RawResponse Client::Request(const std::string& method, const std::string& path, const std::string& body,
                             const std::string& content_type) {
+  return Exchange(method, path, body, content_type, nullptr);
+}
+
+bool Client::Stream(const std::string& path, const StreamReceiver& receiver, StreamCancel* cancel,
+                    std::chrono::milliseconds read_timeout) {
+  StreamSpec spec;
+  spec.receiver = &receiver;
+  spec.cancel = cancel;
+  spec.read_timeout = read_timeout;
+  Exchange("GET", path, "", "application/json", &spec);
+  return spec.ended_cleanly;
+}
+
+RawResponse Client::Exchange(const std::string& method, const std::string& path, const std::string& body,
+                             const std::string& content_type, StreamSpec* stream) {
   const std::string url = config_.BaseUrl() + path;
   bool reauthenticated = false;
   std::string last_problem;
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
+    if (stream != nullptr && stream->cancel != nullptr && stream->cancel->cancelled()) return {0, ""};
     httplib::SSLClient cli(config_.host, config_.port, client_cert_, client_key_);
     cli.enable_server_certificate_verification(true);
     if (!ca_temp_file_.empty())
@@ -135,7 +171,7 @@ RawResponse Client::Request(const std::string& method, const std::string& path, 
       cli.set_ca_cert_path(config_.ca_file);
     auto sec = [](std::chrono::milliseconds ms) { return std::pair<time_t, time_t>(ms.count() / 1000, (ms.count() % 1000) * 1000); };
     auto [cs, cu] = sec(options_.connect_timeout);
-    auto [rs, ru] = sec(options_.read_timeout);
+    auto [rs, ru] = sec(stream != nullptr ? stream->read_timeout : options_.read_timeout);
     cli.set_connection_timeout(cs, cu);
     cli.set_read_timeout(rs, ru);
     cli.set_write_timeout(rs, ru);
@@ -147,13 +183,51 @@ RawResponse Client::Request(const std::string& method, const std::string& path, 
     req.method = method;
     req.path = path;
     req.headers = headers;
-    if (method == "POST" || method == "PUT" || method == "PATCH") {
+    if (method == "POST" || method == "PUT" || method == "PATCH" || (method == "DELETE" && !body.empty())) {
       req.body = body;
       req.set_header("Content-Type", content_type);
+    }
+    // A stream delivers a 2xx body to its receiver as it arrives; any other answer is collected for the error.
+    int stream_status = 0;
+    std::string error_body;
+    if (stream != nullptr) {
+      req.response_handler = [&](const httplib::Response& r) {
+        stream_status = r.status;
+        return true;
+      };
+      req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
+        if (stream_status < 200 || stream_status >= 300) {
+          if (error_body.size() < 65536) error_body.append(data, n);
+          return true;
+        }
+        return (*stream->receiver)(std::string_view(data, n));
+      };
+      if (stream->cancel != nullptr) {
+        std::lock_guard<std::mutex> g(stream->cancel->mu_);
+        if (stream->cancel->cancelled_) return {0, ""};
+        stream->cancel->stop_current_ = [&cli] { cli.stop(); };
+      }
     }
     httplib::Response res;
     httplib::Error err = httplib::Error::Success;
     bool sent = cli.send(req, res, err);
+    if (stream != nullptr) {
+      if (stream->cancel != nullptr) {
+        std::lock_guard<std::mutex> g(stream->cancel->mu_);
+        stream->cancel->stop_current_ = nullptr;
+        if (stream->cancel->cancelled_) return {0, ""};
+      }
+      if (stream_status >= 200 && stream_status < 300) {
+        // The watch answered: whatever ended it (server, drop, receiver), the caller resumes or stops.
+        stream->ended_cleanly = sent;
+        return {stream_status, ""};
+      }
+      if (!error_body.empty()) res.body = error_body;
+      if (stream_status != 0) {
+        res.status = stream_status;
+        sent = true;
+      }
+    }
     if (!sent) {
       if (err == httplib::Error::SSLServerVerification) {
         long vr = cli.get_openssl_verify_result();
@@ -259,13 +333,15 @@ std::optional<JsonDoc> Client::GetIfExists(const Kind& kind, const std::string& 
   }
 }
 
-JsonDoc Client::List(const Kind& kind, const std::string& ns, const std::string& selector, int page_size) {
+JsonDoc Client::List(const Kind& kind, const std::string& ns, const std::string& selector, int page_size,
+                     const std::string& field_selector) {
   JsonDoc result;
   rapidjson::Value items(rapidjson::kArrayType);
   std::string cont;
   for (int page = 0; page < 10000; ++page) {
     std::string path = ResourcePath(kind, ns) + "?limit=" + std::to_string(page_size);
     if (!selector.empty()) path += "&labelSelector=" + UrlEncode(selector);
+    if (!field_selector.empty()) path += "&fieldSelector=" + UrlEncode(field_selector);
     if (!cont.empty()) path += "&continue=" + UrlEncode(cont);
     JsonDoc d = ParseJson(Request("GET", path).body, config_.BaseUrl() + path);
     if (!d.IsObject()) throw Error(config_.BaseUrl() + path + ": the answer is not a List object");
@@ -290,6 +366,11 @@ JsonDoc Client::Create(const Kind& kind, const std::string& ns, const Json& obje
 JsonDoc Client::Update(const Kind& kind, const std::string& ns, const std::string& name, const Json& object) {
   std::string path = ResourcePath(kind, ns, name);
   return ParseJson(Request("PUT", path, ToJson(object)).body, config_.BaseUrl() + path);
+}
+
+JsonDoc Client::Delete(const Kind& kind, const std::string& ns, const std::string& name, const std::string& options) {
+  std::string path = ResourcePath(kind, ns, name);
+  return ParseJson(Request("DELETE", path, options).body, config_.BaseUrl() + path);
 }
 
 JsonDoc Client::Patch(const Kind& kind, const std::string& ns, const std::string& name, const std::string& patch,

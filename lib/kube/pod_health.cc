@@ -76,4 +76,61 @@ std::vector<PodProblem> UnhealthyPods(const Json& list) {
   return out;
 }
 
+bool PodReady(const Json& pod) {
+  if (const Json* conds = Find(pod, {"status", "conditions"}); conds != nullptr && conds->IsArray())
+    for (const auto& c : conds->GetArray())
+      if (c.IsObject() && GetString(c, {"type"}) == "Ready") return GetString(c, {"status"}) == "True";
+  return false;
+}
+
+std::string PodFailure::Describe() const {
+  std::string out = "pod " + pod;
+  if (!container.empty()) out += (init ? " init container " : " container ") + container;
+  out += ": " + reason;
+  if (reason == "CrashLoopBackOff") out += " after " + std::to_string(restarts) + (restarts == 1 ? " restart" : " restarts");
+  if (!message.empty()) out += " (" + message + ")";
+  return out;
+}
+
+std::optional<PodFailure> FatalPodProblem(const Json& pod, int crashloop_restarts) {
+  PodFailure f;
+  f.pod = GetString(pod, {"metadata", "name"});
+  auto cut = [](std::string m) { return m.size() > 300 ? m.substr(0, 300) + "..." : m; };
+  for (const char* key : {"initContainerStatuses", "containerStatuses"}) {
+    const Json* arr = Find(pod, {"status", key});
+    if (arr == nullptr || !arr->IsArray()) continue;
+    for (const auto& cs : arr->GetArray()) {
+      const Json* w = Find(cs, {"state", "waiting"});
+      if (w == nullptr || !w->IsObject()) continue;
+      std::string reason = GetString(*w, {"reason"});
+      int64_t restarts = GetIntOr(cs, {"restartCount"}, 0);
+      bool fatal = reason == "ImagePullBackOff" || reason == "ErrImagePull" || reason == "InvalidImageName" ||
+                   reason == "CreateContainerConfigError" || reason == "CreateContainerError" ||
+                   (reason == "CrashLoopBackOff" && restarts >= crashloop_restarts);
+      if (!fatal) continue;
+      f.container = GetString(cs, {"name"});
+      f.init = std::string_view(key) == "initContainerStatuses";
+      f.reason = reason;
+      f.message = cut(GetString(*w, {"message"}));
+      f.restarts = restarts;
+      if (reason == "CrashLoopBackOff")
+        if (const Json* lt = Find(cs, {"lastState", "terminated"}); lt != nullptr && lt->IsObject())
+          f.message = cut("last terminated " + GetString(*lt, {"reason"}, "(no reason)") + " exit " +
+                          std::to_string(GetIntOr(*lt, {"exitCode"}, 0)) +
+                          (f.message.empty() ? "" : "; " + f.message));
+      return f;
+    }
+  }
+  if (const Json* conds = Find(pod, {"status", "conditions"}); conds != nullptr && conds->IsArray())
+    for (const auto& c : conds->GetArray())
+      if (c.IsObject() && GetString(c, {"type"}) == "PodScheduled" && GetString(c, {"status"}) == "False" &&
+          GetString(c, {"reason"}) == "Unschedulable") {
+        f.reason = "Unschedulable";
+        f.message = cut(GetString(c, {"message"}));
+        f.unschedulable = true;
+        return f;
+      }
+  return std::nullopt;
+}
+
 }  // namespace capstan::kube

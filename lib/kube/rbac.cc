@@ -20,6 +20,10 @@ const std::vector<RbacRule>& HookRbacRules() {
       {"check-upgrade", "apps", {"deployments", "statefulsets", "daemonsets"}, {"get"}},
       {"wait", "apps", {"deployments", "statefulsets", "daemonsets"}, {"get"}},
       {"wait", "batch", {"jobs"}, {"get"}},
+      {"roll", "apps", {"statefulsets"}, {"list", "watch"}},
+      {"roll", "", {"pods"}, {"list", "watch", "delete"}},
+      {"roll", "", {"events"}, {"list", "watch"}},
+      {"roll", "coordination.k8s.io", {"leases"}, {"get", "create", "update"}},
   };
   return rules;
 }

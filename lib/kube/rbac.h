@@ -7,7 +7,7 @@
 namespace capstan::kube {
 
 struct RbacRule {
-  std::string hook;  // "verify", "check-upgrade", "record", "wait"
+  std::string hook;  // "verify", "check-upgrade", "record", "wait", "roll"
   std::string group;
   std::vector<std::string> resources;
   std::vector<std::string> verbs;

@@ -1,5 +1,6 @@
 // The RBAC rules in lib/kube/rbac.cc (printed by `capstan rbac`, listed in docs/rbac.md) are exactly what the hooks
-// call: every request made by verify (with its record), check-upgrade, record and the wait kinds is allowed by the
+// call: every request made by verify (with its record), check-upgrade, record, the wait kinds and roll (a whole
+// rollout on the simulated cluster, kube/cluster_sim.h) is allowed by the
 // rules of that hook, and every rule is used by some request. docs/rbac.md holds the same Role as `capstan rbac`.
 #include <catch2/catch.hpp>
 
@@ -12,7 +13,9 @@
 #include "upgrade/run.h"
 #include "verify/verify.h"
 #include "wait/condition.h"
+#include "kube/cluster_sim.h"
 #include "kube/kube_test_server.h"
+#include "roll/roll.h"
 
 using namespace capstan;
 using namespace capstan::test;
@@ -103,6 +106,23 @@ TEST_CASE("rbac: the declared rules are exactly the requests the hooks make", "[
       CHECK(cond->Check(ctx).held);
     }
     collect("wait");
+  }
+  // roll: a whole rollout (lease create, renew, release; watches; deletes), on a set whose pods the sim replaces.
+  {
+    ClusterSim sim(server, {});
+    sim.Upgrade("rev2");
+    server.ClearRequests();
+    roll::RollOptions o;
+    o.ns = "shop";
+    o.statefulset = "web";
+    o.timeout = std::chrono::seconds(30);
+    o.lease_duration = std::chrono::seconds(1);  // renewed within the rollout
+    o.handle_signals = false;
+    auto report = roll::RunRoll(client, o);
+    INFO(report.message);
+    CHECK(report.exit_code == 0);
+    CHECK(report.replaced.size() == 3);
+    collect("roll");  // the sim writes to the server's objects directly: only the driver's requests are recorded
   }
   // Every declared rule was used.
   for (const auto& rule : kube::HookRbacRules())

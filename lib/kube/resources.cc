@@ -11,7 +11,8 @@ const std::vector<Kind>& Kinds() {
       {"DaemonSet", "apps", "v1", "daemonsets"},   {"ReplicaSet", "apps", "v1", "replicasets"},
       {"Job", "batch", "v1", "jobs"},              {"Pod", "", "v1", "pods"},
       {"ConfigMap", "", "v1", "configmaps"},       {"Service", "", "v1", "services"},
-      {"Endpoints", "", "v1", "endpoints"},
+      {"Endpoints", "", "v1", "endpoints"},     {"Event", "", "v1", "events"},
+      {"Lease", "coordination.k8s.io", "v1", "leases"},
   };
   return kinds;
 }
@@ -93,7 +94,10 @@ PathTarget ParseResourcePath(std::string_view path) {
 std::string RbacVerb(std::string_view method, const PathTarget& target, std::string_view query) {
   if (method == "GET") {
     if (!target.name.empty()) return "get";
-    return query.find("watch=true") != std::string_view::npos ? "watch" : "list";
+    if (!query.empty() && query.front() == '?') query.remove_prefix(1);
+    for (const auto& kv : Split(query, '&', true))
+      if (kv == "watch=true" || kv == "watch=1") return "watch";
+    return "list";
   }
   if (method == "POST") return "create";
   if (method == "PUT") return "update";

@@ -5,9 +5,15 @@
 // label selectors, metav1.Status errors (reason, details, code), optimistic concurrency on PUT (409 Conflict),
 // AlreadyExists on POST. Faults are scripted per request (status, Retry-After, delay, dropped connection), bearer
 // tokens are checked, RBAC denials can be configured, and every request is recorded (method, path, verb).
+// Watches (GET ...?watch=1): a chunked stream of newline-delimited events after the given resourceVersion, in
+// resourceVersion order, filtered by label and field selectors (dotted paths, "="), with BOOKMARK events, ending at
+// timeoutSeconds; a resourceVersion older than the compacted history gets an ERROR event with code 410 (or HTTP
+// 410, see WatchGoneAsHttp); DropWatches() cuts the streams mid-way. DELETE honours preconditions.uid (409).
 #pragma once
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -20,6 +26,7 @@
 #include <rapidjson/document.h>
 
 #include "util/base64.h"
+#include "kube/client.h"
 #include "kube/json.h"
 #include "kube/resources.h"
 #include "support/test_support.h"
@@ -167,6 +174,8 @@ class KubeTestServer {
     server_.Patch(".*", handler);
     server_.Delete(".*", handler);
     server_.set_read_timeout(5, 0);
+    // Watches hold a worker each for their whole stream: room for several drivers' watches and their requests.
+    server_.new_task_queue = [] { return new httplib::ThreadPool(64); };
     port_ = server_.bind_to_any_port("127.0.0.1");
     if (port_ <= 0) throw std::runtime_error("test server: cannot bind 127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -174,6 +183,11 @@ class KubeTestServer {
     for (int i = 0; i < 2000 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~KubeTestServer() {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
     server_.stop();
     if (thread_.joinable()) thread_.join();
   }
@@ -197,12 +211,18 @@ class KubeTestServer {
     std::lock_guard<std::mutex> g(mu_);
     faults_.push_back(std::move(f));
   }
+  void ClearFaults() {
+    std::lock_guard<std::mutex> g(mu_);
+    faults_.clear();
+  }
   // Stores an object at its path (adds kind-less metadata.resourceVersion). json must be an object.
   void Put(const std::string& path, const std::string& json) {
     std::lock_guard<std::mutex> g(mu_);
     kube::JsonDoc d = kube::ParseJson(json, path);
     SetResourceVersion(d);
+    bool existed = objects_.count(path) > 0;
     objects_[path] = kube::ToJson(d);
+    Record(existed ? "MODIFIED" : "ADDED", path, objects_[path]);
   }
   std::string Object(const std::string& path) {
     std::lock_guard<std::mutex> g(mu_);
@@ -211,8 +231,39 @@ class KubeTestServer {
   }
   void Remove(const std::string& path) {
     std::lock_guard<std::mutex> g(mu_);
-    objects_.erase(path);
+    auto it = objects_.find(path);
+    if (it == objects_.end()) return;
+    kube::JsonDoc d = kube::ParseJson(it->second, path);
+    SetResourceVersion(d);
+    Record("DELETED", path, kube::ToJson(d));
+    objects_.erase(it);
   }
+  // Objects whose path starts with prefix (path -> JSON).
+  std::map<std::string, std::string> Objects(const std::string& prefix) {
+    std::lock_guard<std::mutex> g(mu_);
+    std::map<std::string, std::string> out;
+    for (auto it = objects_.lower_bound(prefix); it != objects_.end() && it->first.rfind(prefix, 0) == 0; ++it)
+      out.insert(*it);
+    return out;
+  }
+  // ---- watches ----
+  // Forget the history: a watch resuming from any resourceVersion handed out so far gets 410 Gone (lists and
+  // bookmarks from now on hand out the compaction point, which is valid).
+  void CompactHistory() {
+    std::lock_guard<std::mutex> g(mu_);
+    compacted_rv_ = ++resource_version_;
+    changes_.clear();
+  }
+  // Cut every watch stream in flight whose path contains path_contains (the client sees the connection drop).
+  void DropWatches(const std::string& path_contains = "") {
+    std::lock_guard<std::mutex> g(mu_);
+    ++drop_generation_;
+    drops_.emplace_back(drop_generation_, path_contains);
+    changed_.notify_all();
+  }
+  void WatchGoneAsHttp(bool on) { gone_as_http_ = on; }
+  void SetBookmarkInterval(std::chrono::milliseconds d) { bookmark_ms_ = static_cast<int>(d.count()); }
+  int ActiveWatches() { return active_watches_.load(); }
   std::vector<RecordedRequest> Requests() {
     std::lock_guard<std::mutex> g(mu_);
     return requests_;
@@ -249,6 +300,125 @@ class KubeTestServer {
     auto& a = d.GetAllocator();
     if (!d.HasMember("metadata")) d.AddMember("metadata", rapidjson::Value(rapidjson::kObjectType), a);
     kube::SetString(d["metadata"], "resourceVersion", std::to_string(++resource_version_), a);
+  }
+
+  // Appends to the change history (under mu_) and wakes the watches.
+  void Record(const std::string& type, const std::string& path, const std::string& json) {
+    changes_.push_back({resource_version_, type, path, json});
+    if (changes_.size() > 100000) changes_.pop_front();
+    changed_.notify_all();
+  }
+
+  static bool FieldsMatch(const rapidjson::Value& obj, const std::string& selector) {
+    for (const auto& term : Split(selector, ',', true)) {
+      size_t eq = term.find('=');
+      if (eq == std::string::npos) return false;
+      bool negate = eq > 0 && term[eq - 1] == '!';
+      std::string key = term.substr(0, negate ? eq - 1 : eq);
+      std::string value = term.substr(term.size() > eq + 1 && term[eq + 1] == '=' ? eq + 2 : eq + 1);
+      const rapidjson::Value* cur = &obj;
+      for (const auto& part : Split(key, '.', false)) {
+        if (cur == nullptr || !cur->IsObject() || !cur->HasMember(part.c_str())) {
+          cur = nullptr;
+          break;
+        }
+        cur = &(*cur)[part.c_str()];
+      }
+      std::string actual = cur != nullptr && cur->IsString() ? cur->GetString() : "";
+      if ((actual == value) == negate) return false;
+    }
+    return true;
+  }
+
+  struct Change {
+    long long rv;
+    std::string type, path, json;
+  };
+
+  struct WatchState {
+    std::string coll, label_selector, field_selector;
+    long long rv = 0;
+    std::chrono::steady_clock::time_point end, next_bookmark;
+    bool bookmarks = false;
+    long long drop_generation = 0;
+    std::string path;
+  };
+
+  // One call of the chunked content provider: sends what changed after st.rv (waiting a little for it), a bookmark
+  // when due; ends the stream at its timeout, aborts it when dropped or when the server stops.
+  bool WatchStep(WatchState& st, httplib::DataSink& sink) {
+    std::string out;
+    bool done = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      auto pending = [&] {
+        if (stopping_ || drop_generation_ != st.drop_generation) return true;
+        return !changes_.empty() && changes_.back().rv > st.rv;
+      };
+      changed_.wait_for(lock, std::chrono::milliseconds(50), pending);
+      if (stopping_) return false;
+      if (drop_generation_ != st.drop_generation) {
+        for (const auto& [gen, d] : drops_)
+          if (gen > st.drop_generation && st.path.find(d) != std::string::npos) return false;
+        st.drop_generation = drop_generation_;
+      }
+      for (const auto& c : changes_) {
+        if (c.rv <= st.rv) continue;
+        st.rv = c.rv;
+        if (c.path.rfind(st.coll + "/", 0) != 0 || c.path.find('/', st.coll.size() + 1) != std::string::npos) continue;
+        kube::JsonDoc d = kube::ParseJson(c.json, c.path);
+        if (!Matches(d, st.label_selector) || !FieldsMatch(d, st.field_selector)) continue;
+        out += "{\"type\":\"" + c.type + "\",\"object\":" + c.json + "}\n";
+      }
+      auto now = std::chrono::steady_clock::now();
+      if (st.bookmarks && now >= st.next_bookmark) {
+        st.rv = std::max({st.rv, resource_version_, compacted_rv_});
+        out += R"({"type":"BOOKMARK","object":{"kind":"Bookmark","metadata":{"resourceVersion":")" +
+               std::to_string(st.rv) + R"("}}})" + "\n";
+        st.next_bookmark = now + std::chrono::milliseconds(bookmark_ms_.load());
+      }
+      done = now >= st.end;
+    }
+    if (!out.empty() && !sink.write(out.data(), out.size())) return false;
+    if (done) sink.done();
+    return true;
+  }
+
+  void ServeWatch(const httplib::Request& req, httplib::Response& res, RecordedRequest& rec, const std::string& coll) {
+    // Called under mu_.
+    auto st = std::make_shared<WatchState>();
+    st->coll = coll;
+    st->path = req.path;
+    st->label_selector = req.has_param("labelSelector") ? req.get_param_value("labelSelector") : "";
+    st->field_selector = req.has_param("fieldSelector") ? req.get_param_value("fieldSelector") : "";
+    std::string rv = req.has_param("resourceVersion") ? req.get_param_value("resourceVersion") : "";
+    st->rv = rv.empty() || rv == "0" ? resource_version_ : std::stoll(rv);
+    int timeout = req.has_param("timeoutSeconds") ? std::stoi(req.get_param_value("timeoutSeconds")) : 1800;
+    st->end = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
+    st->bookmarks = req.has_param("allowWatchBookmarks") && req.get_param_value("allowWatchBookmarks") == "true";
+    st->next_bookmark = std::chrono::steady_clock::now() + std::chrono::milliseconds(bookmark_ms_.load());
+    st->drop_generation = drop_generation_;
+    rec.status = 200;
+    if (st->rv < compacted_rv_) {
+      std::string gone = StatusJson(410, "Expired", "too old resource version: " + rv + " (" +
+                                                        std::to_string(compacted_rv_) + ")");
+      rec.status = 410;
+      requests_.push_back(rec);
+      if (gone_as_http_) {
+        res.status = 410;
+        res.set_content(gone, "application/json");
+      } else {
+        res.status = 200;
+        res.set_content("{\"type\":\"ERROR\",\"object\":" + gone + "}\n", "application/json");
+      }
+      return;
+    }
+    requests_.push_back(rec);
+    res.status = 200;
+    res.set_chunked_content_provider("application/json", [this, st](size_t, httplib::DataSink& sink) {
+      return WatchStep(*st, sink);
+    }, [this](bool) { --active_watches_; });
+    ++active_watches_;
   }
 
   static bool Matches(const rapidjson::Value& obj, const std::string& selector) {
@@ -432,7 +602,13 @@ class KubeTestServer {
       if (it == objects_.end()) return not_found();
       return reply(200, it->second);
     }
+    if (req.method == "GET" && req.has_param("watch") &&
+        (req.get_param_value("watch") == "1" || req.get_param_value("watch") == "true")) {
+      ServeWatch(req, res, rec, coll);
+      return;
+    }
     if (req.method == "GET") {
+      std::string field_selector = req.has_param("fieldSelector") ? req.get_param_value("fieldSelector") : "";
       std::string selector = req.has_param("labelSelector") ? req.get_param_value("labelSelector") : "";
       size_t limit = req.has_param("limit") ? std::stoul(req.get_param_value("limit")) : 0;
       size_t offset = 0;
@@ -446,7 +622,7 @@ class KubeTestServer {
       for (const auto& [p, body] : objects_) {
         if (p.rfind(coll + "/", 0) != 0 || p.find('/', coll.size() + 1) != std::string::npos) continue;
         kube::JsonDoc d = kube::ParseJson(body, p);
-        if (Matches(d, selector)) matching.push_back(body);
+        if (Matches(d, selector) && FieldsMatch(d, field_selector)) matching.push_back(body);
       }
       rapidjson::Document list(rapidjson::kObjectType);
       auto& a = list.GetAllocator();
@@ -456,7 +632,7 @@ class KubeTestServer {
       kube::SetString(list, "kind", kind + "List", a);
       kube::SetString(list, "apiVersion", target.group.empty() ? target.version : target.group + "/" + target.version, a);
       rapidjson::Value meta(rapidjson::kObjectType);
-      kube::SetString(meta, "resourceVersion", std::to_string(resource_version_), a);
+      kube::SetString(meta, "resourceVersion", std::to_string(std::max(resource_version_, compacted_rv_)), a);
       size_t end = limit == 0 ? matching.size() : std::min(matching.size(), offset + limit);
       if (end < matching.size()) kube::SetString(meta, "continue", Base64Encode("offset:" + std::to_string(end)), a);
       list.AddMember("metadata", meta, a);
@@ -485,6 +661,7 @@ class KubeTestServer {
       kube::SetString(d["metadata"], "uid", "uid-" + std::to_string(resource_version_ + 1), a);
       SetResourceVersion(d);
       objects_[path] = kube::ToJson(d);
+      Record("ADDED", path, objects_[path]);
       return reply(201, objects_[path]);
     }
     if (req.method == "PUT" || req.method == "PATCH") {
@@ -513,7 +690,32 @@ class KubeTestServer {
       }
       SetResourceVersion(current);
       it->second = kube::ToJson(current);
+      Record("MODIFIED", req.path, it->second);
       return reply(200, it->second);
+    }
+    if (req.method == "DELETE" && !target.name.empty()) {
+      auto it = objects_.find(req.path);
+      if (it == objects_.end()) return not_found();
+      kube::JsonDoc current = kube::ParseJson(it->second, req.path);
+      if (!req.body.empty()) {
+        kube::JsonDoc opts;
+        opts.Parse(req.body.c_str(), req.body.size());
+        if (opts.HasParseError() || !opts.IsObject())
+          return reply(400, StatusJson(400, "BadRequest", "invalid DeleteOptions body"));
+        std::string want = kube::GetString(opts, {"preconditions", "uid"});
+        std::string have = kube::GetString(current, {"metadata", "uid"});
+        if (!want.empty() && want != have)
+          return reply(409, StatusJson(409, "Conflict",
+                                       "Operation cannot be fulfilled on " + target.resource + " \"" + target.name +
+                                           "\": Precondition failed: UID in precondition: " + want +
+                                           ", UID in object meta: " + have,
+                                       target.resource, target.name, target.group));
+      }
+      SetResourceVersion(current);
+      std::string body = kube::ToJson(current);
+      Record("DELETED", req.path, body);
+      objects_.erase(it);
+      return reply(200, body);
     }
     reply(405, StatusJson(405, "MethodNotAllowed", "method not allowed"));
   }
@@ -531,6 +733,15 @@ class KubeTestServer {
   std::function<void(const std::string&)> on_rejected_;
   std::function<void(const RecordedRequest&)> on_request_;
   long long resource_version_ = 1000;
+  long long compacted_rv_ = 0;
+  std::deque<Change> changes_;
+  std::condition_variable changed_;
+  bool stopping_ = false;
+  long long drop_generation_ = 0;
+  std::vector<std::pair<long long, std::string>> drops_;  // generation -> path part
+  std::atomic<bool> gone_as_http_{false};
+  std::atomic<int> bookmark_ms_{200};
+  std::atomic<int> active_watches_{0};
 };
 
 // A Config pointing at the server with the test CA and a token.

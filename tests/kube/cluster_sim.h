@@ -1,0 +1,86 @@
+// A simulated StatefulSet controller and kubelet on the local Kubernetes API test server (kube_test_server.h), for
+// the `capstan roll` tests: a StatefulSet (OnDelete, optionally ordered-start) with its pods, and a thread that plays
+// realistic lifecycles. Upgrade() changes the template and, a moment later, the controller observes it
+// (status.observedGeneration, updateRevision). A deleted pod is recreated after a delay (same name, new uid) at the
+// update revision and goes Pending -> Running -> Ready over a few hundred ms, emitting Events; per-ordinal scripted
+// outcomes make the next new pod never Ready, crash-loop with a rising restartCount, fail its image pull
+// (ErrImagePull -> ImagePullBackOff) or stay Unschedulable. The sim samples how many pods are unavailable (missing
+// or not Ready) at each tick, so tests can assert maxUnavailable from the server's side.
+#pragma once
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kube/kube_test_server.h"
+
+namespace capstan::test {
+
+enum class PodOutcome { kReady, kNeverReady, kCrashLoop, kImagePull, kUnschedulable };
+
+struct SimOptions {
+  std::string ns = "shop";
+  std::string name = "web";
+  int replicas = 3;
+  bool ordered = true;
+  std::string max_unavailable_annotation;  // capstan.dev/roll-max-unavailable ("" none)
+  std::chrono::milliseconds recreate_delay{100};
+  std::chrono::milliseconds step{80};  // between lifecycle steps
+};
+
+class ClusterSim {
+ public:
+  ClusterSim(KubeTestServer& server, SimOptions options);
+  ~ClusterSim();
+  ClusterSim(const ClusterSim&) = delete;
+  ClusterSim& operator=(const ClusterSim&) = delete;
+
+  // A new template revision (generation + 1); the controller observes it 50 ms later.
+  void Upgrade(const std::string& revision);
+  // The outcome of the pods created at this ordinal from now on (default kReady).
+  void Script(int ordinal, PodOutcome outcome);
+
+  std::string SetPath() const;
+  std::string PodPath(int ordinal) const;
+  std::string PodName(int ordinal) const { return options_.name + "-" + std::to_string(ordinal); }
+  // Successful pod DELETEs as the server saw them, in order (pod names).
+  std::vector<std::string> Deletions();
+  // The most pods unavailable at once (missing or not Ready) since the last ResetMax().
+  int MaxUnavailable() const { return max_unavailable_.load(); }
+  // The controller-revision-hash of each pod 0..replicas-1 ("" when missing), and whether it is Ready.
+  std::string Revision(int ordinal);
+  bool Ready(int ordinal);
+  std::string update_revision();
+
+ private:
+  struct Life {
+    std::string uid;
+    std::string revision;
+    PodOutcome outcome;
+    std::chrono::steady_clock::time_point born;
+    int step = -1;
+  };
+  void Loop();
+  void Tick();
+  std::string PodJson(int ordinal, const Life& life, int step);
+  void Event(int ordinal, const std::string& type, const std::string& reason, const std::string& message);
+
+  KubeTestServer& server_;
+  SimOptions options_;
+  std::mutex mu_;
+  std::map<int, PodOutcome> script_;
+  std::map<int, std::chrono::steady_clock::time_point> missing_since_;
+  std::map<int, Life> lives_;
+  std::chrono::steady_clock::time_point upgraded_at_{};
+  int generation_ = 1;
+  std::string revision_ = "rev1";
+  int uid_counter_ = 0, event_counter_ = 0;
+  std::atomic<int> max_unavailable_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace capstan::test
