@@ -7,7 +7,7 @@
 
 #include "kube/pod_health.h"
 #include "kube/watch.h"
-#include "roll/plan.h"
+#include "roll/next_step.h"
 #include "roll/progress.h"
 #include "util/error.h"
 
@@ -28,10 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)kube::DiagnosePod(obj);
         try {
           roll::SetView s = roll::ReadSet(obj);
-          roll::PlanInput in;
+          roll::StepInput in;
           in.set = s;
           in.pods.push_back(roll::ReadPod(s.name, obj));
-          (void)roll::PlanNext(in);
+          (void)roll::NextStep(in);
         } catch (const Error&) {
         }
         return true;

@@ -18,7 +18,7 @@ class Progress {
   using Clock = std::chrono::steady_clock;
   Progress(std::string set_name, Clock::time_point start);
 
-  // The rollout's totals (after each plan), for the line suffix and the ETA.
+  // The rollout's totals (after each step), for the line suffix and the ETA.
   void SetTotals(int current, int total);
   // A pod as seen now (or deleted: pod is null, name given): logs a line when what is shown of it changed.
   void Pod(const std::string& name, const kube::Json* pod, const std::string& update_revision);

@@ -18,7 +18,7 @@
 #include "kube/watch.h"
 #include "log/log.h"
 #include "roll/lease.h"
-#include "roll/plan.h"
+#include "roll/next_step.h"
 #include "roll/progress.h"
 #include "util/duration.h"
 #include "util/error.h"
@@ -223,7 +223,7 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
       }
       // What the cluster shows now.
       auto pod_items = pods->Items();
-      PlanInput in;
+      StepInput in;
       in.set = set;
       in.max_unavailable = o.max_unavailable > 0 ? o.max_unavailable
                            : set.max_unavailable_annotation > 0 ? set.max_unavailable_annotation
@@ -236,9 +236,9 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
         by_name[name] = &pod;
         in.pods.push_back(v);
       }
-      Plan plan = PlanNext(in);
-      report.current = plan.current;
-      progress.SetTotals(plan.current, set.replicas);
+      Step step = NextStep(in);
+      report.current = step.current;
+      progress.SetTotals(step.current, set.replicas);
       for (int i = 0; i < set.replicas; ++i) {
         std::string name = set.name + "-" + std::to_string(i);
         auto it = by_name.find(name);
@@ -273,12 +273,12 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
         report.failed_container = failure->container;
         report.failed_reason = failure->reason;
         return finish(kExitFailed, "rollout of StatefulSet " + o.statefulset + " stopped: " + failure->Describe() +
-                                       "; " + std::to_string(plan.current) + "/" + std::to_string(set.replicas) +
+                                       "; " + std::to_string(step.current) + "/" + std::to_string(set.replicas) +
                                        " pods current, no further pod deleted. Fix the cause (kubectl describe pod " +
                                        v.name + "), then run capstan roll again");
       }
-      switch (plan.action) {
-        case Plan::Action::kDone: {
+      switch (step.action) {
+        case Step::Action::kDone: {
           report.current = set.replicas;
           std::string summary = "StatefulSet " + o.statefulset + ": all " + std::to_string(set.replicas) +
                                 " pods current and Ready on revision " + set.update_revision + "; replaced " +
@@ -287,10 +287,10 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
                                 FormatDuration(elapsed());
           return finish(kExitOk, summary);
         }
-        case Plan::Action::kDelete:
-          for (size_t i = 0; i < plan.delete_pods.size(); ++i) {
-            const std::string& name = plan.delete_pods[i];
-            const std::string& uid = plan.delete_uids[i];
+        case Step::Action::kDelete:
+          for (size_t i = 0; i < step.delete_pods.size(); ++i) {
+            const std::string& name = step.delete_pods[i];
+            const std::string& uid = step.delete_uids[i];
             lease.RenewIfDue();  // never delete on a lease we may have lost
             std::string from = kube::GetString(*by_name[name], {"metadata", "labels", "controller-revision-hash"});
             progress.Deleting(name, from, set.update_revision);
@@ -306,13 +306,13 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
             deleted_uids.insert(uid);
           }
           continue;
-        case Plan::Action::kWaitController:
-        case Plan::Action::kWait:
+        case Step::Action::kWaitController:
+        case Step::Action::kWait:
           break;
       }
-      if (plan.waiting_for != last_wait) {
-        last_wait = plan.waiting_for;
-        log::Info("waiting for " + plan.waiting_for, {{"statefulset", o.statefulset}});
+      if (step.waiting_for != last_wait) {
+        last_wait = step.waiting_for;
+        log::Info("waiting for " + step.waiting_for, {{"statefulset", o.statefulset}});
       }
       if (Clock::now() >= deadline) {
         std::vector<std::string> why;
@@ -333,7 +333,7 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
         }
         if (!why.empty()) report.failed_pod = why.front().substr(4, why.front().find(':') - 4);
         return finish(kExitFailed, "timed out after " + FormatDuration(o.timeout) + " waiting for " +
-                                       plan.waiting_for + " (" + std::to_string(plan.current) + "/" +
+                                       step.waiting_for + " (" + std::to_string(step.current) + "/" +
                                        std::to_string(set.replicas) + " pods current): " + Join(why, "; "));
       }
       wake.Wait(std::min<Millis>(Millis(1000), std::chrono::duration_cast<Millis>(deadline - Clock::now()) + Millis(1)));

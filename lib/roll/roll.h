@@ -1,6 +1,6 @@
 // `capstan roll`: the rollout driver for StatefulSets with updateStrategy OnDelete (the ordered-start ones the
 // post-renderer makes): holds the set's Lease, watches the set, its pods and their Events, and deletes the pods
-// that are not on status.updateRevision in the order plan.h decides, one change per log line (progress.h), until
+// that are not on status.updateRevision in the order next_step.h decides, one change per log line (progress.h), until
 // every pod is current and Ready. Fails fast (exit 1) on a pod that cannot become Ready (kube::FatalPodProblem),
 // at --timeout, or when the lease is lost; SIGTERM/SIGINT stop it (exit 3); a second run continues where it stands.
 #pragma once

@@ -6,6 +6,10 @@
 // outcomes make the next new pod never Ready, crash-loop with a rising restartCount, fail its image pull
 // (ErrImagePull -> ImagePullBackOff) or stay Unschedulable. The sim samples how many pods are unavailable (missing
 // or not Ready) at each tick, so tests can assert maxUnavailable from the server's side.
+// Given a rendered StatefulSet (SimOptions::statefulset, Apply) it plays that object instead of a synthesized one:
+// the revision is a digest of its pod template (the same template gives the same revision, as a rollback gets from
+// the controller's ControllerRevisions), pods carry its template labels, first container and image, and with
+// podManagementPolicy OrderedReady (the default) a missing pod is created only once every lower ordinal is Ready.
 #pragma once
 #include <atomic>
 #include <chrono>
@@ -29,6 +33,11 @@ struct SimOptions {
   std::string max_unavailable_annotation;  // capstan.dev/roll-max-unavailable ("" none)
   std::chrono::milliseconds recreate_delay{100};
   std::chrono::milliseconds step{80};  // between lifecycle steps
+  // A rendered StatefulSet (JSON; helm template output converted) to play instead of the synthesized one: name and
+  // replicas come from it, namespace from ns.
+  std::string statefulset;
+  // Install: no pod exists yet; the controller creates them (in order, under OrderedReady).
+  bool install = false;
 };
 
 class ClusterSim {
@@ -42,6 +51,13 @@ class ClusterSim {
   void Upgrade(const std::string& revision);
   // The outcome of the pods created at this ordinal from now on (default kReady).
   void Script(int ordinal, PodOutcome outcome);
+  // The outcome of the pods created from now on whose first container runs this image (an ordinal's script wins).
+  void ScriptImage(const std::string& image, PodOutcome outcome);
+  // Applies a rendered StatefulSet as `helm upgrade` or `helm rollback` does: a changed template is a new
+  // generation, observed by the controller 50 ms later with the revision of that template.
+  void Apply(const std::string& statefulset_json);
+  // Pod creations as the controller made them, in order (pod names).
+  std::vector<std::string> Creations();
 
   std::string SetPath() const;
   std::string PodPath(int ordinal) const;
@@ -62,7 +78,9 @@ class ClusterSim {
     PodOutcome outcome;
     std::chrono::steady_clock::time_point born;
     int step = -1;
+    std::string container = "app", image = "registry.invalid/app";
   };
+  void StartRendered();
   void Loop();
   void Tick();
   std::string PodJson(int ordinal, const Life& life, int step);
@@ -72,6 +90,10 @@ class ClusterSim {
   SimOptions options_;
   std::mutex mu_;
   std::map<int, PodOutcome> script_;
+  std::map<std::string, PodOutcome> image_script_;
+  std::vector<std::string> creations_;
+  bool rendered_ = false, ordered_ready_ = false;
+  std::string pod_labels_;  // the template's labels as JSON members ("app":"web")
   std::map<int, std::chrono::steady_clock::time_point> missing_since_;
   std::map<int, Life> lives_;
   std::chrono::steady_clock::time_point upgraded_at_{};

@@ -1,6 +1,6 @@
-// The rollout planner of `capstan roll`, pure logic: given the StatefulSet and its pods as last seen, what to do
+// The rollout step logic of `capstan roll`, pure logic: given the StatefulSet and its pods as last seen, what to do
 // next — wait for the controller, delete which pods, wait, or done. No I/O, so every ordering rule is unit-tested
-// (plan_test.cc). The rules (docs/roll.md):
+// (next_step_test.cc). The rules (docs/roll.md):
 //  - nothing happens until the controller has observed the set's generation (status.updateRevision is then the
 //    revision every pod must carry in its controller-revision-hash label);
 //  - an ordered-start set (capstan.dev/ordered-start: "true") replaces pod 0 first and touches no other pod until
@@ -33,13 +33,13 @@ struct SetView {
   std::string pod_selector;            // spec.selector.matchLabels as "k=v,k2=v2"
 };
 
-struct PlanInput {
+struct StepInput {
   SetView set;
   std::vector<PodView> pods;  // any order; pods of other sets or ordinals >= replicas are ignored
   int max_unavailable = 1;
 };
 
-struct Plan {
+struct Step {
   enum class Action { kWaitController, kDelete, kWait, kDone };
   Action action = Action::kWait;
   std::vector<std::string> delete_pods;  // kDelete: names, in order
@@ -49,7 +49,7 @@ struct Plan {
   int unavailable = 0;
 };
 
-Plan PlanNext(const PlanInput& in);
+Step NextStep(const StepInput& in);
 
 // Reading the objects: the ordinal from "<set>-<n>" (-1 when the name does not fit), a PodView from a Pod, a SetView
 // from a StatefulSet (throws Error when spec.selector.matchLabels is missing).

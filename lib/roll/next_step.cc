@@ -1,4 +1,4 @@
-#include "roll/plan.h"
+#include "roll/next_step.h"
 
 #include <algorithm>
 #include <map>
@@ -65,13 +65,13 @@ SetView ReadSet(const kube::Json& sts) {
   return s;
 }
 
-Plan PlanNext(const PlanInput& in) {
-  Plan plan;
+Step NextStep(const StepInput& in) {
+  Step step;
   const SetView& set = in.set;
   if (set.update_revision.empty() || set.observed_generation < set.generation) {
-    plan.action = Plan::Action::kWaitController;
-    plan.waiting_for = "the StatefulSet controller to observe generation " + std::to_string(set.generation);
-    return plan;
+    step.action = Step::Action::kWaitController;
+    step.waiting_for = "the StatefulSet controller to observe generation " + std::to_string(set.generation);
+    return step;
   }
   std::map<int, const PodView*> by_ordinal;
   for (const auto& p : in.pods)
@@ -85,21 +85,21 @@ Plan PlanNext(const PlanInput& in) {
     return it != by_ordinal.end() && !it->second->terminating && it->second->revision == set.update_revision;
   };
   for (int i = 0; i < set.replicas; ++i) {
-    if (current(i) && available(i)) ++plan.current;
-    if (!available(i)) ++plan.unavailable;
+    if (current(i) && available(i)) ++step.current;
+    if (!available(i)) ++step.unavailable;
   }
-  if (plan.current == set.replicas) {
-    plan.action = Plan::Action::kDone;
-    return plan;
+  if (step.current == set.replicas) {
+    step.action = Step::Action::kDone;
+    return step;
   }
-  int budget = std::max(1, in.max_unavailable) - plan.unavailable;
+  int budget = std::max(1, in.max_unavailable) - step.unavailable;
   auto try_delete = [&](int i) {
     // Replacing a pod that is not available costs nothing more; an available one takes one from the budget.
     bool cost = available(i);
     if (cost && budget <= 0) return false;
     if (cost) --budget;
-    plan.delete_pods.push_back(by_ordinal[i]->name);
-    plan.delete_uids.push_back(by_ordinal[i]->uid);
+    step.delete_pods.push_back(by_ordinal[i]->name);
+    step.delete_uids.push_back(by_ordinal[i]->uid);
     return true;
   };
   auto deletable = [&](int i) {
@@ -109,30 +109,30 @@ Plan PlanNext(const PlanInput& in) {
   auto name_of = [&](int i) { return set.name + "-" + std::to_string(i); };
   if (set.ordered_start && set.replicas > 0 && !(current(0) && available(0))) {
     if (deletable(0) && try_delete(0)) {
-      plan.action = Plan::Action::kDelete;
-      plan.waiting_for = "pod " + name_of(0) + " to be replaced";
+      step.action = Step::Action::kDelete;
+      step.waiting_for = "pod " + name_of(0) + " to be replaced";
     } else {
-      plan.action = Plan::Action::kWait;
-      plan.waiting_for = deletable(0) ? "fewer unavailable pods before replacing " + name_of(0)
+      step.action = Step::Action::kWait;
+      step.waiting_for = deletable(0) ? "fewer unavailable pods before replacing " + name_of(0)
                                       : "pod " + name_of(0) + " to be current and Ready (ordered start)";
     }
-    return plan;
+    return step;
   }
   std::vector<std::string> blocked;
   for (int i = set.replicas - 1; i >= 0; --i) {
     if (!deletable(i)) continue;
     if (!try_delete(i)) blocked.push_back(name_of(i));
   }
-  if (!plan.delete_pods.empty()) {
-    plan.action = Plan::Action::kDelete;
-    return plan;
+  if (!step.delete_pods.empty()) {
+    step.action = Step::Action::kDelete;
+    return step;
   }
-  plan.action = Plan::Action::kWait;
+  step.action = Step::Action::kWait;
   std::vector<std::string> pending;
   for (int i = 0; i < set.replicas; ++i)
     if (!(current(i) && available(i))) pending.push_back(name_of(i));
-  plan.waiting_for = (pending.size() == 1 ? "pod " : "pods ") + Join(pending, ", ") + " to be current and Ready";
-  return plan;
+  step.waiting_for = (pending.size() == 1 ? "pod " : "pods ") + Join(pending, ", ") + " to be current and Ready";
+  return step;
 }
 
 }  // namespace capstan::roll
