@@ -16,6 +16,7 @@
 #include "postrender/filters/all_filters.h"
 #include "postrender/namespaces.h"
 #include "postrender/pipeline.h"
+#include "postrender/report_file.h"
 #include "postrender/report_plan.h"
 #include "postrender/run_log.h"
 #include "util/error.h"
@@ -64,6 +65,7 @@ int main(int argc, char** argv) {
     std::string input = ReadAll(0);
     Report report;
     PreviousReport previous = LoadPreviousReport(config.previous_report_file, report);
+    if (!config.report_file.empty()) PrepareReportFile(config.report_file);
     if (config.check) config.pipeline.fail_on_error_findings = false;
     Pipeline pipeline(config.pipeline, MakeFilters(config));
     if (config.check) {
@@ -73,7 +75,7 @@ int main(int argc, char** argv) {
       ro.color = config.output == "text" && ::isatty(1) && std::getenv("NO_COLOR") == nullptr;
       ro.threshold = config.fail_on == "warning" ? findings::Severity::kWarning : findings::Severity::kError;
       WriteAll(1, findings::Render(findings::ParseFormat(config.output), CheckFindings(report, "<stdin>"), ro));
-      if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
+      if (!config.report_file.empty()) WriteReportFile(config.report_file, report.ToJson());
       int code = CheckExitCode(report, config.fail_on);
       if (code != kExitOk)
         run_log.Note("--check: findings at or above --fail-on " + config.fail_on + " (listed on stdout)");
@@ -85,7 +87,7 @@ int main(int argc, char** argv) {
       if (WantsPlan(config)) rendered += s;
     }, report);
     if (WantsPlan(config)) AddPlan(config, rendered, previous, report);
-    if (!config.report_file.empty()) WriteFileAtomic(config.report_file, report.ToJson());
+    if (!config.report_file.empty()) WriteReportFile(config.report_file, report.ToJson());
     if (config.summary) {
       log::Info(Trim(report.Summary()), {{"edited_documents", static_cast<unsigned long>(edited)}});
     }
