@@ -1,5 +1,7 @@
 #include "cli/cli.h"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -48,10 +50,33 @@ std::string CommandPath(const CLI::App* app) {
 
 }  // namespace
 
-std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error) {
+// The first word of args that is not a flag or a top-level flag's value: where the top-level command must be.
+std::string FirstWord(const CLI::App& app, const std::vector<std::string>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return "";
+    if (!StartsWith(a, "-") || a.size() == 1) return a;
+    if (a.find('=') != std::string::npos || StartsWith(a, "--") == false) continue;
+    for (const CLI::Option* o : app.get_options())
+      if (o->check_lname(a.substr(2)) && o->get_expected_min() > 0) ++i;  // its value
+  }
+  return "";
+}
+
+std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& args) {
   bool extras = dynamic_cast<const CLI::ExtrasError*>(&error) != nullptr;
   bool missing_subcommand = dynamic_cast<const CLI::RequiredError*>(&error) != nullptr;
   if (!extras && !missing_subcommand) return "";
+  // The word where the top-level command must be is not one: a later word may have selected a command of its own.
+  std::string first = FirstWord(app, args);
+  std::vector<std::string> top;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_name().empty(); }))
+    top.push_back(sub->get_name());
+  if (!first.empty() && !top.empty() && std::find(top.begin(), top.end(), first) == top.end()) {
+    std::string best = SuggestClosest(first, top);
+    return "unknown command " + Quote(first) + " for " + CommandPath(&app) +
+           (best.empty() ? "" : " (did you mean " + Quote(best) + "?)") + "; commands: " + Join(top, ", ");
+  }
   // The deepest subcommand the user selected; flags of its parents count too (fallthrough).
   CLI::App* cur = &app;
   while (true) {
@@ -125,7 +150,7 @@ int RunMain(CLI::App& app, int argc, char** argv, const std::function<int()>& bo
     return 0;
   } catch (const CLI::ParseError& e) {
     // CLI11 quotes the offending argument, which may be a URL with a password: redact before printing.
-    std::string explained = ExplainParseError(app, e);
+    std::string explained = ExplainParseError(app, e, std::vector<std::string>(argv + 1, argv + argc));
     if (explained.empty()) {
       std::ostringstream out, err;
       app.exit(e, out, err);

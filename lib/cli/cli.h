@@ -24,8 +24,10 @@ void ApplyCommonFlags(const CommonOptions& options);
 std::string VersionString(const std::string& binary);
 // For a command line that named an unknown flag or subcommand: "unknown flag --vaules (did you mean --values?);
 // run 'capstan values lint --help' for its flags", or "unknown command 'migrat' for capstan (did you mean
-// 'migrate'?); commands: ...". Empty for any other parse error (CLI11's own message then applies).
-std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error);
+// 'migrate'?); commands: ...". Empty for any other parse error (CLI11's own message then applies). args, the
+// command line as typed (without the program), finds a typo at the top that a later word hides: in `capstan migrat
+// plan`, CLI11 selects the command `plan` and leaves 'migrat' over.
+std::string ExplainParseError(CLI::App& app, const CLI::ParseError& error, const std::vector<std::string>& args = {});
 // Called once when RunMain fails, after the message was printed on stderr: the message, on one line, redacted.
 using FailureHook = std::function<void(const std::string& message)>;
 // Parses argv with app, then runs body; maps CLI11 errors to exit 2 (unknown flags and subcommands with a

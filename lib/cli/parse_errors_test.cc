@@ -27,13 +27,20 @@ struct Tool {
     m->require_subcommand(1);
     m->add_subcommand("plan", "plan");
   }
+  // With a top-level `plan` too (capstan plan OLD NEW), so `capstan migrat plan` selects it and leaves 'migrat' over.
+  explicit Tool(bool top_level_plan) : Tool() {
+    if (!top_level_plan) return;
+    CLI::App* p = app.add_subcommand("plan", "plan");
+    p->add_option("old", chart, "old")->required();
+  }
   // The explanation of the parse error of argv ("" when it parses or CLI11 keeps its own message).
   std::string Explain(std::vector<std::string> args) {
+    const std::vector<std::string> typed = args;
     std::reverse(args.begin(), args.end());  // CLI11 takes the arguments reversed
     try {
       app.parse(args);
     } catch (const CLI::ParseError& e) {
-      return ExplainParseError(app, e);
+      return ExplainParseError(app, e, typed);
     }
     return "parsed";
   }
@@ -56,6 +63,13 @@ TEST_CASE("cli: an unknown subcommand names the closest command") {
   CHECK(Tool().Explain({"values", "lnit", "chart"}) ==
         "unknown command 'lnit' for capstan values (did you mean 'lint'?); commands: lint");
   CHECK(Tool().Explain({"frobnicate"}) == "unknown command 'frobnicate' for capstan; commands: values, migrate");
+  // A typo followed by a word that is a command of its own: the typo is what the user meant to fix.
+  CHECK(Tool(true).Explain({"migrat", "plan"}) ==
+        "unknown command 'migrat' for capstan (did you mean 'migrate'?); commands: values, migrate, plan");
+  CHECK(Tool(true).Explain({"--log-format", "json", "migrat", "plan"}) ==
+        "unknown command 'migrat' for capstan (did you mean 'migrate'?); commands: values, migrate, plan");
+  CHECK(Tool(true).Explain({"plan"}).empty());  // plan's own OLD is missing: CLI11 says so
+  CHECK(Tool(true).Explain({"plan", "a", "b"}).find("unknown command") == std::string::npos);  // an extra argument
 }
 
 TEST_CASE("cli: other parse errors keep CLI11's message") {
