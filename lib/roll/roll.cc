@@ -253,8 +253,11 @@ RollReport RunRoll(kube::Client& client, const RollOptions& o) {
         for (const auto& ev : evs)
           if (PodOrdinal(set.name, kube::GetString(ev, {"involvedObject", "name"})) >= 0) progress.Event(ev);
       }
-      // Fail fast: a current pod in a state it does not leave by waiting.
+      // Fail fast: a current pod in a state it does not leave by waiting. Not before the controller has observed the
+      // set's generation: until then updateRevision is the old one, and after `helm rollback` the failing pod of the
+      // bad revision would read as current, when it is the pod the rollback replaces.
       for (const auto& v : in.pods) {
+        if (step.action == Step::Action::kWaitController) break;
         if (v.ordinal >= set.replicas || v.terminating || v.revision != set.update_revision) continue;
         auto failure = kube::FatalPodProblem(*by_name[v.name], o.crashloop_restarts);
         if (!failure) {

@@ -224,7 +224,7 @@ void ClusterSim::Tick() {
   std::lock_guard<std::mutex> g(mu_);
   auto now = Clock::now();
   // The controller observes a new generation a moment after it was written.
-  if (upgraded_at_ != Clock::time_point{} && now - upgraded_at_ >= std::chrono::milliseconds(50)) {
+  if (upgraded_at_ != Clock::time_point{} && now - upgraded_at_ >= options_.observe_delay) {
     kube::JsonDoc d = kube::ParseJson(server_.Object(SetPath()), "sts");
     if (kube::GetIntOr(d, {"status", "observedGeneration"}, 0) < generation_) {
       d["status"]["observedGeneration"].SetInt(generation_);

@@ -33,6 +33,7 @@ struct SimOptions {
   std::string max_unavailable_annotation;  // capstan.dev/roll-max-unavailable ("" none)
   std::chrono::milliseconds recreate_delay{100};
   std::chrono::milliseconds step{80};  // between lifecycle steps
+  std::chrono::milliseconds observe_delay{50};  // from a new generation to the controller's observing it
   // A rendered StatefulSet (JSON; helm template output converted) to play instead of the synthesized one: name and
   // replicas come from it, namespace from ns.
   std::string statefulset;
@@ -47,14 +48,14 @@ class ClusterSim {
   ClusterSim(const ClusterSim&) = delete;
   ClusterSim& operator=(const ClusterSim&) = delete;
 
-  // A new template revision (generation + 1); the controller observes it 50 ms later.
+  // A new template revision (generation + 1); the controller observes it observe_delay later.
   void Upgrade(const std::string& revision);
   // The outcome of the pods created at this ordinal from now on (default kReady).
   void Script(int ordinal, PodOutcome outcome);
   // The outcome of the pods created from now on whose first container runs this image (an ordinal's script wins).
   void ScriptImage(const std::string& image, PodOutcome outcome);
   // Applies a rendered StatefulSet as `helm upgrade` or `helm rollback` does: a changed template is a new
-  // generation, observed by the controller 50 ms later with the revision of that template.
+  // generation, observed by the controller observe_delay later with the revision of that template.
   void Apply(const std::string& statefulset_json);
   // Pod creations as the controller made them, in order (pod names).
   std::vector<std::string> Creations();

@@ -188,6 +188,31 @@ TEST_CASE("roll: pod 0 that cannot start fails fast naming pod, container and re
   }
 }
 
+TEST_CASE("roll: after a rollback the failing pod of the bad revision is replaced, even before the controller observes", "[roll]") {
+  KubeTestServer server;
+  SimOptions so;
+  so.observe_delay = std::chrono::milliseconds(1500);  // a busy controller: the driver starts before it observes
+  ClusterSim sim(server, so);
+  TempDir dir;
+  std::string kc = WriteKubeconfig(dir, server);
+  sim.Script(0, PodOutcome::kImagePull);
+  sim.Upgrade("rev2");
+  RollProcess failed(dir, kc, Args({}), "failed");
+  REQUIRE(failed.Wait() == 1);
+  REQUIRE(sim.Revision(0) == "web-rev2");
+  // helm rollback: the old template again. Until the controller observes it, updateRevision still names rev2, whose
+  // pod 0 cannot pull its image: that is not a reason to stop, it is the pod the rollback replaces.
+  sim.Script(0, PodOutcome::kReady);
+  server.ClearRequests();
+  sim.Upgrade("rev1");
+  RollProcess rollback(dir, kc, Args({}), "rollback");
+  int code = rollback.Wait();
+  INFO(rollback.err());
+  REQUIRE(code == 0);
+  CHECK(sim.Deletions() == std::vector<std::string>{"web-0"});
+  CheckAllCurrent(sim, 3, "rev1");
+}
+
 TEST_CASE("roll: the pods watch drops mid-rollout and the resume gets 410: the driver relists and finishes", "[roll]") {
   for (bool as_http : {false, true}) {
     INFO("410 as HTTP status: " << as_http);
