@@ -325,6 +325,16 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
     --e;
     if (e > b && t[e - 1] == '\r') --e;
   }
+  // a collection's text ends its line (a comment may follow): more content on that line is something the parser read
+  // leniently (a ':' at column 0 taken as a value indicator, say), which a copy of this collection alone would cut
+  // in two, so the enclosing collection is re-emitted instead
+  if (p) {
+    size_t after = e;
+    while (after < t.size() && (t[after] == ' ' || t[after] == '\t' || t[after] == '\r')) ++after;
+    if (after < t.size() && t[after] != '\n' && t[after] != '#')
+      throw LayoutError(p->parent, "cannot edit the YAML at line " + InputLine(node) +
+                                       ": more content follows the edited collection on its last line");
+  }
   // a comment after the last content goes with it (to the top of the new text)
   size_t c = e;
   while (c < t.size() && (t[c] == ' ' || t[c] == '\t')) ++c;
