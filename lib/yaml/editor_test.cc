@@ -187,3 +187,13 @@ TEST_CASE("editor takes a line of blanks with tabs along with a re-emitted docum
   Tree t = Tree::Parse(SetAnno("? Z?\n\t\t? Z?\n\t\t\t\t", {"Z? ? Z?", "k"}, "v"));
   CHECK(t.root().Get("Z? ? Z?").Get("k").scalar() == "v");
 }
+
+TEST_CASE("editor re-emits the enclosing collection when more content follows on the collection's last line (fuzz find)") {
+  // libfyaml reads the ':' at column 0 as the value indicator of the explicit key above it, and 'b: ' after it on the
+  // same line: a copy of the inner mapping alone would cut that line in two
+  const std::string doc = "top:\n  ? k\n:b: \nz: 1\n";
+  Tree in = Tree::Parse(doc);
+  if (!in.root().Get("top").IsMapping()) return;  // a libfyaml that reads this text otherwise has nothing to check
+  Tree t = Tree::Parse(SetAnno(doc, {"top", "k", "capstan.dev/x"}, "v"));
+  CHECK(t.root().Get("top").Get("k").Get("capstan.dev/x").scalar() == "v");
+}
