@@ -11,6 +11,7 @@
 
 #include <map>
 
+#include "chart/chart_testing.h"
 #include "support/test_support.h"
 
 using namespace capstan;
@@ -20,22 +21,8 @@ namespace {
 std::string Chart() { return test::SourceDir() + "/charts/example-portal"; }
 std::string Values(const std::string& v) { return test::SourceDir() + "/tests/plan/data/" + v + ".yaml"; }
 
-struct HelmEnv {
-  test::TempDir home;
-  std::map<std::string, std::string> env() const {
-    return {{"HELM_CONFIG_HOME", home.path() + "/config"},
-            {"HELM_DATA_HOME", home.path() + "/data"},
-            {"HELM_CACHE_HOME", home.path() + "/cache"}};
-  }
-};
-
-void InstallPlugin(const HelmEnv& h) {
-  test::ProcessOptions o;
-  o.env = h.env();
-  auto r = test::Run({test::Helm(4), "plugin", "install", test::BinaryDir() + "/helm-plugin/capstan"}, o);
-  INFO(r.out << r.err);
-  REQUIRE(r.exit_code == 0);
-}
+// A private Helm home; for Helm 4 with the capstan plugin installed (tests/chart/chart_testing.h).
+using HelmEnv = test::chart::HelmHome;
 
 // helm template with the post-renderer (post_render) or without; returns stdout, the test fails on an error.
 test::ProcessResult Template(int helm, const HelmEnv& h, const std::string& values, bool post_render,
@@ -92,8 +79,7 @@ std::string CapstanPlan(const std::vector<std::string>& args) {
 TEST_CASE("helm 3 and helm 4: first deploy, upgrade report and capstan plan agree") {
   int helm = GENERATE(3, 4);
   INFO("helm " << helm);
-  HelmEnv h;
-  if (helm == 4) InstallPlugin(h);
+  HelmEnv h(helm);
   test::TempDir t;
   std::string r1 = t.path() + "/r1.json", r2 = t.path() + "/r2.json";
 
