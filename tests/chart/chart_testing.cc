@@ -79,4 +79,19 @@ std::map<std::string, std::string> Digests(const std::string& stream) {
   return out;
 }
 
+std::vector<std::string> Strings(const yaml::Node& list) {
+  std::vector<std::string> out;
+  for (const auto& n : list.Items()) out.emplace_back(n.scalar());
+  return out;
+}
+
+std::set<std::string> Grants(const yaml::Node& role) {
+  std::set<std::string> out;
+  for (const auto& rule : role.Get("rules").Items())
+    for (const auto& g : Strings(rule.Get("apiGroups")))
+      for (const auto& r : Strings(rule.Get("resources")))
+        for (const auto& v : Strings(rule.Get("verbs"))) out.insert(g + "/" + r + ":" + v);
+  return out;
+}
+
 }  // namespace capstan::test::chart

@@ -3,10 +3,12 @@
 // capstan-postrender, and tests/chart/manifest_tool.py (Kubernetes schema validation, digests, hook Jobs).
 #pragma once
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "support/test_support.h"
+#include "yaml/tree.h"
 
 namespace capstan::test::chart {
 
@@ -57,5 +59,10 @@ ProcessResult ManifestTool(const std::vector<std::string>& args, const std::map<
 
 // "<Kind>/<name>" -> capstan.dev/config-digest of each pod template in the stream.
 std::map<std::string, std::string> Digests(const std::string& stream);
+
+// The scalars of a YAML list, in order.
+std::vector<std::string> Strings(const yaml::Node& list);
+// "group/resource:verb" for every rule of a Role.
+std::set<std::string> Grants(const yaml::Node& role);
 
 }  // namespace capstan::test::chart

@@ -33,22 +33,6 @@ struct Stream {
 
 Stream Parse(const std::string& text) { return {yaml::Tree::ParseAll(text)}; }
 
-std::vector<std::string> Strings(const yaml::Node& list) {
-  std::vector<std::string> out;
-  for (const auto& n : list.Items()) out.emplace_back(n.scalar());
-  return out;
-}
-
-// "group/resource:verb" for every rule of the Role.
-std::set<std::string> Grants(const yaml::Node& role) {
-  std::set<std::string> out;
-  for (const auto& rule : role.Get("rules").Items())
-    for (const auto& g : Strings(rule.Get("apiGroups")))
-      for (const auto& r : Strings(rule.Get("resources")))
-        for (const auto& v : Strings(rule.Get("verbs"))) out.insert(g + "/" + r + ":" + v);
-  return out;
-}
-
 // What `capstan rbac --hook ...` prints (docs/rbac.md): the rules the client really uses, so the chart's Role is
 // neither short of nor wider than them.
 std::set<std::string> CapstanGrants(const std::vector<std::string>& hooks) {

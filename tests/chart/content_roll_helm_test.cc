@@ -33,12 +33,6 @@ struct Rendered {
   std::set<std::string> grants;        // "group/resource:verb" of the hooks' Role
 };
 
-std::vector<std::string> Strings(const yaml::Node& list) {
-  std::vector<std::string> out;
-  for (const auto& n : list.Items()) out.emplace_back(n.scalar());
-  return out;
-}
-
 // helm template (production overlay, release portal in namespace shop) through capstan-postrender, and the objects
 // the rehearsal plays.
 Rendered RenderRelease(const HelmHome& home, const std::vector<std::string>& set) {
@@ -59,10 +53,7 @@ Rendered RenderRelease(const HelmHome& home, const std::vector<std::string>& set
     } else if (kind == "Job" && name == "portal-example-portal-roll") {
       r.roll_args = Strings(root.Get("spec").Get("template").Get("spec").Get("containers").Items()[0].Get("args"));
     } else if (kind == "Role" && name == "portal-example-portal-hooks") {
-      for (const auto& rule : root.Get("rules").Items())
-        for (const auto& g : Strings(rule.Get("apiGroups")))
-          for (const auto& res : Strings(rule.Get("resources")))
-            for (const auto& v : Strings(rule.Get("verbs"))) r.grants.insert(g + "/" + res + ":" + v);
+      r.grants = Grants(root);
     }
   }
   REQUIRE(!r.statefulset.empty());

@@ -15,7 +15,7 @@ std::string TemplateRevision(const kube::Json& set) {
 
 // A field of the pod's main container: the one kubectl.kubernetes.io/default-container names (the post-renderer
 // sets it when it adds a container before the chart's), else the first.
-std::string FirstContainer(const kube::Json& set, const char* field) {
+std::string MainContainer(const kube::Json& set, const char* field) {
   const kube::Json* c = kube::Find(set, {"spec", "template", "spec", "containers"});
   if (c == nullptr || !c->IsArray() || c->Empty() || !(*c)[0].IsObject()) return "";
   std::string main = kube::GetString(set, {"spec", "template", "metadata", "annotations", "kubectl.kubernetes.io/default-container"});
@@ -84,7 +84,7 @@ void ClusterSim::StartRendered() {
   auto now = Clock::now();
   for (int i = 0; i < options_.replicas; ++i) {
     Life life{"uid-" + PodName(i) + "-" + std::to_string(++uid_counter_), options_.name + "-" + revision_,
-              PodOutcome::kReady, now - std::chrono::hours(1), 99, FirstContainer(d, "name"), FirstContainer(d, "image")};
+              PodOutcome::kReady, now - std::chrono::hours(1), 99, MainContainer(d, "name"), MainContainer(d, "image")};
     server_.Put(PodPath(i), PodJson(i, life, 99));
     lives_[i] = life;
   }
@@ -251,7 +251,7 @@ void ClusterSim::Tick() {
       kube::JsonDoc set = kube::ParseJson(server_.Object(SetPath()), "sts");
       std::string current = kube::GetString(set, {"status", "updateRevision"});
       Life life{"uid-" + PodName(i) + "-" + std::to_string(++uid_counter_), current, PodOutcome::kReady, now, 0};
-      if (rendered_) life.container = FirstContainer(set, "name"), life.image = FirstContainer(set, "image");
+      if (rendered_) life.container = MainContainer(set, "name"), life.image = MainContainer(set, "image");
       if (auto sc = script_.find(i); sc != script_.end()) life.outcome = sc->second;
       else if (auto ic = image_script_.find(life.image); ic != image_script_.end()) life.outcome = ic->second;
       creations_.push_back(PodName(i));

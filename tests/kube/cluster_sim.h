@@ -8,8 +8,9 @@
 // or not Ready) at each tick, so tests can assert maxUnavailable from the server's side.
 // Given a rendered StatefulSet (SimOptions::statefulset, Apply) it plays that object instead of a synthesized one:
 // the revision is a digest of its pod template (the same template gives the same revision, as a rollback gets from
-// the controller's ControllerRevisions), pods carry its template labels, first container and image, and with
-// podManagementPolicy OrderedReady (the default) a missing pod is created only once every lower ordinal is Ready.
+// the controller's ControllerRevisions), pods carry its template labels and its main container's name and image
+// (kubectl.kubernetes.io/default-container, else the first), and with podManagementPolicy OrderedReady (the
+// default) a missing pod is created only once every lower ordinal is Ready.
 #pragma once
 #include <atomic>
 #include <chrono>
