@@ -101,6 +101,87 @@ bool HasOtherLineBreaks(sv text) {
          text.find("\xE2\x80\xA9") != npos;
 }
 
+// Whether a line may open a quoted scalar or a flow collection that goes on past its end. Parsers accept the
+// continuation lines of those at any indentation, so a continuation could look like a key the scan reads
+// ("labels: 'a" then "  name: b'"): the scan gives up on such lines anywhere, read or not. It walks the places
+// where a node may start (line start, after "- ", "? ", ": ", and in flow after "[", "{" and ","), skips anchors
+// and tags there, and checks that each quoted scalar closes and each flow collection balances on the line.
+bool OpensMultiLine(sv line) {
+  size_t i = 0, n = line.size();
+  int depth = 0;
+  bool start = true;  // a node may start here
+  auto space = [&](size_t k) { return k >= n || line[k] == ' ' || line[k] == '\t'; };
+  while (i < n) {
+    char c = line[i];
+    if (c == ' ' || c == '\t') {
+      ++i;
+      continue;
+    }
+    if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;  // a comment
+    if (start && (c == '"' || c == '\'')) {
+      size_t k = i + 1;
+      for (;; ++k) {
+        if (k >= n) return true;  // continues on the next line
+        if (c == '"' && line[k] == '\\') {
+          ++k;
+          continue;
+        }
+        if (line[k] == c) {
+          if (c == '\'' && k + 1 < n && line[k + 1] == '\'') {
+            ++k;
+            continue;
+          }
+          break;
+        }
+      }
+      i = k + 1;
+      start = false;
+      continue;
+    }
+    if (start && (c == '[' || c == '{')) {
+      ++depth, ++i;
+      continue;
+    }
+    if (depth > 0 && (c == ']' || c == '}')) {
+      --depth, ++i;
+      start = false;
+      continue;
+    }
+    if (depth > 0 && c == ',') {
+      ++i;
+      start = true;
+      continue;
+    }
+    if ((c == '-' || c == '?' || c == ':') && space(i + 1)) {  // an item, an explicit key, a value
+      ++i;
+      start = true;
+      continue;
+    }
+    if (c == ':' && depth > 0 && i + 1 < n && (line[i + 1] == ',' || line[i + 1] == ']' || line[i + 1] == '}')) {
+      ++i;
+      continue;
+    }
+    if (start && (c == '&' || c == '!')) {  // an anchor or a tag: a node still starts after it
+      while (i < n && !space(i)) ++i;
+      continue;
+    }
+    if (start && (c == '|' || c == '>') && depth == 0) break;  // a block scalar's header
+    // a plain scalar (or an alias): up to ": ", " #", or in flow up to , ] }
+    start = false;
+    ++i;
+    while (i < n) {
+      char d = line[i];
+      if (d == ':' && (space(i + 1) || (depth > 0 && (line[i + 1] == ',' || line[i + 1] == ']' ||
+                                                     line[i + 1] == '}'))))
+        break;
+      if ((d == ' ' || d == '\t') && i + 1 < n && line[i + 1] == '#') break;
+      if (depth > 0 && (d == ',' || d == ']' || d == '}' || d == '[' || d == '{')) break;
+      ++i;
+    }
+  }
+  return depth > 0;
+}
+
 class Scanner {
  public:
   std::optional<ObjectInfo> Run(sv text) {
@@ -114,6 +195,7 @@ class Scanner {
       bool first_line = first;
       first = false;
       if (line.empty()) continue;
+      if (OpensMultiLine(line)) return std::nullopt;
       if (line[0] == ' ') {
         if (scope_ == Scope::kOther && pending_ < 0) continue;  // inside a top-level value nobody reads
         if (!Indented(line)) return std::nullopt;
