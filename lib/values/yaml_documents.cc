@@ -28,12 +28,14 @@ YamlChunks SplitYamlDocuments(std::string_view text) {
           return out;
         }
       }
-      if (has) {
+      if (has) {  // the separator ends the document and is dropped
         chunks.push_back(std::move(current));
         current = YamlChunk{};
         has = false;
+        continue;
       }
-      continue;
+      // With nothing read yet the reader keeps the separator line: it begins the next document, so Helm 4's line
+      // numbers count it.
     }
     if (!has) current.first_line = line_no;
     current.text.append(raw);

@@ -1,6 +1,7 @@
 // How Helm 4 splits a values file into documents before reading each (k8s.io/apimachinery util/yaml YAMLReader,
-// used by Helm 4's loader.LoadValues): by lines, every line that starts with "---" ends a document, and only
-// spaces or a comment may follow the three dashes ("--- !!set" is an error, even where YAML would allow it).
+// used by Helm 4's loader.LoadValues): by lines, every line that starts with "---" ends a document (and is
+// dropped; a "---" before any content is kept as the first line of the document), and only spaces or a comment
+// may follow the three dashes ("--- !!set" is an error, even where YAML would allow it).
 // Lines are re-terminated with "\n" (a CRLF file reaches the YAML parser with LF line ends); empty chunks are
 // skipped. Helm 3 does no splitting: it reads the first YAML document of the whole file.
 #pragma once
