@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include "goyaml/resolve.h"
 #include "jsonschema/validator.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -19,8 +20,8 @@
 #include "values/lint/type_surprise.h"
 #include "values/go_format.h"
 #include "values/output.h"
+#include "values/yaml_hints.h"
 #include "values/yaml_load.h"
-#include "yaml/yaml11.h"
 
 namespace capstan::values::lint {
 
@@ -32,11 +33,12 @@ namespace {
 // The key a map key in a values file becomes (sigs.k8s.io/yaml over go-yaml v2), as yaml_load.cc computes it.
 std::string NormalizeKey(std::string_view text, bool plain) {
   if (!plain) return std::string(text);
-  yaml::ResolvedScalar r = yaml::ResolvePlain(text);
+  goyaml::Resolved r = goyaml::Resolve("", text);
   switch (r.type) {
-    case yaml::ScalarType::kBool: return r.boolean ? "true" : "false";
-    case yaml::ScalarType::kInt: return r.is_unsigned ? std::to_string(r.uinteger) : std::to_string(r.integer);
-    case yaml::ScalarType::kFloat: return FormatFloatKey(r.number);
+    case goyaml::Resolved::kBool: return r.b ? "true" : "false";
+    case goyaml::Resolved::kInt: return std::to_string(r.i);
+    case goyaml::Resolved::kUint: return std::to_string(r.u);
+    case goyaml::Resolved::kFloat: return FormatFloatKey(r.f);
     default: return std::string(text);
   }
 }
@@ -163,19 +165,25 @@ bool Linter::ParseOverlays() {
     for (const auto& file : Split(entry, ',', true)) {
       if (file == "-" || sources_.count(file)) continue;
       const std::string& text = inputs_.Read(file);  // UsageError (exit 2) when unreadable, as helm does
-      SourceMap m = SourceMap::Build(text, NormalizeKey);
       result_.inputs.push_back(file);
-      if (!m.ok()) {
+      // Whether Helm reads the file is Helm's reader's answer (the same go-yaml, the same document rules).
+      auto layer = std::make_shared<Layer>();
+      layer->kind = LayerKind::kValuesFile;
+      layer->file = file;
+      try {
+        ParseValuesYaml(text, layer, options_.helm_major);
+      } catch (const ValuesParseError& e) {
         Finding f;
         f.rule = "yaml";
         f.file = file;
-        f.line = m.error().line;
-        f.column = m.error().column;
-        f.message = "not valid YAML: " + m.error().message;
+        f.line = e.line();
+        std::string hint = ExplainYamlError(e.what());
+        f.message = "Helm " + std::to_string(options_.helm_major) + " cannot read this file" +
+                    (hint.empty() ? "" : ": " + hint) + " (helm: " + e.what() + ")";
         Add(std::move(f));
         ok = false;
       }
-      sources_.emplace(file, std::move(m));
+      sources_.emplace(file, SourceMap::BuildValues(text, NormalizeKey));
     }
   }
   return ok;

@@ -164,7 +164,7 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
   removal.Replace(cut_begin, cut_end, "");
   std::string rest = removal.Apply(t);
 
-  SourceMap rm = SourceMap::Build(rest, normalize);
+  SourceMap rm = SourceMap::BuildValues(rest, normalize);
   if (!rm.ok()) {
     a.reason = "removing the old key would leave invalid YAML: move it by hand";
     return a;
@@ -229,7 +229,7 @@ Attempt Apply(std::string_view t, const SourceMap& m, const Path& from, const Pa
 MigrateResult MigrateText(std::string_view text, const ChartRenames& renames, const KeyNormalizer& normalize) {
   MigrateResult result;
   result.text = std::string(text);
-  SourceMap original = SourceMap::Build(text, normalize);
+  SourceMap original = SourceMap::BuildValues(text, normalize);
   if (!original.ok()) {
     throw Error("line " + std::to_string(original.error().line) + ": " + original.error().message +
                 ": the file is not valid YAML; fix it first");
@@ -249,7 +249,7 @@ MigrateResult MigrateText(std::string_view text, const ChartRenames& renames, co
     result.changes.push_back(std::move(c));
   }
   for (auto& c : result.changes) {
-    SourceMap m = SourceMap::Build(result.text, normalize);
+    SourceMap m = SourceMap::BuildValues(result.text, normalize);
     if (!m.Find(PointerJoin(c.from))) {
       c.reason = "already moved with its parent";
       continue;
@@ -259,7 +259,7 @@ MigrateResult MigrateText(std::string_view text, const ChartRenames& renames, co
       c.reason = a.reason;
       continue;
     }
-    if (!SourceMap::Build(a.text, normalize).ok()) {
+    if (!SourceMap::BuildValues(a.text, normalize).ok()) {
       c.reason = "the edit would produce invalid YAML: move the key by hand";
       continue;
     }

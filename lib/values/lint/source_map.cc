@@ -4,7 +4,11 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <tuple>
 
+#include "goyaml/compose.h"
+#include "goyaml/yamlh.h"
+#include "util/error.h"
 #include "yaml/tree.h"
 
 namespace capstan::values::lint {
@@ -127,6 +131,112 @@ struct Walker {
   }
 };
 
+// go-yaml counts positions in characters (mark.index): byte offsets for them, for text with non-ASCII bytes.
+class CharOffsets {
+ public:
+  explicit CharOffsets(std::string_view text) {
+    size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // the reader skips a BOM without counting it
+    bool ascii = true;
+    for (size_t i = start; i < text.size() && ascii; ++i) ascii = static_cast<unsigned char>(text[i]) < 0x80;
+    base_ = start;
+    if (ascii) return;
+    for (size_t i = start; i < text.size(); ++i)
+      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts_.push_back(i);
+    starts_.push_back(text.size());
+  }
+  size_t Byte(size_t index) const {
+    if (starts_.empty()) return base_ + index;
+    return index < starts_.size() ? starts_[index] : starts_.back();
+  }
+
+ private:
+  size_t base_ = 0;
+  std::vector<size_t> starts_;  // byte offset of each character (non-ASCII text only)
+};
+
+// The same walk over go-yaml's nodes (the reader Helm uses for values files).
+struct GoWalker {
+  SourceMap* map;
+  const KeyNormalizer& normalize;
+  const CharOffsets& offsets;
+  int document = 0;
+  std::vector<std::string> path;
+
+  // The range of a node as the libfyaml map gives it: a quoted scalar's range is inside its quotes.
+  std::pair<size_t, size_t> Range(const goyaml::Node* v) const {
+    bool quoted = v->kind == goyaml::scalarNode && (v->style == goyaml::yaml_SINGLE_QUOTED_SCALAR_STYLE ||
+                                                    v->style == goyaml::yaml_DOUBLE_QUOTED_SCALAR_STYLE);
+    size_t b = offsets.Byte(v->start), e = offsets.Byte(v->end);
+    if (quoted && e >= b + 2) ++b, --e;
+    return {b, e};
+  }
+
+  static bool Empty(const goyaml::Node* v) {  // `key:` with nothing after it, or an empty document
+    return v->kind == goyaml::scalarNode && v->implicit && v->value.empty() && v->start == v->end;
+  }
+
+  SourceNode Make(const goyaml::Node* v) {
+    SourceNode n;
+    n.pointer = PointerJoin(path);
+    n.document = document;
+    n.kind = v->kind == goyaml::mappingNode    ? SourceNode::Kind::kMap
+             : v->kind == goyaml::sequenceNode ? SourceNode::Kind::kList
+             : v->kind == goyaml::aliasNode    ? SourceNode::Kind::kAlias
+                                               : SourceNode::Kind::kScalar;
+    n.line = v->line + 1;
+    n.column = v->column + 1;
+    std::tie(n.begin, n.end) = Range(v);
+    if (n.kind == SourceNode::Kind::kScalar) {
+      n.text = v->value;
+      n.plain = v->implicit;  // plain style and no tag
+    }
+    return n;
+  }
+
+  void Walk(const goyaml::Node* v, SourceNode n, size_t depth) {
+    SourceNode::Kind kind = n.kind;
+    SourceMapBuilder::Add(map, std::move(n));  // parents before children: document order
+    if (kind == SourceNode::Kind::kMap && depth < 512) {
+      std::map<std::string, std::pair<int, int>> seen;  // key -> line, column where it was first written
+      for (size_t i = 0; i + 1 < v->children.size(); i += 2) {
+        const goyaml::Node* key = v->children[i];
+        const goyaml::Node* value = v->children[i + 1];
+        if (key->kind != goyaml::scalarNode) continue;  // complex keys and aliases: not indexed
+        bool plain = key->implicit;
+        if (plain && key->value == "<<") continue;  // merge keys are resolved by the loader
+        std::string key_name = normalize ? normalize(key->value, plain) : key->value;
+        path.push_back(key_name);
+        SourceNode c = Make(value);
+        c.has_key = true;
+        c.key_text = key->value;
+        c.key_plain = plain;
+        c.key_line = key->line + 1;
+        c.key_column = key->column + 1;
+        std::tie(c.key_begin, c.key_end) = Range(key);
+        auto [first, fresh] = seen.emplace(key_name, std::make_pair(c.key_line, c.key_column));
+        if (!fresh) {
+          SourceMapBuilder::AddDuplicate(map, {PointerJoin(path), key->value, c.key_line, c.key_column,
+                                               first->second.first, first->second.second});
+          first->second = {c.key_line, c.key_column};
+        }
+        if (Empty(value)) {
+          c.line = c.key_line;
+          c.column = c.key_column;
+          c.begin = c.end = c.key_end;
+        }
+        Walk(value, std::move(c), depth + 1);
+        path.pop_back();
+      }
+    } else if (kind == SourceNode::Kind::kList && depth < 512) {
+      for (size_t i = 0; i < v->children.size(); ++i) {
+        path.push_back(std::to_string(i));
+        Walk(v->children[i], Make(v->children[i]), depth + 1);
+        path.pop_back();
+      }
+    }
+  }
+};
+
 }  // namespace
 
 void SourceMap::Add(SourceNode n) { nodes_.push_back(std::move(n)); }
@@ -185,6 +295,27 @@ SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize
     if (!doc.root()) continue;
     w.Walk(doc.root(), w.Make(doc.root()), 0);
     ++w.document;
+  }
+  map.Finish();
+  return map;
+}
+
+SourceMap SourceMap::BuildValues(std::string_view text, const KeyNormalizer& normalize) {
+  SourceMap map;
+  CharOffsets offsets(text);
+  GoWalker w{&map, normalize, offsets, 0, {}};
+  try {
+    goyaml::Composer composer(text);
+    while (const goyaml::Node* doc = composer.Parse()) {
+      ++map.documents_;
+      const goyaml::Node* root = doc->children.empty() ? nullptr : doc->children[0];
+      if (root && !GoWalker::Empty(root)) w.Walk(root, w.Make(root), 0);
+      ++w.document;
+    }
+  } catch (const goyaml::YamlError& e) {
+    map.error_ = {e.what(), e.line() >= 0 ? e.line() + 1 : 0, e.column() >= 0 ? e.column() + 1 : 0};
+  } catch (const Error& e) {  // the port's guard where go-yaml would panic
+    map.error_ = {e.what(), 0, 0};
   }
   map.Finish();
   return map;

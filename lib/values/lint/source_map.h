@@ -2,8 +2,9 @@
 // its key, its byte range, and for scalars the raw text and style (plain or quoted). Linters use it to point a
 // finding at the exact key, to see how a scalar was written (an unquoted NO, 0755, 1.10) and to map a JSON
 // Schema pointer to a line of values.schema.json; `values migrate` uses the byte ranges to edit the text.
-// Built on the shared yaml::Tree (lib/yaml), every document of a multi-document file (later documents overwrite
-// the entries of earlier ones, as Helm 4 merges them).
+// Built on the shared yaml::Tree (lib/yaml) for JSON and our own files, or on go-yaml (lib/goyaml) for values files
+// (BuildValues), every document of a multi-document file (later documents overwrite the entries of earlier ones,
+// as Helm 4 merges them).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -53,6 +54,9 @@ class SourceMap {
  public:
   // Indexes `text`. Never throws on bad YAML: error() is set and the nodes read so far are kept.
   static SourceMap Build(std::string_view text, const KeyNormalizer& normalize = {});
+  // The same for a values file, read by go-yaml as Helm reads it (lib/goyaml): positions of every document; error()
+  // is go-yaml's ("yaml: line 3: did not find expected key") for the first document that does not parse.
+  static SourceMap BuildValues(std::string_view text, const KeyNormalizer& normalize = {});
 
   const SourceNode* Find(const std::string& pointer) const;
   // The node at pointer, or at its longest existing ancestor (the root "" when nothing matches); nullptr only
