@@ -20,6 +20,9 @@ struct Dependency {
   std::string condition;
   std::vector<std::string> tags;
   Value import_values;  // the raw `import-values:` list (strings or {child, parent} maps); null when absent
+  // The dependency pre-pass rewrote import_values to Helm's normalised form ({child, parent} maps that Helm stores
+  // as map[string]string, which its import pass then no longer recognises: see engine.cc AliasCopy).
+  bool import_values_normalized = false;
   bool enabled = true;
 };
 

@@ -21,35 +21,44 @@ namespace {
 
 constexpr const char* kGlobal = "global";
 
-struct GChart {
-  std::string name;
+// Helm's chart.Chart as the dependency pre-pass sees it, with Go's pointers kept as pointers: the pre-pass copies
+// and mutates charts, their Metadata and its []*Dependency, and what two copies share decides the result (see
+// AliasCopy).
+struct GMeta {                                    // chart.Metadata
+  std::string name;                               // the alias, once an aliased copy was made
   std::string version;
+  std::vector<std::shared_ptr<Dependency>> deps;  // Metadata.Dependencies (pointers, as in Go)
+};
+
+struct GChart {
+  std::shared_ptr<GMeta> meta;
   std::string display;
   GValue values;                  // a map
-  std::vector<Dependency> deps;   // Chart.yaml dependencies (mutated by the pre-pass, as Helm does)
   std::vector<std::shared_ptr<GChart>> subs;
+  const std::string& name() const { return meta->name; }
 };
 
 std::shared_ptr<GChart> ToGChart(const Chart& c) {
   auto g = std::make_shared<GChart>();
-  g->name = c.name;
-  g->version = c.version;
+  g->meta = std::make_shared<GMeta>();
+  g->meta->name = c.name;
+  g->meta->version = c.version;
   g->display = c.display;
   g->values = internal::ToG(c.values);
   if (!g->values.is_map()) g->values = GValue::NewMap(c.values.origin());
-  g->deps = c.dependencies;
+  for (const auto& d : c.dependencies) g->meta->deps.push_back(std::make_shared<Dependency>(d));
   for (const auto& s : c.subcharts) g->subs.push_back(ToGChart(*s));
   return g;
 }
 
 std::shared_ptr<Chart> FromGChart(const GChart& g) {
   auto c = std::make_shared<Chart>();
-  c->name = g.name;
-  c->version = g.version;
+  c->name = g.name();
+  c->version = g.meta->version;
   c->display = g.display;
   c->values = internal::FromG(g.values);
-  c->dependencies = g.deps;
-  c->has_dependencies = !g.deps.empty();
+  for (const auto& d : g.meta->deps) c->dependencies.push_back(*d);
+  c->has_dependencies = !g.meta->deps.empty();
   for (const auto& s : g.subs) c->subcharts.push_back(FromGChart(*s));
   return c;
 }
@@ -115,14 +124,14 @@ class Coalescer {
 
   void CoalesceDeps(const GChart& c, const GMapPtr& dest, const std::string& prefix, bool merge) {
     for (const auto& sub : c.subs) {
-      auto it = dest->find(sub->name);
+      auto it = dest->find(sub->name());
       if (it == dest->end()) {
-        (*dest)[sub->name] = GValue::NewMap();
+        (*dest)[sub->name()] = GValue::NewMap();
       } else if (!it->second.is_map()) {
-        throw Error("type mismatch on " + sub->name + ": " + internal::GoT(it->second));
+        throw Error("type mismatch on " + sub->name() + ": " + internal::GoT(it->second));
       }
-      GMapPtr dv = (*dest)[sub->name].map;
-      std::string sub_prefix = ConcatPrefix(prefix, c.name);
+      GMapPtr dv = (*dest)[sub->name()].map;
+      std::string sub_prefix = ConcatPrefix(prefix, c.name());
       CoalesceGlobals(dv, dest, sub_prefix);
       Coalesce(*sub, dv, sub_prefix, merge);
     }
@@ -176,12 +185,12 @@ class Coalescer {
 
   static bool IsSubchart(const GChart& c, const std::string& key) {
     for (const auto& s : c.subs)
-      if (s->name == key) return true;
+      if (s->name() == key) return true;
     return false;
   }
 
   void CoalesceValuesInto(const GChart& c, const GMapPtr& v, const std::string& prefix, bool merge) {
-    std::string sub_prefix = ConcatPrefix(prefix, c.name);
+    std::string sub_prefix = ConcatPrefix(prefix, c.name());
     GValue vc = internal::DeepCopy(c.values);
     if (!vc.is_map()) return;
     for (auto& [key, val] : *vc.map) {
@@ -241,57 +250,54 @@ const GValue* PathValue(const GValue& root, const std::string& path) {
 
 class DependencyPass {
  public:
-  DependencyPass(int helm, std::vector<Warning>* warnings) : warnings_(warnings), co_(helm, warnings) {}
+  DependencyPass(int helm, std::vector<Warning>* warnings) : helm_(helm), warnings_(warnings), co_(helm, warnings) {}
+
+  // One import-values entry that took effect: the chart it imported into and what it contributed there.
+  struct Import {
+    const GChart* into;
+    GValue values;  // at the importing chart's level (parent path applied), with the child's origins
+    std::string via;
+  };
+  const std::vector<Import>& imports() const { return imports_; }
 
   // processDependencyEnabled
   void Enabled(GChart& c, const GValue& v, const std::string& path) {
-    if (c.deps.empty()) return;
+    auto& deps = c.meta->deps;  // c.Metadata.Dependencies: possibly shared with other copies of this chart
+    if (deps.empty()) return;
     std::vector<std::shared_ptr<GChart>> chart_deps;
     for (const auto& existing : c.subs) {
       bool declared = false;
-      for (const auto& req : c.deps)
-        if (existing->name == req.name) declared = true;
+      for (const auto& req : deps)
+        if (existing->name() == req->name) declared = true;
       if (!declared) chart_deps.push_back(existing);
     }
-    for (auto& req : c.deps) {
-      for (const auto& existing : c.subs) {
-        if (existing->name != req.name) continue;
-        auto copy = std::make_shared<GChart>(*existing);
-        if (!req.alias.empty()) copy->name = req.alias;
-        chart_deps.push_back(copy);
-        break;
-      }
-      if (!req.alias.empty()) req.name = req.alias;
+    for (const auto& req : deps) {
+      if (auto copy = AliasCopy(c.subs, *req)) chart_deps.push_back(copy);
+      if (!req->alias.empty()) req->name = req->alias;
     }
     c.subs = chart_deps;
-    for (auto& req : c.deps) req.enabled = true;
+    for (const auto& req : deps) req->enabled = true;
     GValue cvals = co_.CoalesceValues(c, v);
-    Tags(c.deps, cvals);
-    Conditions(c.deps, cvals, path);
+    Tags(deps, cvals);
+    Conditions(deps, cvals, path);
     std::set<std::string> rm;
-    for (const auto& r : c.deps)
-      if (!r.enabled) rm.insert(r.name);
+    for (const auto& r : deps)
+      if (!r->enabled) rm.insert(r->name);
     std::vector<std::shared_ptr<GChart>> cd;
     for (const auto& n : c.subs)
-      if (!rm.count(n->name)) cd.push_back(n);
-    std::vector<Dependency> cd_meta;
-    for (const auto& n : c.deps)
-      if (!rm.count(n.name)) cd_meta.push_back(n);
-    for (const auto& t : cd) {
-      // The subchart objects may be shared with an aliased copy; give this one its own metadata.
-      Enabled(*t, cvals, path + t->name + ".");
-    }
-    c.deps = cd_meta;
+      if (!rm.count(n->name())) cd.push_back(n);
+    std::vector<std::shared_ptr<Dependency>> cd_meta;
+    for (const auto& n : deps)
+      if (!rm.count(n->name)) cd_meta.push_back(n);
+    for (const auto& t : cd) Enabled(*t, cvals, path + t->name() + ".");
+    c.meta->deps = cd_meta;
     c.subs = cd;
   }
 
-  // processDependencyImportValues (merge = true, as ProcessDependenciesWithMerge does)
+  // processDependencyImportValues (merge = true, as ProcessDependenciesWithMerge does): children first, on the
+  // chart objects themselves (a chart reachable twice is processed twice, as in Go).
   void ImportValues(GChart& c) {
-    for (auto& d : c.subs) {
-      auto own = std::make_shared<GChart>(*d);  // Helm's chart copies share nothing we mutate below
-      d = own;
-      ImportValues(*d);
-    }
+    for (const auto& d : c.subs) ImportValues(*d);
     ImportOne(c);
   }
 
@@ -300,10 +306,40 @@ class DependencyPass {
     if (warnings_) warnings_->push_back(Warning{std::move(message), origin});
   }
 
-  void Tags(std::vector<Dependency>& reqs, const GValue& cvals) {
+  // getAliasDependency: a copy of the subchart named dep.name, renamed to the alias. What the copy shares with the
+  // subchart (and so with every other copy of it) differs between the majors, and shows:
+  //  - Helm 3.17 (pkg/chartutil/dependencies.go) copies the Chart and its Metadata struct only (`out := *c;
+  //    md := *c.Metadata`): every copy keeps the same *Dependency objects of the subchart's own Chart.yaml
+  //    dependencies and the same subchart objects. The first copy's pass rewrites them: processImportValues sets
+  //    r.ImportValues to its normalised []interface{}{map[string]string{child, parent}}, whose entries match neither
+  //    `case map[string]interface{}` nor `case string` when the next copy's pass reads them, so a subchart used
+  //    twice (two aliases) imports its own children's values for the first alias only (and the second pass leaves
+  //    ImportValues nil); an alias on its dependency is already applied (req.Name = req.Alias) when the second copy
+  //    looks for the subchart by name, so that one keeps it under its chart name.
+  //  - Helm 4.1 (pkg/chart/v2/util/dependencies.go) copies the Metadata with new Dependency objects (copyMetadata)
+  //    and each subchart object shallowly (`cpy := *dependency`, sharing its Metadata): every declared dependency is
+  //    copied again one level down, so only an undeclared subchart (in charts/ but not in Chart.yaml) still shares
+  //    its Dependency objects between the copies.
+  std::shared_ptr<GChart> AliasCopy(const std::vector<std::shared_ptr<GChart>>& charts, const Dependency& dep) const {
+    for (const auto& c : charts) {
+      if (!c || c->name() != dep.name) continue;
+      auto out = std::make_shared<GChart>(*c);
+      out->meta = std::make_shared<GMeta>(*c->meta);  // Helm 3: md := *c.Metadata (same []*Dependency)
+      if (helm_ >= 4) {
+        for (auto& d : out->meta->deps) d = std::make_shared<Dependency>(*d);  // copyMetadata
+        for (auto& s : out->subs) s = std::make_shared<GChart>(*s);            // cpy := *dependency
+      }
+      if (!dep.alias.empty()) out->meta->name = dep.alias;
+      return out;
+    }
+    return nullptr;
+  }
+
+  void Tags(std::vector<std::shared_ptr<Dependency>>& reqs, const GValue& cvals) {
     const GValue* vt = Table(cvals, "tags");
     if (!vt) return;
-    for (auto& r : reqs) {
+    for (auto& rp : reqs) {
+      Dependency& r = *rp;
       bool has_true = false, has_false = false;
       for (const auto& k : r.tags) {
         auto it = vt->map->find(k);
@@ -319,8 +355,9 @@ class DependencyPass {
     }
   }
 
-  void Conditions(std::vector<Dependency>& reqs, const GValue& cvals, const std::string& cpath) {
-    for (auto& r : reqs) {
+  void Conditions(std::vector<std::shared_ptr<Dependency>>& reqs, const GValue& cvals, const std::string& cpath) {
+    for (auto& rp : reqs) {
+      Dependency& r = *rp;
       for (const auto& c : Split(std::string(Trim(r.condition)), ',')) {
         if (c.empty()) continue;
         const GValue* vv = PathValue(cvals, cpath + c);
@@ -346,11 +383,18 @@ class DependencyPass {
     return cur;
   }
 
+  // processImportValues
   void ImportOne(GChart& c) {
-    if (c.deps.empty()) return;
+    if (c.meta->deps.empty()) return;
     GValue cvals = co_.MergeValues(c, GValue::NewMap());
     GValue b = GValue::NewMap();
-    for (auto& r : c.deps) {
+    for (const auto& rp : c.meta->deps) {
+      Dependency& r = *rp;
+      if (r.import_values_normalized) {
+        // Already rewritten by another copy's pass (Helm 3, see AliasCopy): no entry matches Helm's type switch.
+        r.import_values = Value();
+        continue;
+      }
       if (!r.import_values.is_list()) continue;
       Value outiv = Value::MakeList(r.import_values.origin());
       for (const auto& riv : r.import_values.list()) {
@@ -372,7 +416,9 @@ class DependencyPass {
                  riv.origin());
             continue;
           }
-          co_.CoalesceTables(b.map, PathToMap(parent->as_string(), *vv).map, "", true);
+          GValue piece = PathToMap(parent->as_string(), *vv);
+          Record(c, piece, r.name + "." + child->as_string() + " -> " + parent->as_string());
+          co_.CoalesceTables(b.map, piece.map, "", true);
         } else if (riv.kind() == Kind::kString) {
           std::string child = "exports." + riv.as_string();
           Value norm = Value::MakeMap(riv.origin());
@@ -384,10 +430,12 @@ class DependencyPass {
             Warn("Warning: ImportValues missing table: no table named \"" + child + "\"", riv.origin());
             continue;
           }
+          Record(c, *vm, r.name + "." + child);
           co_.CoalesceTables(b.map, vm->map, "", true);
         }
       }
-      r.import_values = outiv;
+      r.import_values = outiv.list().empty() ? Value() : outiv;  // Go: a nil outiv when nothing was appended
+      r.import_values_normalized = true;
     }
     GValue copy = internal::DeepCopy(cvals);
     co_.CoalesceTables(copy.map, b.map, "", true);
@@ -395,6 +443,12 @@ class DependencyPass {
     c.values = copy;
   }
 
+  void Record(const GChart& into, const GValue& values, const std::string& what) {
+    imports_.push_back(Import{&into, internal::DeepCopy(values), "import-values " + what});
+  }
+
+  int helm_;
+  std::vector<Import> imports_;
   std::vector<Warning>* warnings_;
   Coalescer co_;
 };
@@ -435,6 +489,19 @@ std::shared_ptr<Layer> MakeLayer(LayerKind kind, int index, const std::string& f
   l->flag = flag;
   l->file = file;
   return l;
+}
+
+// The imports into each chart of the final tree, with its place in .Values (a chart object reachable twice is
+// listed at both places).
+void RecordImports(const GChart& c, const Path& at, const std::vector<DependencyPass::Import>& imports,
+                   std::vector<ImportedValues>& out) {
+  for (const auto& i : imports)
+    if (i.into == &c) out.push_back(ImportedValues{at, internal::FromG(i.values), i.via});
+  for (const auto& s : c.subs) {
+    Path sub = at;
+    sub.push_back(s->name());
+    RecordImports(*s, sub, imports, out);
+  }
 }
 
 }  // namespace
@@ -528,7 +595,7 @@ MergeResult ComputeValuesFrom(const Chart& chart, Value user, const Options& opt
   auto g = ToGChart(chart);
   GValue u = internal::ToG(r.user);
   if (!u.is_map()) u = GValue::NewMap();
-  if (!g->deps.empty()) {
+  if (!g->meta->deps.empty()) {
     DependencyPass pass(options.helm_major, &r.warnings);
     try {
       pass.Enabled(*g, u, "");
@@ -537,6 +604,7 @@ MergeResult ComputeValuesFrom(const Chart& chart, Value user, const Options& opt
       throw;
     }
     pass.ImportValues(*g);
+    RecordImports(*g, {}, pass.imports(), r.imports);
   }
   Coalescer co(options.helm_major, &r.warnings);
   // u was built here and the dependency pass only read it (coalescing copies of it): coalesce it in place.

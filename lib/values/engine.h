@@ -39,12 +39,20 @@ struct ParsedLayer {
 // own (for explain/lint). Throws UsageError for unreadable files, Error for unparsable YAML or flags.
 Value MergeUserValues(const UserInput& input, const Options& options, std::vector<ParsedLayer>* layers = nullptr);
 
+// What one import-values entry of a Chart.yaml dependency copied into a chart's defaults.
+struct ImportedValues {
+  Path into;          // where the importing chart's values are in the top chart's .Values (empty: the top chart)
+  Value values;       // the imported table at the importing chart's level (`parent` applied), with the child's origins
+  std::string via;    // "import-values <dependency>.<child> -> <parent>" or "import-values <dependency>.exports.<x>"
+};
+
 struct MergeResult {
   Value values;                       // the top chart's .Values
   std::shared_ptr<Chart> chart;       // the chart after the dependency pre-pass (disabled subcharts removed)
   Value user;                         // U (after MergeValues)
   std::vector<ParsedLayer> layers;    // user layers, lowest precedence first
   std::vector<Warning> warnings;      // Helm's coalesce warnings, with origins
+  std::vector<ImportedValues> imports;  // import-values that took effect, in the order Helm applied them
 };
 
 // The whole pipeline of `helm template`: MergeValues, ProcessDependenciesWithMerge, CoalesceValues.
@@ -58,7 +66,7 @@ struct Contribution {
   Action action = Action::kSet;
   Origin origin;       // where (file:line or --set #n)
   Value value;         // the value this layer gives (null for kDelete)
-  std::string via;     // how it reaches the path: "" (directly), "global", "subchart default", "import-values"
+  std::string via;     // how it reaches the path: "" (directly), "global", "subchart ...", "import-values ..."
 };
 
 // Every layer that sets or deletes `path` of the top chart's values, lowest precedence first: chart defaults

@@ -39,13 +39,32 @@ const Chart* FindSubchart(const Chart& c, const std::string& name) {
   return nullptr;
 }
 
-// Chart defaults for `path` of chart `c`, deepest (lowest precedence) first.
-void ChartDefaults(const Chart& c, const Path& path, std::vector<Contribution>& out, const std::string& via) {
+// What import-values brought into the chart at `at` for `path` (relative to that chart). Imports coalesce with
+// the first one kept, and the chart's own defaults (its values.yaml and its subcharts') win over them: they come
+// first, last import first.
+void Imports(const MergeResult& result, const Path& at, const Path& path, std::vector<Contribution>& out) {
+  for (auto it = result.imports.rbegin(); it != result.imports.rend(); ++it) {
+    if (it->into != at) continue;
+    Contribution c;
+    if (Probe(it->values, path, &c)) {
+      c.via = it->via;
+      out.push_back(c);
+    }
+  }
+}
+
+// Chart defaults for `path` of chart `c` (whose values are at `at` in the top chart's), deepest (lowest precedence)
+// first.
+void ChartDefaults(const MergeResult& result, const Chart& c, const Path& at, const Path& path,
+                   std::vector<Contribution>& out, const std::string& via) {
   if (path.empty()) return;
+  Imports(result, at, path, out);
   if (path.size() >= 2 && path[0] != "global") {
     if (const Chart* sub = FindSubchart(c, path[0])) {
       Path rest(path.begin() + 1, path.end());
-      ChartDefaults(*sub, rest, out, via.empty() ? "subchart " + sub->display : via);
+      Path sub_at = at;
+      sub_at.push_back(path[0]);
+      ChartDefaults(result, *sub, sub_at, rest, out, via.empty() ? "subchart " + sub->display : via);
       if (rest.size() >= 2 && rest[0] == "global") {
         // Globals flow down from this chart: its own global defaults win over the subchart's.
         Contribution g;
@@ -67,7 +86,7 @@ void ChartDefaults(const Chart& c, const Path& path, std::vector<Contribution>& 
 
 std::vector<Contribution> Explain(const MergeResult& result, const Chart& original_chart, const Path& path) {
   std::vector<Contribution> out;
-  ChartDefaults(original_chart, path, out, "");
+  ChartDefaults(result, original_chart, {}, path, out, "");
   // For <sub>[.<sub>...].global.X the user's top-level global.X flows down too.
   size_t gpos = 0;
   while (gpos < path.size() && path[gpos] != "global") ++gpos;

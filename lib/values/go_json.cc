@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <utility>
 
+#include "values/go_utf8.h"
+
 namespace capstan::values {
 namespace {
 
@@ -184,8 +186,7 @@ class GoJsonReader {
       }
       if (static_cast<unsigned char>(c) < 0x20) JsonFail("in string literal");
       if (c != '\\') {
-        out += c;
-        ++pos_;
+        AppendGoRune(in_, &pos_, out);  // invalid UTF-8 becomes U+FFFD, byte by byte, as Go's unquote does
         continue;
       }
       ++pos_;

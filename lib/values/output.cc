@@ -5,33 +5,17 @@
 #include <cstdio>
 
 #include "values/go_format.h"
+#include "values/go_utf8.h"
 #include "yaml/snippet.h"
 #include "yaml/yaml11.h"
 
 namespace capstan::values {
 namespace {
 
-// Decodes one UTF-8 sequence at s[i]; returns its length, or 0 when invalid.
-size_t Utf8Len(const std::string& s, size_t i) {
-  unsigned char c = static_cast<unsigned char>(s[i]);
-  size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  if (n == 2 && c < 0xC2) return 0;
-  if (n == 3) {
-    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c == 0xE0 && c1 < 0xA0) return 0;
-    if (c == 0xED && c1 >= 0xA0) return 0;  // surrogates
-  }
-  if (n == 4) {
-    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
-    if (c == 0xF0 && c1 < 0x90) return 0;
-    if (c > 0xF4 || (c == 0xF4 && c1 >= 0x90)) return 0;
-  }
-  return n;
-}
-
+// Go's encoding/json string encoding (Go 1.22 and later: Helm 3.17.3 is built with Go 1.23, Helm 4.1.4 with Go 1.25,
+// and both print the same bytes, measured): \" \\ \b \f \n \r \t as short escapes, other control characters
+// below 0x20 as \u00XX, DEL (0x7f) as itself, HTML-safe \u003c \u003e \u0026 for < > &, \u2028 and \u2029 for the
+// JavaScript line separators, and \ufffd for each byte of invalid UTF-8 (utf8.DecodeRune's one-byte RuneError).
 void JsonString(const std::string& s, std::string& out) {
   static const char* hex = "0123456789abcdef";
   out += '"';
@@ -41,6 +25,8 @@ void JsonString(const std::string& s, std::string& out) {
       switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
         case '\n': out += "\\n"; break;
         case '\r': out += "\\r"; break;
         case '\t': out += "\\t"; break;
@@ -63,7 +49,7 @@ void JsonString(const std::string& s, std::string& out) {
       ++i;
       continue;
     }
-    size_t n = Utf8Len(s, i);
+    size_t n = GoRuneLen(s, i);
     if (n == 0) {
       out += "\\ufffd";
       ++i;

@@ -176,6 +176,17 @@ TEST_CASE("strvals parser: paths, lists, escapes, typed values", "[values][strva
   CHECK(Set({R"(a="\u00e9\ud83d\ude00\n",b={"k":{"n":[-0.5e-3,1E2,true,false]}} ,c=0)"}, SetMode::kJson) ==
         R"({"a":"é😀\n","b":{"k":{"n":[-0.0005,100,true,false]}},"c":0})");
   CHECK(Set({R"(l[1]={"x":1})"}, SetMode::kJson) == R"({"l":[null,{"x":1}]})");
+  // Helm reads --set arguments rune by rune and Go's JSON decoder unquotes strings the same way: each byte of
+  // invalid UTF-8 becomes U+FFFD (raw, so toJson prints the character, not \ufffd). --set-file contents stay bytes.
+  const std::string bad = "x\xff\xc3y\xed\xa0\x80";
+  const std::string fixed = "x\xef\xbf\xbd\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd";
+  CHECK(Set({"k" + bad + "=" + bad}) == "{\"k" + fixed + "\":\"" + fixed + "\"}");
+  CHECK(Set({"k=" + bad + ",l={" + bad + "}"}, SetMode::kString) == "{\"k\":\"" + fixed + "\",\"l\":[\"" + fixed + "\"]}");
+  CHECK(Set({"k" + bad + "=" + bad}, SetMode::kLiteral) == "{\"k" + fixed + "\":\"" + fixed + "\"}");
+  CHECK(Set({"k" + bad + "=[\"" + bad + "\"]"}, SetMode::kJson) == "{\"k" + fixed + "\":[\"" + fixed + "\"]}");
+  Value file = Value::MakeMap();
+  ParseSetInto("k=f", SetMode::kFile, file, Origin{}, [&](const std::string&) { return bad; });
+  CHECK(ToJson(file) == R"({"k":"x\ufffd\ufffdy\ufffd\ufffd\ufffd"})");
 }
 
 TEST_CASE("strvals parser: errors read like Helm's", "[values][strvals]") {
@@ -208,6 +219,20 @@ TEST_CASE("toJson escapes like Go and toYaml quotes like go-yaml v2", "[values][
   v.map()["ctl"] = Value::String(std::string("x\x01y"));
   v.map()["bad"] = Value::String(std::string("\xff"));
   CHECK(ToJson(v) == R"({"bad":"\ufffd","ctl":"x\u0001y","html":"\u003ca\u0026b\u003e"})");
+  // Every control character, DEL, the HTML characters, U+2028/9 and invalid UTF-8, as Helm 3.17.3 and 4.1.4 print
+  // them (measured with `helm template` of {{ toJson .Values }}): Go 1.22+ short escapes \b and \f.
+  std::string all;
+  for (int c = 0; c < 0x20; ++c) all += static_cast<char>(c);
+  all += "\x7f<>&\xe2\x80\xa8\xe2\x80\xa9\"\\/ \xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd";
+  all += "x\xff\xc3y\xed\xa0\x80z\xf4\x90\x80\x80w\xe0\x80\xaf\xc0\xaf\xe2\x80";
+  CHECK(ToJson(Value::String(all)) ==
+        "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n\\u000b\\f\\r\\u000e\\u000f"
+        "\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e"
+        "\\u001f\x7f\\u003c\\u003e\\u0026\\u2028\\u2029\\\"\\\\/ \xc3\xa9\xf0\x9f\x98\x80\xef\xbf\xbd"
+        "x\\ufffd\\ufffdy\\ufffd\\ufffd\\ufffdz\\ufffd\\ufffd\\ufffd\\ufffdw\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd"
+        "\\ufffd\\ufffd\"");
+  CHECK(ToJson(Value::String("\b\f")) == R"("\b\f")");
+  CHECK(ToJsonPretty(Value::String("\b")) == R"("\b")");
   Value y = Value::MakeMap();
   y.map()["b"] = Value::String("true");
   y.map()["n"] = Value::String("123");

@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/strings.h"
 #include "values/go_json.h"
+#include "values/go_utf8.h"
 
 namespace capstan::values {
 namespace {
@@ -104,7 +105,8 @@ class Parser {
   }
 
  private:
-  // Reads until one of `stop` (consumed, returned in *last). Returns false at end of input.
+  // Reads until one of `stop` (consumed, returned in *last). Returns false at end of input. Helm reads rune by rune
+  // (bytes.Buffer.ReadRune), so each byte of invalid UTF-8 becomes U+FFFD; the stop characters are ASCII.
   bool RunesUntil(std::string_view stop, std::string* out, char* last, bool escapes = true) {
     out->clear();
     while (pos_ < in_.size()) {
@@ -115,10 +117,11 @@ class Parser {
       }
       if (escapes && c == '\\') {
         if (pos_ >= in_.size()) return false;
-        *out += in_[pos_++];
+        AppendGoRune(in_, &pos_, *out);
         continue;
       }
-      *out += c;
+      --pos_;
+      AppendGoRune(in_, &pos_, *out);
     }
     return false;
   }
@@ -290,7 +293,7 @@ class Parser {
     switch (last) {
       case '=': {
         if (mode_ == SetMode::kLiteral) {
-          std::string rest(in_.substr(pos_));
+          std::string rest = GoValidUtf8(in_.substr(pos_));  // read as runes too
           pos_ = in_.size();
           SetIndex(list, i, Value::String(rest, origin_));
           return false;
@@ -356,7 +359,7 @@ class Parser {
     }
     switch (last) {
       case '=': {
-        std::string rest(in_.substr(pos_));
+        std::string rest = GoValidUtf8(in_.substr(pos_));  // read as runes too
         pos_ = in_.size();
         Set(data, k, Value::String(rest, origin_));
         return false;
