@@ -445,3 +445,42 @@ TEST_CASE("goyaml: character classes read bytes like Go, panicking out of range"
   CHECK_THROWS_AS(is_z(b, 5), capstan::Error);
   CHECK_THROWS_AS(is_z(b, -1), capstan::Error);
 }
+
+// Where go-yaml v2.4.0 differs from libyaml 0.2.5 (checked by running both over the yaml-test-suite inputs and
+// mutations of them): these are go-yaml's behaviours, kept on purpose.
+TEST_CASE("goyaml scanner: go-yaml v2 deviations from libyaml 0.2") {
+  // No '\/' escape; '\'' is an escape.
+  CHECK(scan("\"a\\/b\"").parser.problem == "found unknown escape character");
+  CHECK(tokens("\"a\\'b\"")[1] == "SCALAR double 'a'b' 0:0-0:6");
+  // '?' ends a plain scalar in flow context; ':' followed by ',' does not.
+  CHECK(tokens("[a?b]")[2] == "SCALAR plain 'a' 0:1-0:2");
+  CHECK(tokens("{a:, b}")[2] == "SCALAR plain 'a:' 0:1-0:3");
+  // ',', '[' and ']' are tag URI characters.
+  CHECK(tokens("!!str, x")[1] == "TAG '!!' 'str,' 0:0-0:6");
+  // Simple keys are checked lazily (simple_keys_by_tok): the BLOCK-END before a key without ':' is delivered
+  // first, and the error comes with the next token.
+  Scanned r = scan("a:\n  b: c\nd\n");
+  CHECK_FALSE(r.ok);
+  CHECK(r.tokens.back() == "BLOCK_END 2:0");
+  CHECK(r.parser.problem == "could not find expected ':'");
+  CHECK(mark(r.parser.context_mark) == "2:0");
+  CHECK(mark(r.parser.problem_mark) == "3:0");
+  // An empty flow collection as a simple key: the flow level's simple key has the same token number as the
+  // collection's own key, so closing the level drops the collection's entry from simple_keys_by_tok; the queue head
+  // is released early and KEY/BLOCK-MAPPING-START are appended after the collection instead of inserted before it.
+  CHECK(tokens("? []: x\n") == V{
+                                   "STREAM_START 0:0",
+                                   "BLOCK_MAPPING_START 0:0",
+                                   "KEY 0:0-0:1",
+                                   "FLOW_SEQUENCE_START 0:2-0:3",
+                                   "FLOW_SEQUENCE_END 0:3-0:4",
+                                   "KEY 0:2",
+                                   "BLOCK_MAPPING_START 0:2",
+                                   "VALUE 0:4-0:5",
+                                   "SCALAR plain 'x' 0:6-0:7",
+                                   "BLOCK_END 1:0",
+                                   "BLOCK_END 1:0",
+                                   "STREAM_END 1:0",
+                               });
+  CHECK(tokens("[a]: b\n")[1] == "BLOCK_MAPPING_START 0:0");  // a non-empty collection is not affected
+}
