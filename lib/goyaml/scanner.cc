@@ -31,6 +31,9 @@ T& slice_at(std::vector<T>& v, int i) {
 // parser.buffer[parser.buffer_pos+k]
 inline uint8_t at(yaml_parser_t* parser, int k = 0) { return byte_at(parser->buffer, parser->buffer_pos + k); }
 
+// cache(parser, length): [Go] This was inlined: !cache(A, B) -> unread < B && !update(A, B)
+// (every caller spells it out, so the function itself is not ported).
+
 // Advance the buffer pointer.
 void skip(yaml_parser_t* parser) {
   parser->mark.index++;
@@ -163,6 +166,9 @@ bool yaml_parser_set_scanner_tag_error(yaml_parser_t* parser, bool directive, ya
 
 // Ensure that the tokens queue contains at least one token which can be
 // returned to the Parser.
+// (go-yaml, unlike libyaml's yaml_parser_stale_simple_keys, checks only the simple key that may occupy the queue
+// head, via simple_keys_by_tok, and only when the queue is non-empty: an expired required key is reported when the
+// parser asks for the token it would have preceded.)
 bool yaml_parser_fetch_more_tokens(yaml_parser_t* parser) {
   // While we need more tokens to fetch, do it.
   for (;;) {
@@ -391,6 +397,9 @@ bool yaml_parser_increase_flow_level(yaml_parser_t* parser) {
 }
 
 // Decrease the flow level.
+// (go-yaml: the entry deleted from simple_keys_by_tok is the closing level's token number, which equals the token
+// number of the flow collection's own simple key when the collection is empty, e.g. `[]: x`; that key's entry
+// goes too, and its KEY token is later appended instead of inserted. Kept as is: it is go-yaml's behaviour.)
 bool yaml_parser_decrease_flow_level(yaml_parser_t* parser) {
   if (parser->flow_level > 0) {
     parser->flow_level--;
