@@ -471,3 +471,26 @@ TEST_CASE("goyaml parser: yaml-test-suite cases (CAPSTAN_YAML_TEST_SUITE)") {
                            << invalid_rejected << " of " << invalid << " invalid cases are rejected.\n"
                            << "differ:" << differ << "\naccepted although invalid:" << accepted);
 }
+
+TEST_CASE("goyaml parser: long inputs (the token queue grows and shifts under held tokens)") {
+  // Pairs with empty values in a flow sequence, anchors and tags before nodes, indentless sequences: the places
+  // where the parser reads a token after peeking again.
+  std::string flow = "[";
+  std::string block;
+  std::string expected_flow = "+STR\n +DOC\n  +SEQ []\n";
+  std::string expected_block = "+STR\n +DOC\n  +MAP\n";
+  for (int i = 0; i < 700; i++) {
+    const std::string n = std::to_string(i);
+    flow += "k" + n + ": , &a" + n + " !!str v" + n + ", ";
+    expected_flow += "   +MAP {}\n    =VAL :k" + n + "\n    =VAL :\n   -MAP\n   =VAL &a" + n +
+                     " <tag:yaml.org,2002:str> :v" + n + "\n";
+    block += "key" + n + ":\n- &x" + n + " a\n-\n- *x" + n + "\n";
+    expected_block += "   =VAL :key" + n + "\n   +SEQ\n    =VAL &x" + n + " :a\n    =VAL :\n    =ALI *x" + n +
+                      "\n   -SEQ\n";
+  }
+  flow += "]\n";
+  expected_flow += "  -SEQ\n -DOC\n-STR\n";
+  expected_block += "  -MAP\n -DOC\n-STR\n";
+  CHECK(TestSuiteEvents(flow) == expected_flow);
+  CHECK(TestSuiteEvents(block) == expected_block);
+}
