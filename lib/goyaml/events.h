@@ -44,7 +44,7 @@ std::string EventName(const yaml_event_t& e, bool explicit_document_start = fals
 // The whole event stream of `yaml` in the yaml-test-suite "tree" notation (one line per event, each indented one
 // space per open stream/document/collection, every line ending in '\n'), or on failure the single line
 // "error: line L column C: problem" (L and C from problem_mark, counted from 1; a reader error, which has no mark,
-// renders "error: offset O: problem").
+// renders "error: offset O: problem"). Where Go would panic, the port's capstan::Error propagates.
 std::string TestSuiteEvents(std::string_view yaml);
 
 }  // namespace capstan::goyaml

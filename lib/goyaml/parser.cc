@@ -47,8 +47,8 @@
 //   place). The one place where Go reads a token it has skipped is
 //   yaml_parser_parse_flow_sequence_entry_mapping_value ("[k: ]"): the empty value's mark is the ':' token's start
 //   mark, copied before the skip.
-// - Go's panic("invalid parser state") throws capstan::Error.
-// - Go's "first" branches peek without a nil check (the previous state already peeked that token); kept as is.
+// - Go's panics (an invalid state, popping an empty states or marks stack, a nil token in the "first" branches:
+//   none happens in a consistent state machine) throw capstan::Error instead of reading out of bounds.
 #include "goyaml/yamlh.h"
 
 #include <string>
@@ -88,10 +88,39 @@ bool yaml_parser_process_directives(yaml_parser_t* parser,
 bool yaml_parser_append_tag_directive(yaml_parser_t* parser, const yaml_tag_directive_t& value,
                                       bool allow_duplicates, yaml_mark_t mark);
 
+// Go's panic on s[len(s)-1] of an empty slice (the state machine never pops an empty stack; this keeps C++ from
+// reading past a vector if it ever did).
+[[noreturn]] void panic_index_out_of_range() {
+  throw Error("go-yaml port: index out of range [-1] (Go panics here)");
+}
+
 // Go: parser.state = parser.states[len(parser.states)-1]; parser.states = parser.states[:len(parser.states)-1]
 void pop_state(yaml_parser_t* parser) {
+  if (parser->states.empty()) {
+    panic_index_out_of_range();
+  }
   parser->state = parser->states.back();
   parser->states.pop_back();
+}
+
+// Go: context_mark := parser.marks[len(parser.marks)-1]; parser.marks = parser.marks[:len(parser.marks)-1]
+yaml_mark_t pop_mark(yaml_parser_t* parser) {
+  if (parser->marks.empty()) {
+    panic_index_out_of_range();
+  }
+  yaml_mark_t mark = parser->marks.back();
+  parser->marks.pop_back();
+  return mark;
+}
+
+// The "first" branches peek without a nil check in Go (the previous state peeked that same token, so it is there);
+// a nil there would be Go's nil-pointer panic.
+yaml_token_t* peek_first_token(yaml_parser_t* parser) {
+  yaml_token_t* token = peek_token(parser);
+  if (token == nullptr) {
+    throw Error("go-yaml port: nil pointer dereference (Go panics here)");
+  }
+  return token;
 }
 
 // Peek the next token in the token queue.
@@ -593,7 +622,7 @@ bool yaml_parser_parse_node(yaml_parser_t* parser, yaml_event_t* event, bool blo
 //
 bool yaml_parser_parse_block_sequence_entry(yaml_parser_t* parser, yaml_event_t* event, bool first) {
   if (first) {
-    yaml_token_t* token = peek_token(parser);
+    yaml_token_t* token = peek_first_token(parser);
     parser->marks.push_back(token->start_mark);
     skip_token(parser);
   }
@@ -620,7 +649,7 @@ bool yaml_parser_parse_block_sequence_entry(yaml_parser_t* parser, yaml_event_t*
   }
   if (token->typ == yaml_BLOCK_END_TOKEN) {
     pop_state(parser);
-    parser->marks.pop_back();
+    pop_mark(parser);
 
     *event = yaml_event_t{};
     event->typ = yaml_SEQUENCE_END_EVENT;
@@ -631,8 +660,7 @@ bool yaml_parser_parse_block_sequence_entry(yaml_parser_t* parser, yaml_event_t*
     return true;
   }
 
-  yaml_mark_t context_mark = parser->marks.back();
-  parser->marks.pop_back();
+  yaml_mark_t context_mark = pop_mark(parser);
   return yaml_parser_set_parser_error_context(parser, "while parsing a block collection", context_mark,
                                               "did not find expected '-' indicator", token->start_mark);
 }
@@ -682,7 +710,7 @@ bool yaml_parser_parse_indentless_sequence_entry(yaml_parser_t* parser, yaml_eve
 //
 bool yaml_parser_parse_block_mapping_key(yaml_parser_t* parser, yaml_event_t* event, bool first) {
   if (first) {
-    yaml_token_t* token = peek_token(parser);
+    yaml_token_t* token = peek_first_token(parser);
     parser->marks.push_back(token->start_mark);
     skip_token(parser);
   }
@@ -708,7 +736,7 @@ bool yaml_parser_parse_block_mapping_key(yaml_parser_t* parser, yaml_event_t* ev
     }
   } else if (token->typ == yaml_BLOCK_END_TOKEN) {
     pop_state(parser);
-    parser->marks.pop_back();
+    pop_mark(parser);
     *event = yaml_event_t{};
     event->typ = yaml_MAPPING_END_EVENT;
     event->start_mark = token->start_mark;
@@ -717,8 +745,7 @@ bool yaml_parser_parse_block_mapping_key(yaml_parser_t* parser, yaml_event_t* ev
     return true;
   }
 
-  yaml_mark_t context_mark = parser->marks.back();
-  parser->marks.pop_back();
+  yaml_mark_t context_mark = pop_mark(parser);
   return yaml_parser_set_parser_error_context(parser, "while parsing a block mapping", context_mark,
                                               "did not find expected key", token->start_mark);
 }
@@ -770,7 +797,7 @@ bool yaml_parser_parse_block_mapping_value(yaml_parser_t* parser, yaml_event_t* 
 //
 bool yaml_parser_parse_flow_sequence_entry(yaml_parser_t* parser, yaml_event_t* event, bool first) {
   if (first) {
-    yaml_token_t* token = peek_token(parser);
+    yaml_token_t* token = peek_first_token(parser);
     parser->marks.push_back(token->start_mark);
     skip_token(parser);
   }
@@ -787,8 +814,7 @@ bool yaml_parser_parse_flow_sequence_entry(yaml_parser_t* parser, yaml_event_t* 
           return false;
         }
       } else {
-        yaml_mark_t context_mark = parser->marks.back();
-        parser->marks.pop_back();
+        yaml_mark_t context_mark = pop_mark(parser);
         return yaml_parser_set_parser_error_context(parser, "while parsing a flow sequence", context_mark,
                                                     "did not find expected ',' or ']'", token->start_mark);
       }
@@ -811,7 +837,7 @@ bool yaml_parser_parse_flow_sequence_entry(yaml_parser_t* parser, yaml_event_t* 
   }
 
   pop_state(parser);
-  parser->marks.pop_back();
+  pop_mark(parser);
 
   *event = yaml_event_t{};
   event->typ = yaml_SEQUENCE_END_EVENT;
@@ -901,7 +927,7 @@ bool yaml_parser_parse_flow_sequence_entry_mapping_end(yaml_parser_t* parser, ya
 //
 bool yaml_parser_parse_flow_mapping_key(yaml_parser_t* parser, yaml_event_t* event, bool first) {
   if (first) {
-    yaml_token_t* token = peek_token(parser);
+    yaml_token_t* token = peek_first_token(parser);
     parser->marks.push_back(token->start_mark);
     skip_token(parser);
   }
@@ -920,8 +946,7 @@ bool yaml_parser_parse_flow_mapping_key(yaml_parser_t* parser, yaml_event_t* eve
           return false;
         }
       } else {
-        yaml_mark_t context_mark = parser->marks.back();
-        parser->marks.pop_back();
+        yaml_mark_t context_mark = pop_mark(parser);
         return yaml_parser_set_parser_error_context(parser, "while parsing a flow mapping", context_mark,
                                                     "did not find expected ',' or '}'", token->start_mark);
       }
@@ -948,7 +973,7 @@ bool yaml_parser_parse_flow_mapping_key(yaml_parser_t* parser, yaml_event_t* eve
   }
 
   pop_state(parser);
-  parser->marks.pop_back();
+  pop_mark(parser);
   *event = yaml_event_t{};
   event->typ = yaml_MAPPING_END_EVENT;
   event->start_mark = token->start_mark;
