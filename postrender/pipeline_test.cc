@@ -152,7 +152,7 @@ TEST_CASE("pipeline: errors name the input line, the document, the object and it
 TEST_CASE("pipeline: documents nobody reads are copied as bytes, validated as text only") {
   // The header scan reads this CRD exactly; no filter observes or edits a CRD, so its body is not parsed: an
   // error in it is Kubernetes' to report (Helm parses the output before applying it).
-  std::string crd_with_bad_body = kCrd + "  versions: [v1\n";
+  std::string crd_with_bad_body = kCrd + "  versions: v1: v2\n";
   CHECK(RunWith(crd_with_bad_body, nullptr).out == crd_with_bad_body);
   // ... but text that is not UTF-8, or holds control characters, is refused in every document
   CHECK_THAT(ErrorOf(kCrd + "  description: \"\xff\"\n"), Catch::Contains("invalid UTF-8"));

@@ -101,12 +101,32 @@ bool HasOtherLineBreaks(sv text) {
          text.find("\xE2\x80\xA9") != npos;
 }
 
-// Whether a line may open a quoted scalar or a flow collection that goes on past its end. Parsers accept the
-// continuation lines of those at any indentation, so a continuation could look like a key the scan reads
-// ("labels: 'a" then "  name: b'"): the scan gives up on such lines anywhere, read or not. It walks the places
-// where a node may start (line start, after "- ", "? ", ": ", and in flow after "[", "{" and ","), skips anchors
-// and tags there, and checks that each quoted scalar closes and each flow collection balances on the line.
-bool OpensMultiLine(sv line) {
+// What a line leaves open for the next one. Parsers accept the continuation lines of a quoted scalar or a flow
+// collection at any indentation, so a continuation could look like a key the scan reads ("labels: 'a" then
+// "  name: b'"). The walk visits the places where a node may start (line start, after "- ", "? ", ": ", and in
+// flow after "[", "{" and ","), skips anchors and tags there, and checks that each quoted scalar closes and each
+// flow collection balances on the line.
+enum class LineEnd { kClosed, kFlowOpen, kDoubleQuoteOpen, kSingleQuoteOpen };
+
+// The index after the quote that closes a scalar opened before `from` (escapes and '' skipped), or npos.
+size_t QuoteEnd(sv line, char q, size_t from) {
+  for (size_t k = from; k < line.size(); ++k) {
+    if (q == '"' && line[k] == '\\') {
+      ++k;
+      continue;
+    }
+    if (line[k] == q) {
+      if (q == '\'' && k + 1 < line.size() && line[k + 1] == '\'') {
+        ++k;
+        continue;
+      }
+      return k + 1;
+    }
+  }
+  return npos;
+}
+
+LineEnd ScanLineEnd(sv line) {
   size_t i = 0, n = line.size();
   int depth = 0;
   bool start = true;  // a node may start here
@@ -119,22 +139,12 @@ bool OpensMultiLine(sv line) {
     }
     if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;  // a comment
     if (start && (c == '"' || c == '\'')) {
-      size_t k = i + 1;
-      for (;; ++k) {
-        if (k >= n) return true;  // continues on the next line
-        if (c == '"' && line[k] == '\\') {
-          ++k;
-          continue;
-        }
-        if (line[k] == c) {
-          if (c == '\'' && k + 1 < n && line[k + 1] == '\'') {
-            ++k;
-            continue;
-          }
-          break;
-        }
+      size_t k = QuoteEnd(line, c, i + 1);
+      if (k == npos) {
+        if (depth > 0) return LineEnd::kFlowOpen;
+        return c == '"' ? LineEnd::kDoubleQuoteOpen : LineEnd::kSingleQuoteOpen;
       }
-      i = k + 1;
+      i = k;
       start = false;
       continue;
     }
@@ -179,7 +189,7 @@ bool OpensMultiLine(sv line) {
       ++i;
     }
   }
-  return depth > 0;
+  return depth > 0 ? LineEnd::kFlowOpen : LineEnd::kClosed;
 }
 
 class Scanner {
@@ -194,23 +204,42 @@ class Scanner {
       pos = eol == npos ? text.size() : eol + 1;
       bool first_line = first;
       first = false;
+      if (open_quote_) {  // inside a quoted scalar nobody reads: up to its closing quote
+        size_t end = QuoteEnd(line, open_quote_, 0);
+        if (end == npos) continue;
+        open_quote_ = 0;
+        if (!OnlyComment(line.substr(end)) && line.find_first_not_of(' ', end) != npos) return std::nullopt;
+        continue;
+      }
       if (line.empty()) continue;
-      if (OpensMultiLine(line)) return std::nullopt;
+      LineEnd open = ScanLineEnd(line);
+      if (open == LineEnd::kFlowOpen) return std::nullopt;
       if (line[0] == ' ') {
-        if (scope_ == Scope::kOther && pending_ < 0) continue;  // inside a top-level value nobody reads
+        if (scope_ == Scope::kOther && pending_ < 0) {  // inside a top-level value nobody reads
+          open_quote_ = OpenQuote(open);
+          continue;
+        }
         if (!Indented(line)) return std::nullopt;
       } else if (first_line && line.compare(0, 3, "---") == 0) {
         if (!OnlyComment(line.substr(3))) return std::nullopt;
       } else if (!TopLevel(line)) {
         return std::nullopt;
       }
+      // The line was accepted, and any value it reads closed on it (ParseValue gives up otherwise): a quote it
+      // leaves open belongs to a value nobody reads.
+      open_quote_ = OpenQuote(open);
     }
+    if (open_quote_) return std::nullopt;
     if (top_keys_.empty()) return std::nullopt;
     return Result();
   }
 
  private:
   enum class Scope { kTop, kOther, kMetadata };
+
+  static char OpenQuote(LineEnd e) {
+    return e == LineEnd::kDoubleQuoteOpen ? '"' : e == LineEnd::kSingleQuoteOpen ? '\'' : 0;
+  }
 
   // The next content line after a value read here must not be deeper than its key (the value would continue).
   bool CheckPending(size_t indent, char c) {
@@ -341,6 +370,7 @@ class Scanner {
   }
 
   Scope scope_ = Scope::kTop;
+  char open_quote_ = 0;  // a quoted scalar nobody reads goes on past its line
   long pending_ = -1;
   std::vector<sv> top_keys_;
   bool top_read_ = false;     // the last top-level key is one read here

@@ -7,7 +7,9 @@
 // metadata and annotations as indented block mappings, single-line plain or simply quoted values) and returns
 // nullopt for anything it cannot be sure of -- flow collections, anchors, aliases, tags, merge keys, '?' keys,
 // quoted top-level or metadata keys, escapes, tabs, carriage returns, '...' or directives, duplicate keys, a value
-// that may continue on the next line, a document that does not start as a block mapping. The caller then parses
+// that may continue on the next line, a flow collection that goes on past its line, a document that does not
+// start as a block mapping. A quoted scalar nobody reads that goes on past its line is skipped to its closing
+// quote (its continuation lines may look like keys at any indentation). The caller then parses
 // the document. When it answers, the answer equals manifest::Describe() of the parsed document whenever the
 // document parses (fuzz/manifest_header_fuzz.cc checks this). It does not validate the parts it skips.
 #pragma once

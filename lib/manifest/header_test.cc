@@ -117,15 +117,21 @@ TEST_CASE("header scan: quoted keys are read when plain enough, else the scan gi
   GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    'it''s': test\n");
 }
 
-TEST_CASE("header scan: a quoted scalar or flow collection that goes on past its line makes the scan give up") {
-  // parsers accept their continuation lines at any indentation, where they look like keys the scan reads
-  GivesUp("apiVersion: v1\nspec: 'x\nkind: y'\n");
+TEST_CASE("header scan: quoted scalars and flow collections that go on past their line") {
+  // Parsers accept their continuation lines at any indentation, where they look like keys the scan reads. A flow
+  // collection makes the scan give up; a quoted scalar nobody reads is skipped to its closing quote.
   GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: [a,\n  name: x]\n");
-  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: \"x\n  name: y\"\n");
-  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: \"x\n  name: y\"\n");
   GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  annotations:\n    a: {b: 'c',\n    helm.sh/hook: x}\n");
-  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n  - &a \"x\\\n  name: y\"\n");  // escaped line break
-  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    'a''b\n  name: y': c\n");
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    'a''b\n  name: y': c\n");  // a key: invalid
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: \"never closed\n  name: y\n");
+  GivesUp("apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"read and\n  continued\"\n");  // a value it reads
+  Agrees("apiVersion: v1\nspec: 'x\nkind: y'\n");
+  Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    app: \"x\n  name: y\"\n");
+  Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: \"x\n  name: y\"\n  name: z\n");
+  Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n  - &a \"x\\\n  name: y \\\" '\"\n");  // escapes
+  Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    a: 'it''s\n  name: ''y'''\n  name: n\n");
+  Agrees("apiVersion: v1\nkind: CustomResourceDefinition\nspec:\n  description: \"A long text\n    kind: Deployment,\n"
+         "    \\\"quoted\\\"\" # c\nmetadata:\n  name: crd\n");
   // closed on their line, in every place a node starts: still read
   Agrees("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: \"x # y\" # c\n    b: 'it''s'\n"
          "    c: [\"a, b\", {d: 'e'}, f]\n    \"g\": {h: \"i\\\"\"}\n    j: it's \"plain\"\n    k: !!str &a 'l'\n"
