@@ -110,7 +110,7 @@ Node* Composer::Document() {
 
 Node* Composer::Alias() {
   Node* n = NewNode(aliasNode);
-  n->value = event_->event.anchor;
+  n->value = std::move(event_->event.anchor);
   auto it = anchors_ ? anchors_->find(n->value) : decltype(anchors_->end()){};
   if (!anchors_ || it == anchors_->end())
     throw YamlError("yaml: unknown anchor '" + n->value + "' referenced", n->line, n->column);
@@ -120,10 +120,10 @@ Node* Composer::Alias() {
 }
 
 Node* Composer::Scalar() {
-  const yaml_event_t& ev = event_->event;
+  yaml_event_t& ev = event_->event;
   Node* n = NewNode(scalarNode);
-  n->value = ev.value;
-  n->tag = ev.tag;
+  n->value = std::move(ev.value);  // the event is deleted next (Expect)
+  n->tag = std::move(ev.tag);
   n->implicit = ev.implicit;
   n->style = static_cast<int>(ev.style);
   Anchor(n, ev.anchor);

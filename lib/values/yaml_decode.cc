@@ -31,7 +31,7 @@ struct GoAny {
   std::string s;
   std::shared_ptr<std::vector<std::pair<GoAny, GoAny>>> map;
   std::shared_ptr<std::vector<GoAny>> slice;
-  std::shared_ptr<std::unordered_map<std::string, size_t>> index;  // maps: KeyId -> entry
+  std::shared_ptr<std::unordered_map<std::string, size_t>> index;  // large maps: KeyId -> entry
   int line = 0, column = 0;  // 1-based, of the node
 
   // Go's == on interface{} map keys (only scalars get here) as a string; empty for NaN, which equals nothing.
@@ -202,7 +202,6 @@ class Decoder {
       Place(n, &v);
       v.t = GoAny::kMap;
       v.map = std::make_shared<std::vector<std::pair<GoAny, GoAny>>>();
-      v.index = std::make_shared<std::unordered_map<std::string, size_t>>();
       *out = std::move(v);
     }
     for (size_t k = 0; k + 1 < n->children.size(); k += 2) {
@@ -222,16 +221,34 @@ class Decoder {
     }
   }
 
+  // Go's map assignment: an equal key (same type, same value) is replaced. Small maps are searched, larger ones
+  // get an index on first need.
   static void Set(GoAny* map, GoAny key, GoAny value) {
+    auto& entries = *map->map;
     std::string id = key.KeyId();
     if (!id.empty()) {
-      auto [it, inserted] = map->index->emplace(std::move(id), map->map->size());
-      if (!inserted) {
-        (*map->map)[it->second].second = std::move(value);  // duplicate keys: the last wins
-        return;
+      if (!map->index && entries.size() >= 16) {
+        map->index = std::make_shared<std::unordered_map<std::string, size_t>>();
+        for (size_t i = 0; i < entries.size(); ++i) {
+          std::string eid = entries[i].first.KeyId();
+          if (!eid.empty()) (*map->index)[eid] = i;
+        }
+      }
+      if (map->index) {
+        auto [it, inserted] = map->index->emplace(std::move(id), entries.size());
+        if (!inserted) {
+          entries[it->second].second = std::move(value);  // duplicate keys: the last wins
+          return;
+        }
+      } else {
+        for (auto& [k, v] : entries)
+          if (k.t == key.t && k.KeyId() == id) {
+            v = std::move(value);
+            return;
+          }
       }
     }
-    map->map->emplace_back(std::move(key), std::move(value));
+    entries.emplace_back(std::move(key), std::move(value));
   }
 
   [[noreturn]] static void FailWantMap(const Node* n) {
@@ -308,7 +325,8 @@ class JsonConverter {
   void CheckKeys(const GoAny& v) {
     if (v.t == GoAny::kMap) {
       for (const auto& [k, e] : *v.map) {
-        KeyString(k, e);
+        if (k.t != GoAny::kString && k.t != GoAny::kInt && k.t != GoAny::kFloat && k.t != GoAny::kBool)
+          KeyString(k, e);  // throws sigs.k8s.io/yaml's error
         CheckKeys(e);
       }
     } else if (v.t == GoAny::kSlice) {
@@ -318,7 +336,8 @@ class JsonConverter {
 
   // json.Marshal walks maps in key order and fails on the first NaN or infinity.
   void CheckNumbers(const GoAny& v) {
-    if (v.t == GoAny::kFloat && (std::isnan(v.f) || std::isinf(v.f)))
+    if (!HasNonFinite(v)) return;
+    if (v.t == GoAny::kFloat)
       throw YamlDecodeError{"json: unsupported value: " + FormatFloatG(v.f, 64), Line(v), v.column};
     if (v.t == GoAny::kSlice)
       for (const auto& e : *v.slice) CheckNumbers(e);
@@ -354,6 +373,21 @@ class JsonConverter {
   }
 
  private:
+  static bool HasNonFinite(const GoAny& v) {
+    switch (v.t) {
+      case GoAny::kFloat: return !std::isfinite(v.f);
+      case GoAny::kSlice:
+        for (const auto& e : *v.slice)
+          if (HasNonFinite(e)) return true;
+        return false;
+      case GoAny::kMap:
+        for (const auto& [k, e] : *v.map)
+          if (HasNonFinite(e)) return true;
+        return false;
+      default: return false;
+    }
+  }
+
   int Line(const GoAny& v) const { return v.line > 0 ? v.line + line_offset_ : 0; }
 
   std::string KeyString(const GoAny& k, const GoAny& value) {

@@ -21,9 +21,12 @@ findings::Rule Make(const char* id, Severity severity, const std::string& summar
 
 std::vector<findings::Rule> Rules() {
   return {
-      Make("yaml", Severity::kError, "Values files must be valid YAML",
-           "Helm refuses a values file it cannot parse, and the release fails before anything is applied.",
-           "Fix the syntax at the line shown (indentation with spaces, quotes closed, one value per key).",
+      Make("yaml", Severity::kError, "Values files must be readable by Helm",
+           "Helm refuses a values file its YAML parser (go-yaml v2) cannot read, and the release fails before "
+           "anything is applied. Capstan reads values with the same parser, so it reports exactly the files Helm "
+           "refuses, with Helm's message; Helm 4 also splits files at every line starting with \"---\".",
+           "Fix the syntax at the line shown: indent with spaces (never tabs), close quotes and brackets, keep a "
+           "flow map's \":\" on its key's line, put nothing but a comment after \"---\".",
            "image:\n  tag: \"1.2.3\"\n"),
       Make("merge", Severity::kError,
            "Helm must be able to merge the values (e.g. a subchart's values must be a map)",
