@@ -36,7 +36,7 @@ void ApplyCommonFlags(const CommonOptions& options) {
 }
 
 std::string VersionString(const std::string& binary) {
-  return binary + " " + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ")";
+  return binary + " " + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ", built " + CAPSTAN_BUILD_DATE + ")";
 }
 
 namespace {

@@ -84,7 +84,8 @@ TEST_CASE("ApplyCommonFlags configures logging, VersionString names binary, vers
   CHECK(log::Current().format == log::Format::kText);
   log::Configure(log::Options{});
   CHECK(cli::VersionString("capstan") ==
-        std::string("capstan ") + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ")");
+        std::string("capstan ") + CAPSTAN_VERSION + " (commit " + CAPSTAN_GIT_COMMIT + ", built " +
+            CAPSTAN_BUILD_DATE + ")");
 }
 
 TEST_CASE("RunMain: the failure hook gets each failure once, on one line, redacted, never a success or --help") {
