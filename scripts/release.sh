@@ -41,7 +41,7 @@ if [ -z "$BUILD" ]; then
 fi
 for b in capstan capstan-postrender; do
   [ -x "$BUILD/$b" ] || { log "$BUILD/$b is missing: build it first"; exit 1; }
-  if file "$BUILD/$b" | grep -q "dynamically linked"; then log "$BUILD/$b is not static"; exit 1; fi
+  if readelf -l "$BUILD/$b" | grep -q INTERP; then log "$BUILD/$b is not static (it has a program interpreter)"; exit 1; fi
 done
 VERSION=$("$BUILD/capstan" --version | awk '{print $2}')
 NAME=capstan_${VERSION}_linux_${ARCH}
@@ -75,6 +75,7 @@ COMPONENTS=(
   "cpp-httplib|cpp-httplib|cpp-httplib|$(dsc_version "$DEPS/src/httplib")|MIT|httplib::Client"
   "cli11|CLI11|cli11|$(deb_version libcli11-dev)|BSD-3-Clause|CLI::App::"
   "rapidjson|RapidJSON|rapidjson|$(deb_version rapidjson-dev)|MIT|rapidjson::"
+  "go-yaml|go-yaml v2.4.0, ported to C++ (lib/goyaml)|-|2.4.0|Apache-2.0 AND MIT|capstan::goyaml::"
 )
 SBOM_INPUT=$STAGE/components.tsv
 : > "$SBOM_INPUT"
@@ -105,16 +106,21 @@ for b, sha in binaries.items():
                           "relatedSpdxElement": f"SPDXRef-{b}"})
 for line in open(rows_file):
     b, cid, cname, src, ver, lic = line.rstrip("\n").split("\t")
+    ported = src == "-"  # our own C++ translation of a library, not a Debian package
     if cid not in seen:
         seen[cid] = True
+        purl = ("pkg:golang/sigs.k8s.io/yaml@v1.4.0#goyaml.v2" if ported else
+                f"pkg:deb/debian/{src}@{ver}?arch=source&distro=debian-12")
         packages.append({
-            "SPDXID": f"SPDXRef-{cid}", "name": cname, "versionInfo": ver, "supplier": "Organization: Debian",
+            "SPDXID": f"SPDXRef-{cid}", "name": cname, "versionInfo": ver,
+            "supplier": "NOASSERTION" if ported else "Organization: Debian",
             "downloadLocation": "NOASSERTION", "filesAnalyzed": False, "licenseConcluded": "NOASSERTION",
             "licenseDeclared": lic, "copyrightText": "NOASSERTION",
             "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
-                              "referenceLocator": f"pkg:deb/debian/{src}@{ver}?arch=source&distro=debian-12"}],
+                              "referenceLocator": purl}],
             "primaryPackagePurpose": "LIBRARY"})
-    relationships.append({"spdxElementId": f"SPDXRef-{b}", "relationshipType": "STATIC_LINK",
+    relationships.append({"spdxElementId": f"SPDXRef-{b}",
+                          "relationshipType": "CONTAINS" if ported else "STATIC_LINK",
                           "relatedSpdxElement": f"SPDXRef-{cid}"})
 doc = {"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": name,
        "documentNamespace": f"https://github.com/capstan-dev/capstan/spdx/{name}-{commit}",
