@@ -1,6 +1,7 @@
 #include "values/go_format.h"
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <string>
 
@@ -76,6 +77,27 @@ std::string FormatJsonFloat(double f) {
   double a = std::fabs(f);
   std::string out = (a < 1e-6 || a >= 1e21) ? ExpFrom(digits, exp, 1) : FixedFrom(digits, exp);
   return f < 0 ? "-" + out : out;
+}
+
+std::string GoQuote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", c);
+      out += buf;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace capstan::values

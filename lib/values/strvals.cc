@@ -7,6 +7,7 @@
 
 #include "util/error.h"
 #include "util/strings.h"
+#include "values/go_format.h"
 #include "values/go_json.h"
 #include "values/go_utf8.h"
 
@@ -19,28 +20,6 @@ constexpr int kMaxNestedNameLevel = 30;
 struct SetError {
   std::string message;
 };
-
-// Go's %q of a string (ASCII-only quoting is enough for messages).
-std::string GoQuote(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
 
 std::string GoTypeOf(const Value* v) {
   if (!v || v->is_null()) return "nil";

@@ -11,6 +11,7 @@
 #include "goyaml/compose.h"
 #include "goyaml/resolve.h"
 #include "values/go_format.h"
+#include "values/go_utf8.h"
 
 namespace capstan::values {
 namespace {
@@ -52,28 +53,6 @@ struct GoAny {
     }
   }
 };
-
-std::string GoQuote(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 // fmt's %#v of a decoded value (go-yaml's "invalid map key" and sigs.k8s.io/yaml's key errors print it).
 std::string GoSyntax(const GoAny& v, bool in_interface = false) {
@@ -281,40 +260,6 @@ class Decoder {
   std::unordered_map<const Node*, bool> active_aliases_;
 };
 
-// encoding/json's Marshal replaces each byte of invalid UTF-8 with U+FFFD.
-std::string ValidUtf8(std::string s) {
-  size_t i = 0;
-  auto valid_at = [&](size_t p, size_t* len) {
-    unsigned char c = static_cast<unsigned char>(s[p]);
-    size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (n == 0 || p + n > s.size()) return false;
-    uint32_t cp = n == 1 ? c : n == 2 ? (c & 0x1f) : n == 3 ? (c & 0x0f) : (c & 0x07);
-    for (size_t k = 1; k < n; ++k) {
-      unsigned char d = static_cast<unsigned char>(s[p + k]);
-      if ((d & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3f);
-    }
-    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    *len = n;
-    return true;
-  };
-  std::string out;
-  bool changed = false;
-  while (i < s.size()) {
-    size_t len = 0;
-    if (valid_at(i, &len)) {
-      out.append(s, i, len);
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      changed = true;
-    }
-  }
-  return changed ? out : s;
-}
-
 // sigs.k8s.io/yaml's convertToJSONableObject (string keys), then what json.Marshal refuses, then the JSON decode
 // into interface{} (numbers become float64).
 class JsonConverter {
@@ -357,7 +302,7 @@ class JsonConverter {
       case GoAny::kInt: return Value::Float(static_cast<double>(v.i), o);
       case GoAny::kUint: return Value::Float(static_cast<double>(v.u), o);
       case GoAny::kFloat: return Value::Float(v.f, o);
-      case GoAny::kString: return Value::String(ValidUtf8(v.s), o);
+      case GoAny::kString: return Value::String(GoValidUtf8(v.s), o);
       case GoAny::kSlice: {
         Value list = Value::MakeList(o);
         for (const auto& e : *v.slice) list.list().push_back(ToValue(e));
@@ -365,7 +310,7 @@ class JsonConverter {
       }
       case GoAny::kMap: {
         Value map = Value::MakeMap(o);
-        for (const auto& [k, e] : *v.map) map.map()[ValidUtf8(KeyString(k, e))] = ToValue(e);
+        for (const auto& [k, e] : *v.map) map.map()[GoValidUtf8(KeyString(k, e))] = ToValue(e);
         return map;
       }
     }
