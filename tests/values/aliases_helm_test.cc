@@ -5,13 +5,13 @@
 // `values explain` must list an import exactly where it took effect.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
 #include "support/test_support.h"
 #include "util/error.h"
 #include "values/engine.h"
+#include "values/helm_template.h"
 #include "values/output.h"
 
 namespace {
@@ -20,20 +20,10 @@ using namespace capstan;
 using namespace capstan::test;
 
 std::string HelmJson(int major, const TempDir& home, const std::string& chart, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {Helm(major), "template", "r", chart};
-  argv.insert(argv.end(), args.begin(), args.end());
-  ProcessOptions opt;
-  opt.env = {{"HELM_CONFIG_HOME", home.path() + "/config"},
-             {"HELM_DATA_HOME", home.path() + "/data"},
-             {"HELM_CACHE_HOME", home.path() + "/cache"}};
-  opt.timeout = std::chrono::milliseconds(30000);
-  auto r = Run(argv, opt);
-  INFO("helm " << major << " stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  size_t pos = r.out.find("\n#P ");
-  REQUIRE(pos != std::string::npos);
-  size_t end = r.out.find('\n', pos + 4);
-  return r.out.substr(pos + 4, end == std::string::npos ? std::string::npos : end - pos - 4);
+  HelmTemplateRun r = HelmTemplate(major, home.path(), chart, args);
+  INFO("helm " << major << ": " << r.error);
+  REQUIRE(r.ok);
+  return r.line;
 }
 
 values::MergeResult Ours(int major, const std::string& chart, const values::UserInput& input = {}) {

@@ -4,7 +4,6 @@
 // rendered manifest refuses); our ToJson (what `values merge -o json` prints) must give the same bytes.
 #include <catch2/catch.hpp>
 
-#include <chrono>
 #include <string>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include "util/base64.h"
 #include "util/error.h"
 #include "values/engine.h"
+#include "values/helm_template.h"
 #include "values/output.h"
 
 namespace {
@@ -21,20 +21,10 @@ using namespace capstan::test;
 
 std::string HelmJsonBytes(int major, const TempDir& home, const std::string& chart,
                           const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {Helm(major), "template", "r", chart};
-  argv.insert(argv.end(), args.begin(), args.end());
-  ProcessOptions opt;
-  opt.env = {{"HELM_CONFIG_HOME", home.path() + "/config"},
-             {"HELM_DATA_HOME", home.path() + "/data"},
-             {"HELM_CACHE_HOME", home.path() + "/cache"}};
-  opt.timeout = std::chrono::milliseconds(30000);
-  auto r = Run(argv, opt);
-  INFO("helm " << major << " stderr: " << r.err);
-  REQUIRE(r.exit_code == 0);
-  size_t pos = r.out.find("\n#B ");
-  REQUIRE(pos != std::string::npos);
-  size_t end = r.out.find('\n', pos + 4);
-  auto bytes = Base64Decode(r.out.substr(pos + 4, end == std::string::npos ? std::string::npos : end - pos - 4));
+  HelmTemplateRun r = HelmTemplate(major, home.path(), chart, args, "#B ");
+  INFO("helm " << major << ": " << r.error);
+  REQUIRE(r.ok);
+  auto bytes = Base64Decode(r.line);
   REQUIRE(bytes);
   return *bytes;
 }

@@ -10,6 +10,7 @@
 #include "support/test_support.h"
 #include "util/error.h"
 #include "values/gen_cases.h"
+#include "values/helm_template.h"
 #include "values/output.h"
 
 namespace {
@@ -25,26 +26,8 @@ struct HelmRun {
 };
 
 HelmRun RunHelm(int major, const TempDir& home, const std::string& chart, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {Helm(major), "template", "r", chart};
-  argv.insert(argv.end(), args.begin(), args.end());
-  ProcessOptions opt;
-  opt.env = {{"HELM_CONFIG_HOME", home.path() + "/config"},
-             {"HELM_DATA_HOME", home.path() + "/data"},
-             {"HELM_CACHE_HOME", home.path() + "/cache"}};
-  opt.timeout = std::chrono::milliseconds(30000);
-  auto r = Run(argv, opt);
-  HelmRun out;
-  out.err = r.err;
-  if (r.exit_code != 0) return out;
-  size_t pos = r.out.find("\n#P ");
-  if (pos == std::string::npos) {
-    out.err = "no #P line in helm output:\n" + r.out;
-    return out;
-  }
-  size_t end = r.out.find('\n', pos + 4);
-  out.json = r.out.substr(pos + 4, end == std::string::npos ? std::string::npos : end - pos - 4);
-  out.ok = true;
-  return out;
+  HelmTemplateRun r = HelmTemplate(major, home.path(), chart, args);
+  return {r.ok, r.line, r.ok ? r.err : r.error};
 }
 
 struct Ours {

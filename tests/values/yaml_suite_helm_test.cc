@@ -18,6 +18,7 @@
 #include "util/error.h"
 #include "values/chart.h"
 #include "values/engine.h"
+#include "values/helm_template.h"
 #include "values/lint/linter.h"
 #include "values/output.h"
 
@@ -71,31 +72,10 @@ std::string Reason(const std::string& message) {
 }
 
 Outcome RunHelm(int major, const std::string& home, const std::string& chart, const std::string& file) {
-  std::vector<std::string> argv = {Helm(major), "template", "r", chart};
-  if (!file.empty()) argv.insert(argv.end(), {"-f", file});
-  ProcessOptions opt;
-  opt.env = {{"HELM_CONFIG_HOME", home + "/config"}, {"HELM_DATA_HOME", home + "/data"},
-             {"HELM_CACHE_HOME", home + "/cache"}};
-  opt.timeout = std::chrono::milliseconds(60000);
-  ProcessResult r = Run(argv, opt);
-  Outcome o;
-  if (r.exit_code != 0) {
-    size_t p = r.err.find("Error: ");
-    std::string msg = p == std::string::npos ? r.err : r.err.substr(p + 7);
-    size_t nl = msg.find("\n\n");  // Helm 3 adds a blank line and "Use --debug..." on some errors
-    o.text = Reason(msg.substr(0, nl));
-    while (!o.text.empty() && o.text.back() == '\n') o.text.pop_back();
-    return o;
-  }
-  size_t pos = r.out.find("#P ");
-  if (pos == std::string::npos) {
-    o.text = "no #P line in helm output:\n" + r.out;
-    return o;
-  }
-  size_t end = r.out.find('\n', pos);
-  o.text = r.out.substr(pos + 3, end == std::string::npos ? std::string::npos : end - pos - 3);
-  o.ok = true;
-  return o;
+  std::vector<std::string> args;
+  if (!file.empty()) args = {"-f", file};
+  HelmTemplateRun r = HelmTemplate(major, home, chart, args);
+  return {r.ok, r.ok ? r.line : Reason(r.error)};
 }
 
 Outcome RunOurs(int major, const std::string& chart_dir, const std::string& file) {
