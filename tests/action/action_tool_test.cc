@@ -337,3 +337,101 @@ TEST_CASE("pre-commit hook: a bad staged values file blocks the commit, the fixe
   ProcessResult log = git(app, {"log", "--oneline"});
   CHECK(log.out.find("prod values") != std::string::npos);
 }
+
+TEST_CASE("action: strict makes warnings fail the job, a bad input stops it at the lint step") {
+  if (Skip(kActionTools)) return;
+  FakeRelease release;
+  Workspace ws;
+  ws.dir().Write("values/warn.yaml", "app:\n  replicas: 2\n  replicas: 3\n");  // duplicate-key: a warning
+  std::vector<std::string> inputs = {std::string("version=") + kVersion, "chart=charts/example-portal",
+                                     "values=values/warn.yaml", "base-url=" + release.BaseUrl()};
+  ActionRun lax = RunAction(ws, inputs);
+  CHECK(lax.process.exit_code == 0);
+  CHECK(lax.process.out.find("::warning file=values/warn.yaml,line=2,col=3,title=capstan duplicate-key::") !=
+        std::string::npos);
+
+  inputs.push_back("strict=true");
+  ActionRun strict = RunAction(ws, inputs);
+  CHECK(strict.process.exit_code == 1);
+  CHECK(strict.process.out.find("--strict") != std::string::npos);
+  CHECK(strict.Step(kUpload)["ran"].GetBool());
+  CHECK(std::string(strict.Step(kFail)["outcome"].GetString()) == "failure");
+  CHECK(strict.process.out.find("the values have errors or warnings (strict)") != std::string::npos);
+
+  inputs.push_back("helm-version=5");
+  ActionRun bad = RunAction(ws, inputs);
+  CHECK(bad.process.exit_code == 1);
+  CHECK(bad.process.out.find("helm-version must be 3 or 4, not '5'") != std::string::npos);
+  CHECK(std::string(bad.Step(kLint)["outcome"].GetString()) == "failure");
+  CHECK_FALSE(bad.Step(kUpload)["ran"].GetBool());
+  CHECK_FALSE(bad.Step(kFail)["ran"].GetBool());
+
+  // A usage error from capstan itself (exit 2: no such file): no SARIF file is offered for upload.
+  ActionRun missing = RunAction(ws, {std::string("version=") + kVersion, "chart=charts/example-portal",
+                                     "values=values/nope.yaml", "base-url=" + release.BaseUrl()});
+  CHECK(missing.process.exit_code == 1);
+  CHECK(std::string(missing.Step(kLint)["outputs"]["exit-code"].GetString()) == "2");
+  CHECK(missing.process.out.find("capstan could not lint (exit 2)") != std::string::npos);
+  CHECK_FALSE(missing.Step(kUpload)["ran"].GetBool());
+}
+
+TEST_CASE("run_action.py: GitHub's expression and file-command semantics, and loud failures on the rest") {
+  if (Skip({"python3", "bash"})) return;
+  TempDir t;
+  const std::string head = "name: t\ndescription: t\ninputs:\n  flag: {description: x, default: 'TRUE'}\n"
+                           "runs:\n  using: composite\n  steps:\n";
+  t.Write("ok/action.yml", head + R"(    - id: a
+      shell: bash
+      run: |
+        echo "one=1" >> "$GITHUB_OUTPUT"
+        { echo "multi<<EOF"; echo "x"; echo "y"; echo "EOF"; } >> "$GITHUB_OUTPUT"
+        echo "FROM_ENV=hello" >> "$GITHUB_ENV"
+        mkdir -p "$RUNNER_TEMP/bin" && printf '#!/bin/sh\necho tool-ran\n' > "$RUNNER_TEMP/bin/mytool"
+        chmod +x "$RUNNER_TEMP/bin/mytool" && echo "$RUNNER_TEMP/bin" >> "$GITHUB_PATH"
+    - name: case-insensitive
+      if: inputs.flag == 'true' && steps.a.outputs.one == 1
+      shell: bash
+      env:
+        M: ${{ steps.a.outputs.multi }}
+      run: |
+        echo "env=$FROM_ENV multi=$M ref=${{ github.action_ref }}"
+        mytool
+    - name: null-is-empty
+      if: ${{ steps.a.outputs.missing == '' && !(runner.os != 'linux') }}
+      shell: bash
+      run: exit 7
+    - name: after-failure
+      shell: bash
+      run: echo should-not-run
+    - name: on-failure
+      if: failure()
+      shell: bash
+      run: echo failure-seen
+)");
+  ProcessOptions o;
+  o.env["PATH"] = kPath;
+  auto run = [&](const std::string& dir, std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {"python3", SourceDir() + "/tests/action/run_action.py",
+                                     t.path() + "/" + dir + "/action.yml", "--workspace", t.path(),
+                                     "--action-ref", "v1.2.3"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    ProcessResult r = Run(argv, o);
+    UNSCOPED_INFO(dir << ": " << r.out << r.err);
+    return r;
+  };
+  ProcessResult ok = run("ok");
+  CHECK(ok.exit_code == 1);  // the step that exits 7 fails the action
+  CHECK(ok.out.find("env=hello multi=x\ny ref=v1.2.3\ntool-ran\n") != std::string::npos);
+  CHECK(ok.out.find("should-not-run") == std::string::npos);
+  CHECK(ok.out.find("failure-seen") != std::string::npos);
+  CHECK(run("ok", {"--input", "nope=1"}).exit_code == 3);
+
+  t.Write("wd/action.yml", head + "    - shell: bash\n      working-directory: sub\n      run: 'true'\n");
+  CHECK(run("wd").exit_code == 3);
+  t.Write("fn/action.yml", head + "    - if: contains(inputs.flag, 'T')\n      shell: bash\n      run: 'true'\n");
+  CHECK(run("fn").exit_code == 3);
+  t.Write("sh/action.yml", head + "    - shell: sh\n      run: 'true'\n");
+  CHECK(run("sh").exit_code == 3);
+  t.Write("ctx/action.yml", head + "    - shell: bash\n      run: echo ${{ github.event_name }}\n");
+  CHECK(run("ctx").exit_code == 3);
+}
