@@ -336,6 +336,22 @@ TEST_CASE("pre-commit hook: a bad staged values file blocks the commit, the fixe
   CHECK((good.out + good.err).find("Passed") != std::string::npos);
   ProcessResult log = git(app, {"log", "--oneline"});
   CHECK(log.out.find("prod values") != std::string::npos);
+
+  // The wrapper on its own: without capstan on PATH, and without --chart, it says what is missing (exit 2).
+  ProcessOptions bare;
+  bare.env["PATH"] = kPath;
+  bare.cwd = app;
+  std::string wrapper = SourceDir() + "/scripts/pre-commit-values-lint.sh";
+  ProcessResult no_capstan = Run({"bash", wrapper, "--chart", "charts/example-portal", "values/prod.yaml"}, bare);
+  CHECK(no_capstan.exit_code == 2);
+  CHECK(no_capstan.err.find("'capstan' not found: put capstan on PATH") != std::string::npos);
+  bare.env["CAPSTAN"] = Binary("capstan");
+  ProcessResult no_chart = Run({"bash", wrapper, "values/prod.yaml"}, bare);
+  CHECK(no_chart.exit_code == 2);
+  CHECK(no_chart.err.find("no chart: give the hook args: [--chart, path/to/chart]") != std::string::npos);
+  ProcessResult direct = Run({"bash", wrapper, "--chart=charts/example-portal", "--strict", "values/prod.yaml"}, bare);
+  INFO(direct.out << direct.err);
+  CHECK(direct.exit_code == 0);
 }
 
 TEST_CASE("action: strict makes warnings fail the job, a bad input stops it at the lint step") {
