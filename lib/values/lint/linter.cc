@@ -173,13 +173,8 @@ bool Linter::ParseOverlays() {
       try {
         ParseValuesYaml(text, layer, options_.helm_major);
       } catch (const ValuesParseError& e) {
-        Finding f;
-        f.rule = "yaml";
+        Finding f = UnreadableValuesFinding(e, options_.helm_major);
         f.file = file;
-        f.line = e.line();
-        std::string hint = ExplainYamlError(e.what());
-        f.message = "Helm " + std::to_string(options_.helm_major) + " cannot read this file" +
-                    (hint.empty() ? "" : ": " + hint) + " (helm: " + e.what() + ")";
         Add(std::move(f));
         ok = false;
       }
@@ -542,10 +537,19 @@ LintResult LintChart(const Chart& chart, const UserInput& input, const LintOptio
   return l.Run();
 }
 
+Finding UnreadableValuesFinding(const ValuesParseError& e, int helm_major) {
+  Finding f;
+  f.rule = "yaml";
+  f.file = e.file();
+  f.line = e.line();
+  std::string hint = ExplainYamlError(e.what());
+  f.message = "Helm " + std::to_string(helm_major) + " cannot read this file" + (hint.empty() ? "" : ": " + hint) +
+              " (helm: " + e.what() + ")";
+  return f;
+}
+
 LintResult Lint(const std::string& chart_path, const UserInput& input, const LintOptions& options) {
-  InputFiles inputs;
-  std::shared_ptr<Chart> chart = LoadChart(chart_path, options.helm_major);
-  return LintChart(*chart, input, options, inputs);
+  return LintMatrix(chart_path, input, {}, options);
 }
 
 }  // namespace capstan::values::lint

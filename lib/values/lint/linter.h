@@ -11,6 +11,7 @@
 
 #include "findings/finding.h"
 #include "values/engine.h"
+#include "values/yaml_load.h"
 
 namespace capstan::values::lint {
 
@@ -26,10 +27,14 @@ struct LintResult {
 };
 
 // Lints the chart at `chart_path` with the user's values. Throws UsageError when the chart or a named file cannot be
-// read (exit 2); everything wrong with their contents is a finding.
+// read (exit 2); everything wrong with their contents is a finding (a values.yaml Helm cannot read included).
 LintResult Lint(const std::string& chart_path, const UserInput& input, const LintOptions& options);
 // The same for a chart already loaded (LoadChart), reading -f files and --schema through `inputs` (each read once).
 LintResult LintChart(const Chart& chart, const UserInput& input, const LintOptions& options, InputFiles& inputs);
+
+// The `yaml` finding for a values file Helm cannot read (an overlay, or a chart's or subchart's values.yaml): at
+// the file and line, what is wrong in plain words, then Helm's own message.
+findings::Finding UnreadableValuesFinding(const ValuesParseError& e, int helm_major);
 
 // `--matrix`: lints one combination per entry, the user's input plus the entry's files (several joined with '+',
 // e.g. "env/prod.yaml+region/eu.yaml"), each finding's context set to its entry; with no entries, the user's input

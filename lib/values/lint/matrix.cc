@@ -23,14 +23,23 @@ LintResult LintMatrix(const std::string& chart_path, const UserInput& input, con
     combos.push_back(files);
     labels.push_back(m);
   }
-  std::shared_ptr<Chart> chart = LoadChart(chart_path, options.helm_major);
-  InputFiles inputs;
+  std::shared_ptr<Chart> chart;
   LintResult all;
+  try {
+    chart = LoadChart(chart_path, options.helm_major);
+  } catch (const ValuesParseError& e) {  // a values.yaml of the chart or a subchart Helm cannot read
+    findings::Finding f = UnreadableValuesFinding(e, options.helm_major);
+    f.context = options.context;
+    all.findings.push_back(std::move(f));
+    all.inputs.push_back(e.file());
+    return all;
+  }
+  InputFiles inputs;
   for (size_t i = 0; i < combos.size(); ++i) {
     UserInput combined = input;
     combined.value_files.insert(combined.value_files.end(), combos[i].begin(), combos[i].end());
     LintOptions o = options;
-    o.context = labels[i];
+    o.context = labels[i].empty() ? options.context : labels[i];
     LintResult r = LintChart(*chart, combined, o, inputs);
     all.findings.insert(all.findings.end(), r.findings.begin(), r.findings.end());
     all.inputs.insert(all.inputs.end(), r.inputs.begin(), r.inputs.end());
