@@ -138,6 +138,34 @@ TEST_CASE("unparsable overlays and unmergeable values are findings, unreadable f
   CHECK_THROWS_AS(c.Lint({"missing.yaml"}), UsageError);
 }
 
+TEST_CASE("yaml: exactly what Helm refuses, at its line, in plain words and Helm's own") {
+  LintChart c;
+  c.Write("tab.yaml", "replicas: 3\nimage:\n\ttag: x\n");
+  for (int helm : {3, 4}) {
+    auto r = c.Lint({"tab.yaml"}, {}, helm);
+    REQUIRE(Where(r.findings) == std::vector<std::string>{"tab.yaml:3 yaml"});
+    CHECK_THAT(r.findings[0].message, Contains("indent with spaces") && Contains("found character that cannot start"));
+  }
+  // Helm 4 splits files at "---" lines, Helm 3 reads only the first YAML document.
+  c.Write("sep.yaml", "replicas: 3\n--- !!map\nimage: {tag: x}\n");
+  CHECK(OfRule(c.Lint({"sep.yaml"}, {}, 3).findings, "yaml").empty());
+  auto r4 = c.Lint({"sep.yaml"}, {}, 4);
+  REQUIRE(Where(r4.findings) == std::vector<std::string>{"sep.yaml:2 yaml"});
+  CHECK_THAT(r4.findings[0].message, Contains("invalid Yaml document separator: !!map"));
+  // what the spec allows but go-yaml does not, and the reverse
+  c.Write("slash.yaml", "image: {tag: \"1\\/2\"}\n");
+  CHECK(Where(c.Lint({"slash.yaml"}).findings) == std::vector<std::string>{"slash.yaml:1 yaml"});
+  c.Write("quote.yaml", "image: {tag: \"it\\'s\"}\n");
+  CHECK(OfRule(c.Lint({"quote.yaml"}).findings, "yaml").empty());
+  // the chart's own values.yaml: a finding, not an abort
+  c.Write("portal/values.yaml", "replicas: 3\nimage:\n  tag: [x\n");
+  auto v = c.Lint({});
+  REQUIRE(v.findings.size() == 1);
+  CHECK(v.findings[0].rule == "yaml");
+  CHECK_THAT(v.findings[0].file, Catch::EndsWith("portal/values.yaml"));
+  CHECK(v.findings[0].line == 4);
+}
+
 TEST_CASE("findings come out in the same order whatever the run") {
   LintChart c;
   c.Write("a.yaml", "zz: 1\nrepicas: 2\ncache: {level: x, sise: 2}\naa: 3\nimage: {tga: 1}\n");
