@@ -19,6 +19,7 @@
 #include "backup/pg_tools.h"
 #include "backup/progress.h"
 #include "backup/restore_targets.h"
+#include "backup/rollback_point.h"
 #include "backup/root_lock.h"
 #include "backup/streams.h"
 #include "capstan_version.h"
@@ -191,6 +192,16 @@ BackupResult CreateBackup(const BackupOptions& o) {
   m.chart_version = o.chart_version;
   m.app_version = o.app_version;
   m.capstan_version = CAPSTAN_VERSION;
+  if (!o.release.empty()) {
+    // The chain a rollback checks (rollback_point.h): the revision of the release's newest restore point, read
+    // under the lock, so that no other backup can come between.
+    m.previous_revision = "0";
+    for (const auto& p : ListPoints(root))
+      if (p.complete && p.manifest->release == o.release) {
+        m.previous_revision = p.manifest->revision;
+        break;
+      }
+  }
   m.state = kStateComplete;
 
   // The tools and the server version, before anything is written.
@@ -452,7 +463,16 @@ RestoreResult Restore(const RestoreOptions& o) {
   ResetCancel();
   std::optional<RootLock> lock;
   if (!o.dry_run) lock.emplace(root, "restore");
-  PointInfo p = ResolvePoint(root, o.id, o.release);
+  PointInfo p;
+  if (o.rollback_to > 0) {
+    if (o.release.empty())
+      throw UsageError("--for-rollback-to needs --release: the restore points of which release?");
+    p = SelectForRollback(ListPoints(root), o.release, o.rollback_to);
+    log::Info("restore point for the rollback", {{"release", o.release}, {"to_revision", static_cast<long long>(o.rollback_to)},
+                                                {"id", p.id}, {"revision", p.manifest->revision}});
+  } else {
+    p = ResolvePoint(root, o.id, o.release);
+  }
   RestoreResult r;
   r.dry_run = o.dry_run;
   log::Info("verifying restore point", {{"id", p.id}});
