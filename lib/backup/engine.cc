@@ -267,6 +267,10 @@ BackupResult CreateBackup(const BackupOptions& o) {
       written.estimated = database_size;
     }
 
+    std::atomic<int> writers{(o.database ? 1 : 0) + (dirs.empty() ? 0 : 1)};
+    auto written_one = [&] {
+      if (--writers == 0) written.done = true;
+    };
     Artifact dump_artifact;
     std::vector<Artifact> archives(dirs.size());
     std::unique_ptr<Worker> dump_worker, archive_worker;
@@ -276,6 +280,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
         DumpOutcome d = RunDump(pg_dump, conn, path, o.dump_compress, &written.bytes);
         written.total += d.size;
         written.total -= written.estimated.exchange(0);
+        written_one();
         dump_artifact.name = kDumpName;
         dump_artifact.kind = kKindDump;
         dump_artifact.source = conn.dbname;
@@ -309,6 +314,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
           a.data_bytes = s.data_bytes;
           log::Info("directory archived", {{"dir", dirs[i]}, {"entries", static_cast<unsigned long long>(s.entries)},
                                            {"bytes", static_cast<unsigned long long>(a.size)}, {"sha256", a.sha256}});
+          if (i + 1 == dirs.size()) written_one();
           verified.total += VerifyBytes(a);
           VerifyArtifact(tmp, a, nullptr, &verified.bytes);
           log::Info("archive verified", {{"dir", dirs[i]}});

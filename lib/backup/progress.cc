@@ -105,10 +105,11 @@ std::vector<ProgressSnapshot> Progress::Snapshots(bool done) {
     s.bytes = p.counter.bytes.load(std::memory_order_relaxed);
     s.total = p.counter.total.load(std::memory_order_relaxed);
     s.estimated = p.counter.estimated.load(std::memory_order_relaxed) > 0;
-    s.done = done;
+    s.done = done || p.counter.done.load(std::memory_order_relaxed);
     if (s.bytes == 0) continue;  // not started: nothing to show
     if (!p.first) p.first = now;
-    s.seconds = std::chrono::duration<double>(now - *p.first).count();
+    if (s.done && !p.ended) p.ended = now;
+    s.seconds = std::chrono::duration<double>((p.ended ? *p.ended : now) - *p.first).count();
     out.push_back(s);
   }
   return out;

@@ -25,6 +25,7 @@ struct ProgressCounter {
   std::atomic<uint64_t> bytes{0};
   std::atomic<uint64_t> total{0};
   std::atomic<uint64_t> estimated{0};
+  std::atomic<bool> done{false};  // the phase's work has ended (shown as 100%, no time left)
 };
 
 // What a reporter shows of one phase at one moment.
@@ -65,6 +66,7 @@ class Progress {
     std::string name;
     ProgressCounter counter;
     std::optional<std::chrono::steady_clock::time_point> first;  // first seen with bytes > 0
+    std::optional<std::chrono::steady_clock::time_point> ended;  // first seen done: its rate stays as it was
   };
   void Run();
   std::vector<ProgressSnapshot> Snapshots(bool done);
