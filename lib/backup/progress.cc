@@ -58,8 +58,8 @@ log::Fields ProgressFields(const ProgressSnapshot& s) {
   if (s.total) f.emplace_back("total_bytes", static_cast<unsigned long long>(s.total));
   if (auto p = ProgressPercent(s)) f.emplace_back("percent", *p);
   if (auto eta = ProgressEta(s)) f.emplace_back("eta_seconds", static_cast<long long>(*eta));
-  f.emplace_back("bytes_per_second",
-                 static_cast<unsigned long long>(s.seconds > 0 ? static_cast<double>(s.bytes) / s.seconds : 0));
+  if (s.seconds >= 0.1)  // a rate over less time is noise
+    f.emplace_back("bytes_per_second", static_cast<unsigned long long>(static_cast<double>(s.bytes) / s.seconds));
   f.emplace_back("seconds", static_cast<double>(static_cast<int64_t>(s.seconds * 10)) / 10);
   if (s.estimated) f.emplace_back("estimated", true);
   if (s.done) f.emplace_back("done", true);
