@@ -24,12 +24,18 @@ Runner Setup(CLI::App& sub) {
   auto f = std::make_shared<RestoreFlags>();
   sub.footer(
       "Example: capstan restore --backup-root /backups --id latest --release portal --dbname app --dry-run\n"
+      "         capstan restore --backup-root /backups --release portal --for-rollback-to 3 --dbname app\n"
       "The restore point is verified first (its manifest must match manifest.json.sha256); a corrupt one is refused.\n"
       "The database's objects and the directories' contents are replaced.");
   sub.add_option("--backup-root", f->o.root, "Directory holding the restore points")->envname("CAPSTAN_BACKUP_ROOT");
   sub.add_option("--id", f->o.id, "Restore point id, or latest (default)")->envname("CAPSTAN_RESTORE_ID");
   sub.add_option("--release", f->o.release, "With --id latest: the newest restore point of this release")
       ->envname("CAPSTAN_RELEASE");
+  sub.add_option("--for-rollback-to", f->o.rollback_to,
+                 "Instead of --id: the restore point taken before the upgrade away from this revision of --release "
+                 "(the pre-rollback hook passes its .Release.Revision); refused when there is none")
+      ->envname("CAPSTAN_FOR_ROLLBACK_TO")
+      ->check(CLI::PositiveNumber);
   sub.add_flag("--dry-run", f->o.dry_run, "Verify and show what would be restored; change nothing");
   sub.add_flag("--no-database", f->no_database, "Do not restore the database");
   sub.add_flag("--no-directories", f->no_directories, "Do not restore the directories");
@@ -47,6 +53,11 @@ Runner Setup(CLI::App& sub) {
   f->db.Add(sub);
   return [f]() -> int {
     backup::Output out = backup::ResolveOutput(f->output);
+    if (f->o.rollback_to > 0 && !f->o.id.empty() && f->o.id != "latest")
+      throw UsageError("--id " + f->o.id + " and --for-rollback-to " + std::to_string(f->o.rollback_to) +
+                       " both choose the restore point: pass one");
+    if (f->o.rollback_to > 0 && f->o.release.empty())
+      throw UsageError("--for-rollback-to needs --release: the restore points of which release?");
     if (f->o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR or set CAPSTAN_BACKUP_ROOT");
     for (const auto& m : f->maps) {
       auto eq = m.find('=');

@@ -42,6 +42,10 @@ struct WriteArchiveOptions {
   std::atomic<uint64_t>* progress = nullptr;  // file data bytes read
 };
 
+// The file data an archive of dir will read (regular files' sizes, hard-linked files once, excluded directories
+// left out), for the progress total. A walk of the metadata only; unreadable parts are skipped (an estimate).
+uint64_t DirectoryDataBytes(const std::string& dir, const std::set<std::pair<dev_t, ino_t>>& exclude);
+
 // Writes dir as a tar stream (uncompressed) into out. Throws Error naming the path on failure.
 ArchiveStats WriteDirectoryArchive(const std::string& dir, ByteSink& out, const WriteArchiveOptions& options);
 

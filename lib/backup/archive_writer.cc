@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -196,6 +197,24 @@ ArchiveStats WriteDirectoryArchive(const std::string& dir, ByteSink& out, const 
   static const char zeros[kTarBlock * 2] = {};
   out.Write(zeros, sizeof zeros);
   return w.stats;
+}
+
+uint64_t DirectoryDataBytes(const std::string& dir, const std::set<std::pair<dev_t, ino_t>>& exclude) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  uint64_t total = 0;
+  std::set<std::pair<dev_t, ino_t>> linked;
+  fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+  while (!ec && it != end) {
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode) && exclude.count({st.st_dev, st.st_ino})) it.disable_recursion_pending();
+      if (S_ISREG(st.st_mode) && (st.st_nlink < 2 || linked.insert({st.st_dev, st.st_ino}).second))
+        total += static_cast<uint64_t>(st.st_size);
+    }
+    it.increment(ec);  // an error (a directory that vanished): the total so far is the estimate
+  }
+  return total;
 }
 
 }  // namespace capstan::backup

@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <set>
 #include <thread>
 
 #include "backup/archive.h"
@@ -19,6 +21,7 @@
 #include "backup/pg_tools.h"
 #include "backup/progress.h"
 #include "backup/restore_targets.h"
+#include "backup/rollback_point.h"
 #include "backup/root_lock.h"
 #include "backup/streams.h"
 #include "capstan_version.h"
@@ -140,6 +143,10 @@ void CheckDigest(const std::string& path, const Artifact& a, const FileDigest& d
                 ": the restore point is corrupt; use another restore point (capstan backup list)");
 }
 
+// The bytes VerifyArtifact reads: a dump once (its checksum; pg_restore --list reads its table of contents), an
+// archive twice (its checksum, then every entry).
+uint64_t VerifyBytes(const Artifact& a) { return a.kind == kKindDump ? a.size : 2 * a.size; }
+
 void VerifyArtifact(const std::string& dir, Artifact& a, const PgTool* pg_restore, std::atomic<uint64_t>* progress) {
   std::string path = dir + "/" + a.name;
   if (a.kind == kKindDump) {
@@ -191,11 +198,22 @@ BackupResult CreateBackup(const BackupOptions& o) {
   m.chart_version = o.chart_version;
   m.app_version = o.app_version;
   m.capstan_version = CAPSTAN_VERSION;
+  if (!o.release.empty()) {
+    // The chain a rollback checks (rollback_point.h): the revision of the release's newest restore point, read
+    // under the lock, so that no other backup can come between.
+    m.previous_revision = "0";
+    for (const auto& p : ListPoints(root))
+      if (p.complete && p.manifest->release == o.release) {
+        m.previous_revision = p.manifest->revision;
+        break;
+      }
+  }
   m.state = kStateComplete;
 
   // The tools and the server version, before anything is written.
   PgTool pg_dump, pg_restore;
   ChildConnection conn;
+  uint64_t database_size = 0;  // the estimate of the dump's size in the progress total
   if (o.database) {
     pg_dump = ProbePgTool("pg_dump", o.pg_dump_path);
     pg_restore = ProbePgTool("pg_restore", o.pg_restore_path);
@@ -203,6 +221,8 @@ BackupResult CreateBackup(const BackupOptions& o) {
     {
       pg::Connection c = pg::Connection::Open(o.pg);
       m.server_version_num = c.ServerVersionNum();
+      auto size = c.Exec("SELECT pg_database_size(current_database())");
+      database_size = size.rows() == 1 ? std::strtoull(size.Text(0, 0).c_str(), nullptr, 10) : 0;
       m.server_version = c.ServerVersion();
       auto sp = m.server_version.find(' ');
       if (sp != std::string::npos) m.server_version.resize(sp);
@@ -235,22 +255,40 @@ BackupResult CreateBackup(const BackupOptions& o) {
     }
     struct stat root_st {};
     ::stat(root.c_str(), &root_st);
-    Progress progress("backup");
+    // "backup": the dump's bytes and the archived file data; its total is the directories' file sizes (exact) and
+    // the database's size (an estimate, replaced by the dump's size when it is written). "verify": the re-read.
+    Progress progress(std::vector<std::string>{"backup", "verify"});
+    ProgressCounter& written = progress.counter("backup");
+    ProgressCounter& verified = progress.counter("verify");
+    std::set<std::pair<dev_t, ino_t>> exclude = {{root_st.st_dev, root_st.st_ino}};
+    for (const auto& d : dirs) written.total += DirectoryDataBytes(d, exclude);
+    if (o.database && database_size > 0) {
+      written.total += database_size;
+      written.estimated = database_size;
+    }
 
+    std::atomic<int> writers{(o.database ? 1 : 0) + (dirs.empty() ? 0 : 1)};
+    auto written_one = [&] {
+      if (--writers == 0) written.done = true;
+    };
     Artifact dump_artifact;
     std::vector<Artifact> archives(dirs.size());
     std::unique_ptr<Worker> dump_worker, archive_worker;
     if (o.database) {
       dump_worker = std::make_unique<Worker>([&] {
         std::string path = tmp + "/" + kDumpName;
-        DumpOutcome d = RunDump(pg_dump, conn, path, o.dump_compress, &progress.bytes());
+        DumpOutcome d = RunDump(pg_dump, conn, path, o.dump_compress, &written.bytes);
+        written.total += d.size;
+        written.total -= written.estimated.exchange(0);
+        written_one();
         dump_artifact.name = kDumpName;
         dump_artifact.kind = kKindDump;
         dump_artifact.source = conn.dbname;
         dump_artifact.size = d.size;
         dump_artifact.sha256 = d.sha256;
         log::Info("database dumped", {{"bytes", static_cast<unsigned long long>(d.size)}, {"sha256", d.sha256}});
-        VerifyArtifact(tmp, dump_artifact, &pg_restore, &progress.bytes());
+        verified.total += VerifyBytes(dump_artifact);
+        VerifyArtifact(tmp, dump_artifact, &pg_restore, &verified.bytes);
         log::Info("dump verified", {{"toc_entries", static_cast<unsigned long long>(dump_artifact.entries)}});
       });
     }
@@ -265,8 +303,8 @@ BackupResult CreateBackup(const BackupOptions& o) {
           FileSink file(path, 0600);
           GzipSink gz(file, o.archive_compress);
           WriteArchiveOptions wo;
-          wo.exclude.insert({root_st.st_dev, root_st.st_ino});
-          wo.progress = &progress.bytes();
+          wo.exclude = exclude;
+          wo.progress = &written.bytes;
           ArchiveStats s = WriteDirectoryArchive(dirs[i], gz, wo);
           gz.Finish();
           file.Finish();
@@ -276,7 +314,9 @@ BackupResult CreateBackup(const BackupOptions& o) {
           a.data_bytes = s.data_bytes;
           log::Info("directory archived", {{"dir", dirs[i]}, {"entries", static_cast<unsigned long long>(s.entries)},
                                            {"bytes", static_cast<unsigned long long>(a.size)}, {"sha256", a.sha256}});
-          VerifyArtifact(tmp, a, nullptr, &progress.bytes());
+          if (i + 1 == dirs.size()) written_one();
+          verified.total += VerifyBytes(a);
+          VerifyArtifact(tmp, a, nullptr, &verified.bytes);
           log::Info("archive verified", {{"dir", dirs[i]}});
         }
       });
@@ -415,6 +455,7 @@ VerifyResult VerifyPoint(const std::string& root, const std::string& id, const s
   }
   std::optional<PgTool> pg_restore;
   Progress progress("verify");
+  for (const auto& a : r.manifest.artifacts) progress.counter().total += VerifyBytes(a);
   for (auto& a : r.manifest.artifacts) {
     if (a.kind == kKindDump && !pg_restore) pg_restore = ProbePgTool("pg_restore", pg_restore_path);
     VerifyArtifact(p.path, a, pg_restore ? &*pg_restore : nullptr, &progress.bytes());
@@ -452,7 +493,16 @@ RestoreResult Restore(const RestoreOptions& o) {
   ResetCancel();
   std::optional<RootLock> lock;
   if (!o.dry_run) lock.emplace(root, "restore");
-  PointInfo p = ResolvePoint(root, o.id, o.release);
+  PointInfo p;
+  if (o.rollback_to > 0) {
+    if (o.release.empty())
+      throw UsageError("--for-rollback-to needs --release: the restore points of which release?");
+    p = SelectForRollback(ListPoints(root), o.release, o.rollback_to);
+    log::Info("restore point for the rollback", {{"release", o.release}, {"to_revision", static_cast<long long>(o.rollback_to)},
+                                                {"id", p.id}, {"revision", p.manifest->revision}});
+  } else {
+    p = ResolvePoint(root, o.id, o.release);
+  }
   RestoreResult r;
   r.dry_run = o.dry_run;
   log::Info("verifying restore point", {{"id", p.id}});
@@ -508,7 +558,15 @@ RestoreResult Restore(const RestoreOptions& o) {
   // Directories are staged first (a full disk or a bad archive stops here, with nothing changed), then the
   // database is restored in one transaction, then the staged directories are swapped in.
   std::vector<std::unique_ptr<DirectoryRestore>> staged;
+  // "restore": the archives read while staging, then the SQL relayed to psql (its size is known only afterwards:
+  // a total only when no database is restored).
   Progress progress("restore");
+  bool restores_database = false;
+  for (const auto& s : r.steps) {
+    if (s.kind == "database") restores_database = true;
+    else progress.counter().total += s.size;
+  }
+  if (restores_database) progress.counter().total = 0;
   ExtractOptions extract;
   extract.keep_setid = o.keep_setid;
   for (auto& s : r.steps) {

@@ -64,6 +64,8 @@ struct RestoreOptions {
   std::string root;
   std::string id = "latest";
   std::string release;  // with "latest": the newest restore point of this release
+  // > 0: instead of id, the restore point of `release` for `helm rollback` to this revision (rollback_point.h)
+  int64_t rollback_to = 0;
   bool dry_run = false;
   bool database = true;
   bool directories = true;

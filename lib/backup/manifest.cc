@@ -43,6 +43,7 @@ std::string ManifestToJson(const Manifest& m) {
   str("release", m.release);
   str("namespace", m.namespace_name);
   str("revision", m.revision);
+  if (!m.previous_revision.empty()) str("previous_revision", m.previous_revision);
   str("chart", m.chart);
   str("chart_version", m.chart_version);
   str("app_version", m.app_version);
@@ -119,6 +120,7 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where) {
   m.release = get_str(d, "release", false);
   m.namespace_name = get_str(d, "namespace", false);
   m.revision = get_str(d, "revision", false);
+  m.previous_revision = get_str(d, "previous_revision", false);
   m.chart = get_str(d, "chart", false);
   m.chart_version = get_str(d, "chart_version", false);
   m.app_version = get_str(d, "app_version", false);

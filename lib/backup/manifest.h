@@ -30,6 +30,10 @@ struct Manifest {
   std::string time;       // RFC 3339, UTC
   int64_t time_unix = 0;
   std::string release, namespace_name, revision, chart, chart_version, app_version;
+  // The revision of the release's newest complete restore point when this one was taken ("0": none; "" in restore
+  // points written before this was recorded). With `revision` it tells a rollback which point is its own
+  // (rollback_point.h).
+  std::string previous_revision;
   std::string database;               // database name ("" when no database was backed up)
   std::string server_version;         // e.g. "15.20"
   int server_version_num = 0;         // e.g. 150020

@@ -14,6 +14,8 @@ TEST_CASE("a manifest round-trips through JSON") {
   m.time_unix = 1795262400;
   m.state = kStateComplete;
   m.release = "portal";
+  m.revision = "3";
+  m.previous_revision = "2";
   m.chart_version = "1.2.3";
   m.app_version = "4.5";
   m.database = "app";
@@ -26,6 +28,8 @@ TEST_CASE("a manifest round-trips through JSON") {
   CHECK(back.id == m.id);
   CHECK(back.time_unix == m.time_unix);
   CHECK(back.release == "portal");
+  CHECK(back.revision == "3");
+  CHECK(back.previous_revision == "2");
   CHECK(back.server_version_num == 150004);
   REQUIRE(back.artifacts.size() == 2);
   CHECK(back.artifacts[1].source == "/data");

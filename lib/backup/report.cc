@@ -81,20 +81,24 @@ std::string RenderList(const std::vector<PointInfo>& points, Output out) {
     if (points.empty()) return "no restore points\n";
     std::string s;
     char line[1024];
-    std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-10s %s\n", "ID", "STATE", "TIME", "RELEASE", "SIZE",
-                  "CHART/APP");
+    std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-12s %-10s %s\n", "ID", "STATE", "TIME", "RELEASE",
+                  "REVISION", "SIZE", "CHART/APP");
     s += line;
     for (const auto& p : points) {
       uint64_t size = 0;
-      std::string time, release, chart;
+      std::string time, release, chart, revision;
       if (p.manifest) {
         for (const auto& a : p.manifest->artifacts) size += a.size;
         time = p.manifest->time;
         release = p.manifest->release;
         chart = p.manifest->chart_version + "/" + p.manifest->app_version;
+        // "3 (after 2)": taken by the upgrade to 3; the release's previous restore point was 2's (rollback_point.h)
+        revision = p.manifest->revision.empty() ? "-" : p.manifest->revision;
+        if (!p.manifest->previous_revision.empty() && p.manifest->previous_revision != "0")
+          revision += " (after " + p.manifest->previous_revision + ")";
       }
-      std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-10s %s\n", p.id.c_str(),
-                    p.complete ? "complete" : "incomplete", time.c_str(), release.c_str(),
+      std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-12s %-10s %s\n", p.id.c_str(),
+                    p.complete ? "complete" : "incomplete", time.c_str(), release.c_str(), revision.c_str(),
                     p.manifest ? FormatSize(size).c_str() : "-", p.complete ? chart.c_str() : p.problem.c_str());
       s += line;
     }

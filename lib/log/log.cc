@@ -25,6 +25,8 @@ Options g_options{};
 // Never destroyed: a line logged while the process exits (another static's destructor, the terminate handler) still
 // finds it.
 LogFile& g_file = *new LogFile;
+std::string& g_status = *new std::string;  // the status line on stderr (SetStatusLine)
+constexpr const char* kEraseLine = "\r\x1b[K";
 
 const char* LevelName(Level l) {
   switch (l) {
@@ -179,10 +181,20 @@ void Write(Level level, std::string_view msg, const Fields& fields) {
   std::string line = FormatLine(g_options.format, level, msg, fields, g_options.color);
   std::lock_guard<std::mutex> lock(g_mu);
   try {
-    WriteAll(2, line);
+    WriteAll(2, g_status.empty() ? line : kEraseLine + line + g_status);
   } catch (...) {
   }
   WriteFileLocked(level, msg, fields, line);
+}
+
+void SetStatusLine(std::string_view text) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (text.empty() && g_status.empty()) return;
+  g_status = text;
+  try {
+    WriteAll(2, kEraseLine + g_status);
+  } catch (...) {
+  }
 }
 
 void WriteFile(Level level, std::string_view msg, const Fields& fields) {

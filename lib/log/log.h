@@ -62,6 +62,12 @@ inline void Info(std::string_view msg, const Fields& fields = {}) { Write(Level:
 inline void Warn(std::string_view msg, const Fields& fields = {}) { Write(Level::kWarn, msg, fields); }
 inline void Error(std::string_view msg, const Fields& fields = {}) { Write(Level::kError, msg, fields); }
 
+// A status line (the progress of a long backup or restore) kept below the log lines on stderr: drawn in place with
+// "\r" and erased ("\r" + ESC[K) before each log line, then drawn again after it, so that a log line never lands in
+// the middle of it. Only for a terminal in text format (the caller decides); never written to the log file.
+// Empty text erases it.
+void SetStatusLine(std::string_view text);
+
 // Writes a line to the log file only (for a message already shown on stderr some other way); no-op without one.
 void WriteFile(Level level, std::string_view msg, const Fields& fields = {});
 // Whether lines are being mirrored to a file, and why the file could not be opened or written ("" otherwise).

@@ -1,6 +1,8 @@
 // Log lines: the text form (level tags, fields quoted only when needed, colour), the JSON form (one object per line,
 // numbers and booleans unquoted), format names, level filtering and the --log-file mirror.
 #include <catch2/catch.hpp>
+
+#include <unistd.h>
 #include <rapidjson/document.h>
 
 #include "log/log.h"
@@ -68,4 +70,32 @@ TEST_CASE("format names, level filtering and the log file") {
   o.file = dir.path() + "/missing-dir/capstan.log";
   CHECK_THROWS_WITH(log::Configure(o), Catch::Contains("cannot open --log-file"));
   log::Configure(log::Options{});
+}
+
+TEST_CASE("a status line is erased before each log line and drawn again after it") {
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  int saved = ::dup(2);
+  ::dup2(fds[1], 2);
+  log::Options o;
+  o.format = log::Format::kText;
+  log::Configure(o);
+  log::SetStatusLine("backup 1.0 GiB / 2.0 GiB 50%");
+  log::Info("directory archived", {{"dir", "/data"}});
+  log::SetStatusLine("");
+  log::SetStatusLine("");  // nothing shown: nothing to erase
+  log::Info("done");
+  ::dup2(saved, 2);
+  ::close(saved);
+  ::close(fds[1]);
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<size_t>(n));
+  ::close(fds[0]);
+  log::Configure(log::Options{});
+  CHECK(got ==
+        "\r\x1b[Kbackup 1.0 GiB / 2.0 GiB 50%"
+        "\r\x1b[Kdirectory archived dir=/data\nbackup 1.0 GiB / 2.0 GiB 50%"
+        "\r\x1b[K"
+        "done\n");
 }

@@ -241,3 +241,64 @@ TEST_CASE("the restore preamble names the dump's schemas and keeps public", "[pg
   CHECK(without.find("DROP SCHEMA IF EXISTS \"public\"") == std::string::npos);
   CHECK(without.find("n.nspname = 'public'") != std::string::npos);
 }
+
+TEST_CASE("rollback after two upgrades restores the data of the revision rolled back to", "[pg]") {
+  PgDatabase db("bk_rollback");
+  TempDir t;
+  std::string root = t.path() + "/backups";
+  std::string data = t.path() + "/data";
+  ::mkdir(data.c_str(), 0755);
+  auto set_state = [&](const std::string& rev) {
+    auto c = db.Connect();
+    c.ExecScript("CREATE TABLE IF NOT EXISTS state (k text PRIMARY KEY, v text); "
+                 "INSERT INTO state VALUES ('revision', '" + rev + "') ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v;");
+    if (rev == "2") c.ExecScript("CREATE TABLE added_by_2 (id int);");
+    WriteBytes(data + "/revision.txt", rev + "\n", 0644);
+  };
+  // The pre-upgrade backup of the upgrade to `to` (what the chart's Job passes: .Release.Revision).
+  auto upgrade_to = [&](const std::string& to) {
+    auto b = db.Capstan(Args({"backup", "--release", "portal", "--revision", to, "--dir", data, "-o", "json"}, root));
+    INFO(b.err);
+    REQUIRE(b.exit_code == 0);
+    auto j = Json(b.out);
+    return std::string(j["manifest"]["previous_revision"].GetString());
+  };
+  set_state("1");
+  CHECK(upgrade_to("2") == "0");  // the release's first restore point
+  set_state("2");
+  ::sleep(1);                     // ids are per second
+  CHECK(upgrade_to("3") == "2");
+  set_state("3");
+
+  // helm rollback portal 1: revision 1's pre-rollback Job runs restore --for-rollback-to 1.
+  auto restore = [&](const std::string& n) {
+    return db.Capstan(Args({"restore", "--release", "portal", "--for-rollback-to", n, "--dir-map", data + "=" + data,
+                            "-o", "json"}, root));
+  };
+  auto r1 = restore("1");
+  INFO(r1.err);
+  REQUIRE(r1.exit_code == 0);
+  CHECK(Scalar(db, "SELECT v FROM state WHERE k = 'revision'") == "1");
+  CHECK(Scalar(db, "SELECT to_regclass('public.added_by_2')") == "NULL");
+  CHECK(ReadFile(data + "/revision.txt") == "1\n");
+  CHECK(r1.err.find("\"to_revision\":1") != std::string::npos);
+
+  // Rolling back to 2 gets revision 2's data (the point of the upgrade 2 -> 3).
+  auto r2 = restore("2");
+  INFO(r2.err);
+  REQUIRE(r2.exit_code == 0);
+  CHECK(Scalar(db, "SELECT v FROM state WHERE k = 'revision'") == "2");
+  CHECK(Scalar(db, "SELECT to_regclass('public.added_by_2')") == "added_by_2");
+  CHECK(ReadFile(data + "/revision.txt") == "2\n");
+
+  // No upgrade away from 3 was backed up: refused, nothing changed.
+  auto r3 = restore("3");
+  CHECK(r3.exit_code == 1);
+  CHECK(r3.err.find("no restore point for a rollback of release portal to revision 3") != std::string::npos);
+  CHECK(r3.err.find("(revision 3, after 2)") != std::string::npos);
+  CHECK(Scalar(db, "SELECT v FROM state WHERE k = 'revision'") == "2");
+
+  // --id and --for-rollback-to together, or without --release: usage errors.
+  CHECK(db.Capstan(Args({"restore", "--for-rollback-to", "1"}, root)).exit_code == 2);
+  CHECK(db.Capstan(Args({"restore", "--release", "portal", "--for-rollback-to", "1", "--id", "x"}, root)).exit_code == 2);
+}

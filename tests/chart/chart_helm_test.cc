@@ -6,10 +6,12 @@
 #include <catch2/catch.hpp>
 
 #include <rapidjson/document.h>
+#include <algorithm>
 #include <set>
 #include <sstream>
 
 #include "chart_testing.h"
+#include "yaml/tree.h"
 
 using namespace capstan;
 using namespace capstan::test::chart;
@@ -156,6 +158,36 @@ TEST_CASE("hooks run in order with the right events, weights and delete policies
     if (w.events.find("pre-upgrade") != std::string::npos) {  // the pre-upgrade chain, strictly ordered
       CHECK(std::stoi(w.weight) > previous_weight);
       previous_weight = std::stoi(w.weight);
+    }
+  }
+
+  SECTION("the pre-rollback restore picks the restore point for the revision rolled back to, under Helm 3 and 4") {
+    // Helm stores each revision's hooks as rendered for it and runs the target revision's on rollback
+    // (pkg/action/rollback.go: Hooks: previousRelease.Hooks), so .Release.Revision in them is the target revision;
+    // helm template renders revision 1.
+    HelmHome h4(4);
+    for (const HelmHome* home : {&h3, &h4}) {
+      INFO("helm " << home->helm());
+      RenderOptions r = o;
+      r.post_render = home->helm() == 4;  // Helm 4 also sends hooks through the post-renderer
+      std::vector<yaml::Tree> docs = yaml::Tree::ParseAll(Render(*home, r));
+      auto job_args = [&](const std::string& name) {
+        for (const auto& d : docs)
+          if (d.root().Get("kind").scalar() == "Job" && d.root().Get("metadata").Get("name").scalar() == p + name)
+            return Strings(d.root().Get("spec").Get("template").Get("spec").Get("containers").At(0).Get("args"));
+        FAIL("no Job " << p << name);
+        return std::vector<std::string>{};
+      };
+      auto args = job_args("restore");
+      std::vector<std::string> head(args.begin(), args.begin() + std::min<size_t>(args.size(), 7));
+      CHECK(head == std::vector<std::string>{"restore", "--backup-root", "/backups", "--release", "portal",
+                                             "--for-rollback-to", "1"});
+      CHECK(std::find(args.begin(), args.end(), "--id") == args.end());
+      auto backup = job_args("backup");
+      auto rev = std::find(backup.begin(), backup.end(), "--revision");
+      REQUIRE(rev != backup.end());
+      CHECK(*(rev + 1) == "1");
+      CHECK(std::find(backup.begin(), backup.end(), "--release") != backup.end());
     }
   }
 

@@ -9,6 +9,8 @@
 // were before the upgrade. Each step names the Job and the command line that failed.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -92,8 +94,10 @@ std::map<std::string, std::string> FolderState(const std::string& dir) {
 }
 
 // Runs hook Job `job` of the rendered `stream` as the pod would: the image's entrypoint is `capstan`.
+// revision: as Helm renders .Release.Revision for that revision (helm template always renders 1), the value given
+// to the Job's --revision.
 void RunJob(const Cluster& c, const std::string& step, const std::string& stream, const std::string& job,
-            int want_exit = 0) {
+            int want_exit = 0, const std::string& revision = "") {
   TempDir work;
   std::string file = work.Write("stream.yaml", stream);
   auto tool_env = c.pg;
@@ -114,6 +118,11 @@ void RunJob(const Cluster& c, const std::string& step, const std::string& stream
     }
   }
   REQUIRE(argv.size() > 1);
+  if (!revision.empty()) {
+    auto it = std::find(argv.begin(), argv.end(), "--revision");
+    REQUIRE(it + 1 < argv.end());
+    *(it + 1) = revision;
+  }
   // In the pod the shared folder is a mounted PVC, which restore accepts in place; its local stand-in is not a
   // mount point, so the rehearsal names it explicitly (restore refuses unmounted directories without --dir-map).
   if (argv[1] == "restore") argv.insert(argv.end(), {"--dir-map", c.Shared() + "=" + c.Shared()});
@@ -208,7 +217,7 @@ TEST_CASE("upgrade rehearsal: backup, migrate v1 -> v2, failed upgrade, restore 
       CHECK(WaitForApp(c, v2_stream) == 1);
 
       // Upgrade to v2: pre-upgrade backup, then the migration to schema version 2.
-      RunJob(c, "upgrade v2: backup", v2_stream, kPrefix + "backup");
+      RunJob(c, "upgrade v2: backup", v2_stream, kPrefix + "backup", 0, "2");  // revision 2 is being installed
       RunJob(c, "upgrade v2: migrate v1 -> v2", v2_stream, kPrefix + "migrate");
       CHECK(WaitForApp(c, v2_stream) == 0);  // now the v2 app pods start
       {
@@ -228,8 +237,9 @@ TEST_CASE("upgrade rehearsal: backup, migrate v1 -> v2, failed upgrade, restore 
       REQUIRE(DbState(c) != db_before);
       REQUIRE(FolderState(c.Shared()) != folder_before);
 
-      // helm rollback runs the pre-rollback hooks of the revision rolled back TO: v1's restore Job.
-      RunJob(c, "rollback to v1: restore --id latest", v1, kPrefix + "restore");
+      // helm rollback runs the pre-rollback hooks of the revision rolled back TO: v1's restore Job, rendered for
+      // revision 1 (restore --for-rollback-to 1: the point taken by the upgrade away from 1).
+      RunJob(c, "rollback to v1: restore --for-rollback-to 1", v1, kPrefix + "restore");
       CHECK(DbState(c) == db_before);
       CHECK(FolderState(c.Shared()) == folder_before);
 
