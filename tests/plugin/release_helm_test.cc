@@ -1,11 +1,18 @@
 // The Helm 4 plugin as users install it: the capstan-<version>.tgz release tarball made by Helm 4's own `helm plugin
 // package` (scripts/package-plugin.sh), signed with a throw-away key; `helm plugin install` with verification on
 // (Helm 4's default) accepts it with the project's public keyring, refuses a tampered tarball, a .prov signed by
-// another key and a missing .prov; the installed plugin then post-renders a real chart.
+// another key and a missing .prov; the installed plugin then post-renders a real chart. The URL form the docs give
+// (a GitHub release download URL; Helm fetches <url>.prov beside it) is served by a local HTTP server.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "net/httplib.h"
 
 #include "plugin/plugin_testing.h"
 #include "postrender/postrender_testing.h"
@@ -137,4 +144,45 @@ TEST_CASE("Helm 4 refuses a tampered plugin tarball, another key's signature and
     INFO(ok.out << ok.err);
     CHECK(ok.exit_code == 0);
   }
+}
+
+TEST_CASE("helm plugin install <release URL> fetches <URL>.prov and verifies it (the form the docs give)") {
+  test::SigningKey key("Capstan Test Release");
+  test::TempDir dist, home;
+  std::string tgz = test::PackagePlugin(key, dist.path());
+  std::string release = "/capstan-dev/capstan/releases/download/v" + test::PluginVersion();
+  httplib::Server server;
+  std::vector<std::string> requests;
+  std::mutex mu;
+  server.set_logger([&](const httplib::Request& req, const httplib::Response&) {
+    std::lock_guard<std::mutex> lock(mu);
+    requests.push_back(req.path);
+  });
+  REQUIRE(server.set_mount_point(release, dist.path()));
+  int port = server.bind_to_any_port("127.0.0.1");
+  REQUIRE(port > 0);
+  std::thread serving([&] { server.listen_after_bind(); });
+  std::string url =
+      "http://127.0.0.1:" + std::to_string(port) + release + "/capstan-" + test::PluginVersion() + ".tgz";
+
+  test::ProcessOptions o;
+  o.env = test::HelmHomes(home.path());
+  o.unset_env = {"HELM_PLUGINS", "GNUPGHOME", "http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
+                 "ALL_PROXY"};
+  auto install = test::Run({test::Helm(4), "plugin", "install", url, "--keyring", key.pubring()}, o);
+  test::SigningKey other("Somebody Else");
+  test::TempDir home2;
+  o.env = test::HelmHomes(home2.path());
+  auto refused = test::Run({test::Helm(4), "plugin", "install", url, "--keyring", other.pubring()}, o);
+  server.stop();
+  serving.join();
+
+  INFO(install.out << install.err);
+  CHECK(install.exit_code == 0);
+  CHECK_THAT(install.out, Catch::Contains("Signed by: Capstan Test Release"));
+  CHECK(std::filesystem::exists(home.path() + "/data/plugins/capstan/bin/capstan-postrender"));
+  CHECK(std::find(requests.begin(), requests.end(),
+                  release + "/capstan-" + test::PluginVersion() + ".tgz.prov") != requests.end());
+  CHECK(refused.exit_code != 0);
+  CHECK_THAT(refused.err, Catch::Contains("plugin verification failed"));
 }
