@@ -33,7 +33,8 @@ std::string PackagePlugin(const SigningKey& key, const std::string& dest) {
   ProcessOptions o;
   o.env = {{"HELM4", Helm(4)}};
   auto r = Run({"bash", SourceDir() + "/scripts/package-plugin.sh", "--plugin-dir",
-                BinaryDir() + "/helm-plugin/capstan", "--dest", dest, "--version", PluginVersion(), "--key", key.name(), "--keyring", key.secring()},
+                BinaryDir() + "/helm-plugin/capstan", "--dest", dest, "--version", PluginVersion(), "--key",
+                key.name(), "--keyring", key.secring()},
                o);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
