@@ -86,11 +86,20 @@ TEST_CASE("the signed plugin tarball installs with Helm 4's verification on and 
   }
 }
 
-TEST_CASE("Helm 4 refuses a tampered plugin tarball, another key's signature and a missing .prov") {
-  test::SigningKey key("Capstan Test Release"), other("Somebody Else");
+// Ours and another key's signed tarball, made once for all the sections below.
+struct TwoReleases {
+  test::SigningKey key{"Capstan Test Release"}, other{"Somebody Else"};
   test::TempDir dist, other_dist;
   std::string tgz = test::PackagePlugin(key, dist.path());
   std::string other_tgz = test::PackagePlugin(other, other_dist.path());
+};
+
+TEST_CASE("Helm 4 refuses a tampered plugin tarball, another key's signature and a missing .prov") {
+  static TwoReleases releases;
+  const test::SigningKey& key = releases.key;
+  const test::SigningKey& other = releases.other;
+  const std::string& tgz = releases.tgz;
+  const std::string& other_tgz = releases.other_tgz;
   std::string name = fs::path(tgz).filename().string();
 
   auto refused = [&](const std::string& path, const std::string& why) {
