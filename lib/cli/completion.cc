@@ -128,10 +128,12 @@ std::string Fish(const std::vector<Node>& nodes, const std::string& program) {
     << "                set cpath \"$cpath $w\"\n"
     << "        end\n"
     << "    end\n"
-    << "    echo \"$cpath\"\n"
+    << "    echo \"root$cpath\"\n"
     << "end\n";
   for (const auto& n : nodes) {
-    std::string cond = SingleQuoted("test \"(" + fn + ")\" = \"" + n.path + "\"");
+    // The function's one output line is one word however many spaces it holds ("root values lint"); fish does not
+    // expand (...) inside double quotes before 3.4.
+    std::string cond = SingleQuoted("test (" + fn + ") = \"root" + n.path + "\"");
     for (const auto& [name, d] : n.subcommands)
       o << "complete -c " << program << " -f -n " << cond << " -a " << SingleQuoted(name) << " -d " << SingleQuoted(d)
         << "\n";

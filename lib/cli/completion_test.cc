@@ -42,7 +42,7 @@ TEST_CASE("completion scripts list each level's subcommands and flags, without h
   CHECK_THAT(zsh, Catch::Contains("'--level:Log level'"));  // first line of the description only
   std::string fish = cli::CompletionScript(t.app, "tool", "fish");
   CHECK_THAT(fish,
-             Catch::Contains("complete -c tool -n 'test \"(__tool_path)\" = \" values lint\"' -s 'f' -d 'Force it'\n"));
+             Catch::Contains("complete -c tool -n 'test (__tool_path) = \"root values lint\"' -s 'f' -d 'Force it'\n"));
   CHECK_THAT(fish, Catch::Contains("-a 'values' -d 'Values commands'\n"));
 
   CHECK_THROWS_AS(cli::CompletionScript(t.app, "tool", "tcsh"), UsageError);
