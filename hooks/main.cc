@@ -4,6 +4,7 @@
 #include <map>
 
 #include "cli/cli.h"
+#include "cli/completion.h"
 #include "hooks/command.h"
 #include "hooks/probes.h"
 #include "util/error.h"
@@ -33,6 +34,8 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(cmd.name, cmd.summary);
     runners[sub] = cmd.setup(*sub);
   }
+  int completion_exit = 0;  // hidden: capstan completion bash|zsh|fish (the build installs its output)
+  if (cli::HandleCompletionCommand(app, "capstan", argc, argv, completion_exit)) return completion_exit;
   return cli::RunMain(app, argc, argv, [&]() -> int {
     cli::ApplyCommonFlags(common);
     for (auto& [sub, run] : runners)

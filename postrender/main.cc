@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "cli/cli.h"
+#include "cli/completion.h"
 #include "log/log.h"
 #include "findings/format.h"
 #include "postrender/check_output.h"
@@ -53,6 +54,8 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, "Configuration file (YAML; keys are the flag names)")
       ->envname("CAPSTAN_CONFIG");
   options.AddFlags(app);
+  int completion_exit = 0;  // hidden: capstan-postrender completion bash|zsh|fish (the build installs its output)
+  if (cli::HandleCompletionCommand(app, "capstan-postrender", argc, argv, completion_exit)) return completion_exit;
 
   return cli::RunMain(app, argc, argv, [&]() -> int {
     run_log.Configure();

@@ -13,7 +13,8 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 # --- 1. Debian packages ------------------------------------------------------------------------------------
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libyaml-cpp-dev libfyaml-dev rapidjson-dev libcli11-dev libcpp-httplib-dev catch2 libssl-dev zlib1g-dev postgresql postgresql-client dpkg-dev unzip python3 hyperfine time util-linux e2fsprogs python3-jsonschema python3-yaml openssl
-      curl git pre-commit)  # curl, git, pre-commit: tests/action (the GitHub Action and the pre-commit hook)
+      curl git pre-commit  # tests/action (the GitHub Action and the pre-commit hook)
+      gnupg zsh fish)      # tests/plugin (the signed plugin tarball; the installed shell completions)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
