@@ -3,24 +3,40 @@
 #   capstan_<V>_linux_<arch>.tar.gz       capstan and capstan-postrender (static, stripped), README.md, LICENSES
 #   capstan_<V>_linux_<arch>.spdx.json    SPDX 2.3 SBOM: both binaries and every library linked into them, with the
 #                                          exact Debian package (or source package) version it came from
+#   capstan-<V>.tgz (+ .prov)              the Helm 4 plugin, by `helm plugin package` (scripts/package-plugin.sh),
+#                                          signed with --sign-key/--sign-keyring (or --unsigned: no .prov)
 #   SHA256SUMS                             sha256sum format, every artifact in the folder
 # Reproducible: file times, owners and order in the tarball come from the commit (SOURCE_DATE_EPOCH, the commit's
-# date unless set), gzip stores no name or time; the same commit and toolchain give the same bytes.
+# date unless set), gzip stores no name or time; the same commit and toolchain give the same bytes -- except the
+# plugin tarball, which `helm plugin package` stamps with the time it runs (its contents are the same).
 # The arm64 build (Debian's cross toolchain, tests under qemu-user-static) is not made by this script yet.
-# Usage: scripts/release.sh [--out DIR] [--build DIR]   (--build: an existing release build to package; default:
-#        build-release/, configured and built here)
+# Usage: scripts/release.sh [--out DIR] [--build DIR] (--sign-key NAME --sign-keyring FILE [--passphrase-file F]
+#        | --unsigned)   --build: an existing release build to package (default: build-release/, configured and
+#        built here); the keyring is a binary OpenPGP file holding the secret key (see scripts/package-plugin.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/dist
 BUILD=""
+SIGN=()
+UNSIGNED=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) OUT=$2; shift ;;
     --build) BUILD=$2; shift ;;
-    *) echo "usage: scripts/release.sh [--out DIR] [--build DIR]" >&2; exit 2 ;;
+    --sign-key) SIGN+=(--key "$2"); shift ;;
+    --sign-keyring) SIGN+=(--keyring "$2"); shift ;;
+    --passphrase-file) SIGN+=(--passphrase-file "$2"); shift ;;
+    --unsigned) UNSIGNED=1 ;;
+    *) echo "usage: scripts/release.sh [--out DIR] [--build DIR] (--sign-key NAME --sign-keyring FILE | --unsigned)" >&2
+       exit 2 ;;
   esac
   shift
 done
+if [ $UNSIGNED -eq 0 ] && [ ${#SIGN[@]} -lt 4 ]; then
+  echo "release.sh: the Helm plugin tarball must be signed: pass --sign-key NAME --sign-keyring FILE (or --unsigned" \
+       "for a test release: Helm 4 then installs it only with --verify=false)" >&2
+  exit 2
+fi
 DEPS=${CAPSTAN_DEPS_DIR:-$ROOT/.deps}
 log() { echo "[release] $*" >&2; }
 
@@ -130,6 +146,14 @@ json.dump(doc, open(out, "w"), indent=2, sort_keys=True)
 open(out, "a").write("\n")
 PY
 log "wrote $OUT/$NAME.spdx.json"
+
+# --- the Helm 4 plugin tarball (and its .prov) --------------------------------------------------------------
+mkdir -p "$STAGE/plugin/capstan/bin"
+cp "$ROOT/postrender/helm-plugin/plugin.yaml" "$STAGE/plugin/capstan/"
+cp "$STAGE/pkg/capstan-postrender" "$STAGE/plugin/capstan/bin/"
+if [ $UNSIGNED -eq 1 ]; then SIGN=(--unsigned); fi
+"$ROOT/scripts/package-plugin.sh" --plugin-dir "$STAGE/plugin/capstan" --dest "$OUT" --version "$VERSION" "${SIGN[@]}"
+log "wrote $OUT/capstan-$VERSION.tgz"
 
 # --- checksums of everything in the folder ----------------------------------------------------------------
 (cd "$OUT" && find . -maxdepth 1 -type f ! -name SHA256SUMS -printf '%f\n' | sort | xargs sha256sum > SHA256SUMS)
