@@ -18,7 +18,8 @@ grep -v ' capstan-[0-9.]*\.tgz$' "$WORK/b/SHA256SUMS" > "$WORK/b.sums"
 cmp -s "$WORK/a.sums" "$WORK/b.sums" || { diff "$WORK/a.sums" "$WORK/b.sums" >&2; fail "two runs differ"; }
 tarball=$(ls "$WORK"/a/capstan_*_linux_*.tar.gz) || fail "no tarball"
 plugin=$(ls "$WORK"/a/capstan-*.tgz) || fail "no plugin tarball"
-tar -tzf "$plugin" | grep -q "capstan/bin/capstan-postrender" || fail "the plugin tarball holds no binary"
+entries=$(tar -tzf "$plugin") || fail "the plugin tarball does not list"
+grep -q "capstan/bin/capstan-postrender" <<< "$entries" || fail "the plugin tarball holds no binary"
 mkdir "$WORK/x" && tar -xzf "$tarball" -C "$WORK/x" || fail "tarball does not extract"
 for b in capstan capstan-postrender; do
   [ -x "$WORK/x/$b" ] || fail "$b missing from the tarball"
