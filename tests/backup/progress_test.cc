@@ -39,7 +39,7 @@ std::map<std::string, rapidjson::Document> ProgressLines(const std::string& err,
 
 }  // namespace
 
-TEST_CASE("backup progress in a pod: JSON lines per phase with totals; verify counted on its own") {
+TEST_CASE("backup progress in a pod: JSON lines per phase with totals, verify counted on its own") {
   TempDir t;
   std::string data = t.path() + "/data";
   ::mkdir(data.c_str(), 0755);
