@@ -331,7 +331,8 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
   if (p) {
     size_t after = e;
     while (after < t.size() && (t[after] == ' ' || t[after] == '\t' || t[after] == '\r')) ++after;
-    if (after < t.size() && t[after] != '\n' && t[after] != '#')
+    bool comment = t[after] == '#' && after > e;  // a '#' right after the text is not a comment: YAML reads on
+    if (after < t.size() && t[after] != '\n' && !comment)
       throw LayoutError(p->parent, "cannot edit the YAML at line " + InputLine(node) +
                                        ": more content follows the edited collection on its last line");
   }

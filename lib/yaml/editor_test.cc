@@ -196,4 +196,9 @@ TEST_CASE("editor re-emits the enclosing collection when more content follows on
   if (!in.root().Get("top").IsMapping()) return;  // a libfyaml that reads this text otherwise has nothing to check
   Tree t = Tree::Parse(SetAnno(doc, {"top", "k", "capstan.dev/x"}, "v"));
   CHECK(t.root().Get("top").Get("k").Get("capstan.dev/x").scalar() == "v");
+  // a '#' right after that ':' is not a comment (no blank before it): more content too (fuzz find at seed 1)
+  const std::string hash = "a:\n ? 1\n:#:";
+  if (!Tree::Parse(hash).root().Get("a").IsMapping()) return;
+  Tree h = Tree::Parse(SetAnno(hash, {"a", "1", "capstan.dev/x"}, "v"));
+  CHECK(h.root().Get("a").Get("1").Get("capstan.dev/x").scalar() == "v");
 }
