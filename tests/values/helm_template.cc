@@ -13,9 +13,14 @@ HelmTemplateRun HelmTemplate(int major, const std::string& home, const std::stri
   ProcessOptions opt;
   opt.env = {{"HELM_CONFIG_HOME", home + "/config"}, {"HELM_DATA_HOME", home + "/data"},
              {"HELM_CACHE_HOME", home + "/cache"}};
-  opt.timeout = std::chrono::milliseconds(60000);
+  opt.timeout = std::chrono::milliseconds(120000);
   ProcessResult r = Run(argv, opt);
+  if (r.timed_out || r.exit_code < 0) r = Run(argv, opt);  // killed or stuck on a loaded machine: once more
   HelmTemplateRun run;
+  if (r.timed_out || r.exit_code < 0) {
+    run.error = "helm did not finish (" + std::string(r.timed_out ? "timed out" : "killed by a signal") + ")";
+    return run;
+  }
   run.out = r.out;
   run.err = r.err;
   if (r.exit_code != 0) {
