@@ -12,34 +12,15 @@
 #include <cstring>
 #include <stdexcept>
 
-extern char** environ;
+#include "support/test_support.h"
 
 namespace capstan::test {
-
-namespace {
-
-// The child's environment: the inherited one with options applied (built before fork: no allocation after it).
-std::vector<std::string> ChildEnvironment(const TerminalOptions& options) {
-  std::map<std::string, std::string> env;
-  for (char** e = environ; *e; ++e) {
-    std::string kv = *e;
-    size_t eq = kv.find('=');
-    if (eq != std::string::npos) env[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (const auto& [k, v] : options.env) env[k] = v;
-  for (const auto& k : options.unset_env) env.erase(k);
-  std::vector<std::string> out;
-  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
-  return out;
-}
-
-}  // namespace
 
 TerminalResult RunAtTerminal(const std::vector<std::string>& argv, const TerminalOptions& options) {
   int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) throw std::runtime_error("no pseudo-terminal");
   std::string slave_name = ::ptsname(master);
-  std::vector<std::string> env = ChildEnvironment(options);
+  std::vector<std::string> env = ChildEnvironment(options.env, options.unset_env);
   std::vector<char*> envp, args;
   for (auto& e : env) envp.push_back(e.data());
   envp.push_back(nullptr);

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <stdexcept>
 
+extern char** environ;
+
 namespace capstan::test {
 
 std::string SourceDir() { return CAPSTAN_SOURCE_DIR; }
@@ -54,7 +56,32 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
+std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env,
+                                          const std::vector<std::string>& unset) {
+  std::map<std::string, std::string> all;
+  for (char** e = environ; *e; ++e) {
+    std::string kv = *e;
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) all[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : env) all[k] = v;
+  for (const auto& k : unset) all.erase(k);
+  std::vector<std::string> out;
+  for (const auto& [k, v] : all) out.push_back(k + "=" + v);
+  return out;
+}
+
 ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  // Everything the child needs is built here: between fork and exec a child of a threaded process may only make
+  // async-signal-safe calls (no malloc: another thread may hold its lock at the fork, and the child would hang).
+  std::vector<std::string> env_strings = ChildEnvironment(options.env, options.unset_env);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  const char* cwd = options.cwd.empty() ? nullptr : options.cwd.c_str();
   int in[2], out[2], err[2];
   if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC))
     throw std::runtime_error("pipe failed");
@@ -66,15 +93,12 @@ ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& op
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
     ::dup2(err[1], 2);
-    for (const auto& [k, v] : options.env) ::setenv(k.c_str(), v.c_str(), 1);
-    for (const auto& k : options.unset_env) ::unsetenv(k.c_str());
-    if (!options.cwd.empty() && ::chdir(options.cwd.c_str()) != 0) ::_exit(127);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    std::string msg = "exec " + argv[0] + ": " + std::strerror(errno) + "\n";
-    (void)!::write(2, msg.data(), msg.size());
+    if (cwd && ::chdir(cwd) != 0) ::_exit(127);
+    ::execvpe(args[0], args.data(), envp.data());
+    static const char kExecFailed[] = "exec failed: ";
+    (void)!::write(2, kExecFailed, sizeof kExecFailed - 1);
+    (void)!::write(2, args[0], std::strlen(args[0]));
+    (void)!::write(2, "\n", 1);
     ::_exit(127);
   }
   ::close(in[0]);

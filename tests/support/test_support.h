@@ -46,6 +46,10 @@ struct ProcessOptions {
 };
 
 ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& options = {});
+// A child's environment ("K=V" each): the inherited one, `env` added or overriding, `unset` removed. Built before a
+// fork: a child of a threaded process must not allocate between fork and exec.
+std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env,
+                                          const std::vector<std::string>& unset);
 std::string Slurp(const std::string& path);
 
 // Connection settings of the PostgreSQL server started by tests/harness/pg.sh (PGHOST, PGPORT, PGUSER,
