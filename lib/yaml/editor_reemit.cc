@@ -325,6 +325,22 @@ std::pair<size_t, size_t> Editor::Region(Node node, size_t* indent, bool* item, 
     --e;
     if (e > b && t[e - 1] == '\r') --e;
   }
+  // every line of a block collection is indented at least as far as its first: a less indented line inside the
+  // region belongs to an enclosing collection (a key at column 0 that starts with ':' after an indented '? key',
+  // say), which a copy of this collection alone would drop, so the enclosing collection is re-emitted instead
+  if (p && !node.IsFlow() && (node.IsMapping() || node.IsSequence()) && node.has_position()) {
+    size_t first = LineStart(node.start().offset);
+    size_t column = node.start().offset - first;
+    for (size_t ls = t.find('\n', node.start().offset); ls != std::string_view::npos && ls + 1 < e;
+         ls = t.find('\n', ls + 1)) {
+      size_t c = ls + 1;
+      while (c < e && (t[c] == ' ' || t[c] == '\t')) ++c;
+      if (c >= e || t[c] == '\n' || t[c] == '\r' || t[c] == '#') continue;
+      if (c - (ls + 1) < column)
+        throw LayoutError(p->parent, "cannot edit the YAML at line " + InputLine(node) +
+                                         ": a line in the edited collection is less indented than its first");
+    }
+  }
   // a collection's text ends its line (a comment may follow): more content on that line is something the parser read
   // leniently (a ':' at column 0 taken as a value indicator, say), which a copy of this collection alone would cut
   // in two, so the enclosing collection is re-emitted instead

@@ -202,3 +202,15 @@ TEST_CASE("editor re-emits the enclosing collection when more content follows on
   Tree h = Tree::Parse(SetAnno(hash, {"a", "1", "capstan.dev/x"}, "v"));
   CHECK(h.root().Get("a").Get("1").Get("capstan.dev/x").scalar() == "v");
 }
+
+TEST_CASE("editor re-emits the enclosing collection when a less indented line falls in the region (fuzz find)") {
+  // libfyaml and go-yaml agree: ':!ea' is a top-level key (a plain scalar starting with ':'), not the value of the
+  // '? x' above it, but the inner mapping's marks reach into its line: a copy of the inner mapping alone dropped it
+  const std::string doc = "top:\n  ? x\n:!ea:\n F: 1\nz: 2\n";
+  Tree in = Tree::Parse(doc);
+  if (!in.root().Get(":!ea").IsMapping()) return;  // a libfyaml that reads this text otherwise has nothing to check
+  Tree t = Tree::Parse(SetAnno(doc, {"top", "x", "capstan.dev/x"}, "v"));
+  CHECK(t.root().Get("top").Get("x").Get("capstan.dev/x").scalar() == "v");
+  CHECK(t.root().Get(":!ea").Get("F").scalar() == "1");
+  CHECK(t.root().Get("z").scalar() == "2");
+}
