@@ -43,19 +43,19 @@ PointInfo SelectForRollback(const std::vector<PointInfo>& points, const std::str
   }
   const std::string what = "no restore point for a rollback of release " + release + " to revision " +
                            std::to_string(target) + ": ";
-  const std::string todo = "; pick one by hand (capstan backup list, then capstan restore --id ID) or restore "
+  const std::string what_to_do = "; pick one by hand (capstan backup list, then capstan restore --id ID) or restore "
                            "nothing (helm rollback --no-hooks)";
   const std::string list = known.empty() ? "the release has no restore points" : "restore points: " + known;
   if (!best)
     throw Error(what + "none was taken by an upgrade away from revision " + std::to_string(target) + " (" + list + ")" +
-                todo);
+                what_to_do);
   if (best_rev == target + 1) return *best;
   int64_t prev = ParseRevision(best->manifest->previous_revision);
   if (prev > 0 && prev <= target) return *best;
   throw Error(what + "the first restore point after it, " + Describe(*best->manifest) + ", was not taken right after " +
               std::to_string(target) + " and its record does not show that no restore point was taken in between " +
               "(revisions " + std::to_string(target + 1) + ".." + std::to_string(best_rev - 1) +
-              " may have changed the data; " + list + ")" + todo);
+              " may have changed the data; " + list + ")" + what_to_do);
 }
 
 }  // namespace capstan::backup

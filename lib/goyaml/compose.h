@@ -53,8 +53,8 @@ class Composer {
   Composer(const Composer&) = delete;
   Composer& operator=(const Composer&) = delete;
 
-  // p.parse(): the next node of the stream. The first call returns the first document node (nullptr for an
-  // empty stream); yaml.Unmarshal reads only that one. Throws YamlError.
+  // p.parse(): the next document node of the stream, nullptr at its end. yaml.Unmarshal reads only the first; a
+  // Decoder (and the values source map) calls it again for each next one. Throws YamlError.
   Node* Parse();
 
  private:
@@ -80,9 +80,5 @@ class Composer {
   std::deque<std::map<std::string, Node*>> anchor_tables_;
   std::string input_;
 };
-
-// The documents of a stream one after another, as a go-yaml Decoder does (Decoder.Decode): each call returns the
-// next document node, nullptr at the end.
-using DocumentReader = Composer;
 
 }  // namespace capstan::goyaml

@@ -2,7 +2,6 @@
 // v1.4.0 goyaml.v2), with Go's strconv number syntax. Apache-2.0, see LICENSE.go-yaml beside this file.
 #include "goyaml/resolve.h"
 
-#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -347,7 +346,6 @@ bool GoParseFloat(std::string_view s, double* out) {
   if (i != s.size()) return false;
   if (underscores && !UnderscoreOK(s)) return false;
   std::string clean = StripUnderscores(s);
-  errno = 0;
   double d = std::strtod(clean.c_str(), nullptr);
   if (std::isinf(d)) return false;  // ErrRange: go-yaml then keeps the text as a string
   *out = d;

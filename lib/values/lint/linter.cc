@@ -9,7 +9,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
-#include "goyaml/resolve.h"
 #include "jsonschema/validator.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -22,6 +21,7 @@
 #include "values/output.h"
 #include "values/yaml_hints.h"
 #include "values/yaml_load.h"
+#include "yaml/yaml11.h"
 
 namespace capstan::values::lint {
 
@@ -33,12 +33,11 @@ namespace {
 // The key a map key in a values file becomes (sigs.k8s.io/yaml over go-yaml v2), as yaml_load.cc computes it.
 std::string NormalizeKey(std::string_view text, bool plain) {
   if (!plain) return std::string(text);
-  goyaml::Resolved r = goyaml::Resolve("", text);
+  yaml::ResolvedScalar r = yaml::ResolvePlain(text);
   switch (r.type) {
-    case goyaml::Resolved::kBool: return r.b ? "true" : "false";
-    case goyaml::Resolved::kInt: return std::to_string(r.i);
-    case goyaml::Resolved::kUint: return std::to_string(r.u);
-    case goyaml::Resolved::kFloat: return FormatFloatKey(r.f);
+    case yaml::ScalarType::kBool: return r.boolean ? "true" : "false";
+    case yaml::ScalarType::kInt: return r.is_unsigned ? std::to_string(r.uinteger) : std::to_string(r.integer);
+    case yaml::ScalarType::kFloat: return FormatFloatKey(r.number);
     default: return std::string(text);
   }
 }

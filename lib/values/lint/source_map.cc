@@ -4,7 +4,6 @@
 #include <cstdint>
 #include <limits>
 #include <map>
-#include <tuple>
 
 #include "goyaml/compose.h"
 #include "goyaml/yamlh.h"
@@ -58,79 +57,6 @@ struct SourceMapBuilder {
 
 namespace {
 
-struct Walker {
-  SourceMap* map;
-  const KeyNormalizer& normalize;
-  int document = 0;
-  std::vector<std::string> path;
-
-  SourceNode Make(const yaml::Node& v) {
-    SourceNode n;
-    n.pointer = PointerJoin(path);
-    n.document = document;
-    yaml::Kind k = v.kind();
-    n.kind = k == yaml::Kind::kMapping    ? SourceNode::Kind::kMap
-             : k == yaml::Kind::kSequence ? SourceNode::Kind::kList
-             : k == yaml::Kind::kAlias    ? SourceNode::Kind::kAlias
-                                          : SourceNode::Kind::kScalar;
-    if (v.has_position()) {
-      n.line = static_cast<int>(v.start().line) + 1;
-      n.column = static_cast<int>(v.start().column) + 1;
-      n.begin = v.start().offset;
-      n.end = v.end().offset;
-    }
-    if (n.kind == SourceNode::Kind::kScalar) {
-      n.text = std::string(v.scalar());
-      n.plain = v.style() == yaml::Style::kPlain && v.tag().empty();
-    }
-    return n;
-  }
-
-  void Walk(const yaml::Node& v, SourceNode n, size_t depth) {
-    SourceNode::Kind kind = n.kind;
-    SourceMapBuilder::Add(map, std::move(n));  // parents before children: document order
-    if (kind == SourceNode::Kind::kMap && depth < 512) {
-      std::map<std::string, std::pair<int, int>> seen;  // key -> line, column where it was first written
-      for (const auto& pair : v.Entries()) {
-        if (!pair.key.IsScalar() || pair.key.kind() == yaml::Kind::kAlias) continue;  // complex keys: not indexed
-        std::string raw(pair.key.scalar());
-        bool plain = pair.key.style() == yaml::Style::kPlain && pair.key.tag().empty();
-        if (plain && raw == "<<") continue;  // merge keys are resolved by the loader, not positions of their own
-        std::string key = normalize ? normalize(raw, plain) : raw;
-        path.push_back(key);
-        SourceNode c = Make(pair.value);
-        c.has_key = true;
-        c.key_text = raw;
-        c.key_plain = plain;
-        c.key_line = static_cast<int>(pair.key.start().line) + 1;
-        c.key_column = static_cast<int>(pair.key.start().column) + 1;
-        c.key_begin = pair.key.start().offset;
-        c.key_end = pair.key.end().offset;
-        auto [first, fresh] = seen.emplace(key, std::make_pair(c.key_line, c.key_column));
-        if (!fresh) {
-          SourceMapBuilder::AddDuplicate(map, {PointerJoin(path), raw, c.key_line, c.key_column, first->second.first,
-                                               first->second.second});
-          first->second = {c.key_line, c.key_column};
-        }
-        if (!pair.value.has_position()) {  // `key:` with nothing after it
-          c.line = c.key_line;
-          c.column = c.key_column;
-          c.begin = c.end = c.key_end;
-        }
-        Walk(pair.value, std::move(c), depth + 1);
-        path.pop_back();
-      }
-    } else if (kind == SourceNode::Kind::kList && depth < 512) {
-      size_t i = 0;
-      for (const auto& item : v.Items()) {
-        path.push_back(std::to_string(i++));
-        Walk(item, Make(item), depth + 1);
-        path.pop_back();
-      }
-    }
-  }
-};
-
 // go-yaml counts positions in characters (mark.index): byte offsets for them, for text with non-ASCII bytes.
 class CharOffsets {
  public:
@@ -154,85 +80,132 @@ class CharOffsets {
   std::vector<size_t> starts_;  // byte offset of each character (non-ASCII text only)
 };
 
-// The same walk over go-yaml's nodes (the reader Helm uses for values files).
-struct GoWalker {
-  SourceMap* map;
-  const KeyNormalizer& normalize;
-  const CharOffsets& offsets;
-  int document = 0;
-  std::vector<std::string> path;
+struct Where {
+  int line = 0, column = 0;  // 1-based
+  size_t begin = 0, end = 0;
+};
 
-  // The range of a node as the libfyaml map gives it: a quoted scalar's range is inside its quotes.
-  std::pair<size_t, size_t> Range(const goyaml::Node* v) const {
+// How the walk sees libfyaml's tree (JSON, our own files).
+struct FyView {
+  using N = yaml::Node;
+  static SourceNode::Kind KindOf(const N& v) {
+    yaml::Kind k = v.kind();
+    return k == yaml::Kind::kMapping    ? SourceNode::Kind::kMap
+           : k == yaml::Kind::kSequence ? SourceNode::Kind::kList
+           : k == yaml::Kind::kAlias    ? SourceNode::Kind::kAlias
+                                        : SourceNode::Kind::kScalar;
+  }
+  Where Place(const N& v) const {
+    if (!v.has_position()) return {};
+    return {static_cast<int>(v.start().line) + 1, static_cast<int>(v.start().column) + 1, v.start().offset,
+            v.end().offset};
+  }
+  static std::string Text(const N& v) { return std::string(v.scalar()); }
+  static bool Plain(const N& v) { return v.style() == yaml::Style::kPlain && v.tag().empty(); }
+  static bool IndexedKey(const N& k) { return k.IsScalar() && k.kind() != yaml::Kind::kAlias; }
+  static bool Empty(const N& v) { return !v.has_position(); }  // `key:` with nothing after it
+  template <class F> static void ForEachEntry(const N& v, F f) {
+    for (const auto& pair : v.Entries()) f(pair.key, pair.value);
+  }
+  template <class F> static void ForEachItem(const N& v, F f) {
+    for (const auto& item : v.Items()) f(item);
+  }
+};
+
+// How the walk sees go-yaml's nodes (the reader Helm uses for values files).
+struct GoView {
+  using N = const goyaml::Node*;
+  const CharOffsets& offsets;
+  static SourceNode::Kind KindOf(N v) {
+    return v->kind == goyaml::mappingNode    ? SourceNode::Kind::kMap
+           : v->kind == goyaml::sequenceNode ? SourceNode::Kind::kList
+           : v->kind == goyaml::aliasNode    ? SourceNode::Kind::kAlias
+                                             : SourceNode::Kind::kScalar;
+  }
+  // The range as the libfyaml map gives it: a quoted scalar's range is inside its quotes.
+  Where Place(N v) const {
     bool quoted = v->kind == goyaml::scalarNode && (v->style == goyaml::yaml_SINGLE_QUOTED_SCALAR_STYLE ||
                                                     v->style == goyaml::yaml_DOUBLE_QUOTED_SCALAR_STYLE);
     size_t b = offsets.Byte(v->start), e = offsets.Byte(v->end);
     if (quoted && e >= b + 2) ++b, --e;
-    return {b, e};
+    return {v->line + 1, v->column + 1, b, e};
   }
-
-  static bool Empty(const goyaml::Node* v) {  // `key:` with nothing after it, or an empty document
+  static std::string Text(N v) { return v->value; }
+  static bool Plain(N v) { return v->implicit; }  // plain style and no tag
+  static bool IndexedKey(N k) { return k->kind == goyaml::scalarNode; }  // not complex keys nor aliases
+  static bool Empty(N v) {  // `key:` with nothing after it, or an empty document
     return v->kind == goyaml::scalarNode && v->implicit && v->value.empty() && v->start == v->end;
   }
+  template <class F> static void ForEachEntry(N v, F f) {
+    for (size_t i = 0; i + 1 < v->children.size(); i += 2) f(v->children[i], v->children[i + 1]);
+  }
+  template <class F> static void ForEachItem(N v, F f) {
+    for (N c : v->children) f(c);
+  }
+};
 
-  SourceNode Make(const goyaml::Node* v) {
+template <class View>
+struct Walker {
+  using N = typename View::N;
+  SourceMap* map;
+  const KeyNormalizer& normalize;
+  View view;
+  int document = 0;
+  std::vector<std::string> path;
+
+  SourceNode Make(const N& v) {
     SourceNode n;
     n.pointer = PointerJoin(path);
     n.document = document;
-    n.kind = v->kind == goyaml::mappingNode    ? SourceNode::Kind::kMap
-             : v->kind == goyaml::sequenceNode ? SourceNode::Kind::kList
-             : v->kind == goyaml::aliasNode    ? SourceNode::Kind::kAlias
-                                               : SourceNode::Kind::kScalar;
-    n.line = v->line + 1;
-    n.column = v->column + 1;
-    std::tie(n.begin, n.end) = Range(v);
+    n.kind = View::KindOf(v);
+    Where w = view.Place(v);
+    n.line = w.line, n.column = w.column, n.begin = w.begin, n.end = w.end;
     if (n.kind == SourceNode::Kind::kScalar) {
-      n.text = v->value;
-      n.plain = v->implicit;  // plain style and no tag
+      n.text = View::Text(v);
+      n.plain = View::Plain(v);
     }
     return n;
   }
 
-  void Walk(const goyaml::Node* v, SourceNode n, size_t depth) {
+  void Walk(const N& v, SourceNode n, size_t depth) {
     SourceNode::Kind kind = n.kind;
     SourceMapBuilder::Add(map, std::move(n));  // parents before children: document order
     if (kind == SourceNode::Kind::kMap && depth < 512) {
       std::map<std::string, std::pair<int, int>> seen;  // key -> line, column where it was first written
-      for (size_t i = 0; i + 1 < v->children.size(); i += 2) {
-        const goyaml::Node* key = v->children[i];
-        const goyaml::Node* value = v->children[i + 1];
-        if (key->kind != goyaml::scalarNode) continue;  // complex keys and aliases: not indexed
-        bool plain = key->implicit;
-        if (plain && key->value == "<<") continue;  // merge keys are resolved by the loader
-        std::string key_name = normalize ? normalize(key->value, plain) : key->value;
-        path.push_back(key_name);
+      View::ForEachEntry(v, [&](const N& key, const N& value) {
+        if (!View::IndexedKey(key)) return;  // complex keys: not indexed
+        std::string raw = View::Text(key);
+        bool plain = View::Plain(key);
+        if (plain && raw == "<<") return;  // merge keys are resolved by the loader, not positions of their own
+        std::string name = normalize ? normalize(raw, plain) : raw;
+        path.push_back(name);
         SourceNode c = Make(value);
         c.has_key = true;
-        c.key_text = key->value;
+        c.key_text = raw;
         c.key_plain = plain;
-        c.key_line = key->line + 1;
-        c.key_column = key->column + 1;
-        std::tie(c.key_begin, c.key_end) = Range(key);
-        auto [first, fresh] = seen.emplace(key_name, std::make_pair(c.key_line, c.key_column));
+        Where k = view.Place(key);
+        c.key_line = k.line, c.key_column = k.column, c.key_begin = k.begin, c.key_end = k.end;
+        auto [first, fresh] = seen.emplace(name, std::make_pair(c.key_line, c.key_column));
         if (!fresh) {
-          SourceMapBuilder::AddDuplicate(map, {PointerJoin(path), key->value, c.key_line, c.key_column,
-                                               first->second.first, first->second.second});
+          SourceMapBuilder::AddDuplicate(map, {PointerJoin(path), raw, c.key_line, c.key_column, first->second.first,
+                                               first->second.second});
           first->second = {c.key_line, c.key_column};
         }
-        if (Empty(value)) {
+        if (View::Empty(value)) {
           c.line = c.key_line;
           c.column = c.key_column;
           c.begin = c.end = c.key_end;
         }
         Walk(value, std::move(c), depth + 1);
         path.pop_back();
-      }
+      });
     } else if (kind == SourceNode::Kind::kList && depth < 512) {
-      for (size_t i = 0; i < v->children.size(); ++i) {
-        path.push_back(std::to_string(i));
-        Walk(v->children[i], Make(v->children[i]), depth + 1);
+      size_t i = 0;
+      View::ForEachItem(v, [&](const N& item) {
+        path.push_back(std::to_string(i++));
+        Walk(item, Make(item), depth + 1);
         path.pop_back();
-      }
+      });
     }
   }
 };
@@ -289,7 +262,7 @@ SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize
     map.error_ = {e.reason(), static_cast<int>(e.line()) + 1, static_cast<int>(e.column()) + 1};
     return map;
   }
-  Walker w{&map, normalize, 0, {}};
+  Walker<FyView> w{&map, normalize, FyView{}, 0, {}};
   for (const auto& doc : docs) {
     ++map.documents_;
     if (!doc.root()) continue;
@@ -303,13 +276,13 @@ SourceMap SourceMap::Build(std::string_view text, const KeyNormalizer& normalize
 SourceMap SourceMap::BuildValues(std::string_view text, const KeyNormalizer& normalize) {
   SourceMap map;
   CharOffsets offsets(text);
-  GoWalker w{&map, normalize, offsets, 0, {}};
+  Walker<GoView> w{&map, normalize, GoView{offsets}, 0, {}};
   try {
     goyaml::Composer composer(text);
     while (const goyaml::Node* doc = composer.Parse()) {
       ++map.documents_;
       const goyaml::Node* root = doc->children.empty() ? nullptr : doc->children[0];
-      if (root && !GoWalker::Empty(root)) w.Walk(root, w.Make(root), 0);
+      if (root && !GoView::Empty(root)) w.Walk(root, w.Make(root), 0);
       ++w.document;
     }
   } catch (const goyaml::YamlError& e) {
