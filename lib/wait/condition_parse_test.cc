@@ -122,6 +122,8 @@ TEST_CASE("bad conditions report the condition, the column and what to write") {
       {"file:/x (content=' a')", 6, "whitespace"},
       {"dns:", 5, "missing name"},
       {"dns:db:53", 5, "without a port"},
+      {"dns:db..", 5, "invalid DNS name"},  // not read as the fully qualified "db."
+      {"dns:.", 5, "missing name"},
       {"http:/x", 6, "expected '//'"},
       {"https://user:pw@h/", 9, "user name or password"},
       {"https://h/a b", 13, "%20"},
