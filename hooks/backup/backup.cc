@@ -6,6 +6,7 @@
 #include "backup/engine.h"
 #include "backup/report.h"
 #include "backup/retention.h"
+#include "backup/store_flags.h"
 #include "hooks/command.h"
 #include "pg/flags.h"
 #include "util/error.h"
@@ -15,7 +16,7 @@ namespace capstan::hooks {
 namespace {
 
 struct BackupFlags {
-  std::string root;
+  backup::StoreOptions store;
   std::string output;
   std::vector<std::string> dirs;
   bool no_database = false;
@@ -30,8 +31,7 @@ struct BackupFlags {
 };
 
 void AddRootAndOutput(CLI::App& app, BackupFlags& f) {
-  app.add_option("--backup-root", f.root, "Directory holding the restore points (a persistent volume)")
-      ->envname("CAPSTAN_BACKUP_ROOT");
+  backup::AddStoreFlags(app, f.store);
   app.add_option("-o,--output", f.output, "text (default on a terminal) or json")
       ->check(CLI::IsMember({"text", "json"}));
 }
@@ -56,6 +56,7 @@ Runner Setup(CLI::App& sub) {
   auto f = std::make_shared<BackupFlags>();
   sub.footer(
       "Example: capstan backup --backup-root /backups --dir /data --release portal --keep-last 5 --dbname app\n"
+      "         capstan backup --backup-root s3://backups/portal --encryption-key-file /secrets/backup-key/key --dbname app\n"
       "         capstan backup list --backup-root /backups\n"
       "Exit codes: 0 complete and verified, 1 failed (nothing complete was left), 2 usage, 3 disk full or database "
       "unreachable.");
@@ -96,23 +97,24 @@ Runner Setup(CLI::App& sub) {
 
   return [f, list, verify, prune]() -> int {
     backup::Output out = backup::ResolveOutput(f->output);
-    if (f->root.empty()) throw UsageError("no backup root: pass --backup-root DIR or set CAPSTAN_BACKUP_ROOT");
+    if (f->store.root.empty())
+      throw UsageError("no backup root: pass --backup-root DIR or s3://BUCKET/PREFIX, or set CAPSTAN_BACKUP_ROOT");
     if (list->parsed()) {
-      Print(backup::RenderList(backup::ListPoints(f->root), out));
+      Print(backup::RenderList(backup::ListPoints(f->store), out));
       return kExitOk;
     }
     if (verify->parsed()) {
-      Print(backup::RenderVerify(backup::VerifyPoint(f->root, f->verify_id, f->pg_restore), out));
+      Print(backup::RenderVerify(backup::VerifyPoint(f->store, f->verify_id, f->pg_restore), out));
       return kExitOk;
     }
     if (prune->parsed()) {
       auto policy = Policy(*f);
       if (!policy.Any()) throw UsageError("prune needs --keep-last N and/or --keep-within AGE");
-      Print(backup::RenderPrune(backup::Prune(f->root, policy), out));
+      Print(backup::RenderPrune(backup::Prune(f->store, policy), out));
       return kExitOk;
     }
     backup::BackupOptions o;
-    o.root = f->root;
+    static_cast<backup::StoreOptions&>(o) = f->store;
     o.dirs = f->dirs;
     o.database = !f->no_database;
     if (o.database) o.pg = f->db.Resolve("capstan-backup");

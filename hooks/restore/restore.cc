@@ -4,6 +4,7 @@
 
 #include "backup/engine.h"
 #include "backup/report.h"
+#include "backup/store_flags.h"
 #include "hooks/command.h"
 #include "pg/flags.h"
 #include "util/error.h"
@@ -27,7 +28,7 @@ Runner Setup(CLI::App& sub) {
       "         capstan restore --backup-root /backups --release portal --for-rollback-to 3 --dbname app\n"
       "The restore point is verified first (its manifest must match manifest.json.sha256); a corrupt one is refused.\n"
       "The database's objects and the directories' contents are replaced.");
-  sub.add_option("--backup-root", f->o.root, "Directory holding the restore points")->envname("CAPSTAN_BACKUP_ROOT");
+  backup::AddStoreFlags(sub, f->o);
   sub.add_option("--id", f->o.id, "Restore point id, or latest (default)")->envname("CAPSTAN_RESTORE_ID");
   sub.add_option("--release", f->o.release, "With --id latest: the newest restore point of this release")
       ->envname("CAPSTAN_RELEASE");
@@ -58,7 +59,8 @@ Runner Setup(CLI::App& sub) {
                        " both choose the restore point: pass one");
     if (f->o.rollback_to > 0 && f->o.release.empty())
       throw UsageError("--for-rollback-to needs --release: the restore points of which release?");
-    if (f->o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR or set CAPSTAN_BACKUP_ROOT");
+    if (f->o.root.empty())
+      throw UsageError("no backup root: pass --backup-root DIR or s3://BUCKET/PREFIX, or set CAPSTAN_BACKUP_ROOT");
     for (const auto& m : f->maps) {
       auto eq = m.find('=');
       if (eq == std::string::npos || eq == 0 || eq + 1 == m.size())

@@ -49,20 +49,25 @@ uint64_t DirectoryDataBytes(const std::string& dir, const std::set<std::pair<dev
 // Writes dir as a tar stream (uncompressed) into out. Throws Error naming the path on failure.
 ArchiveStats WriteDirectoryArchive(const std::string& dir, ByteSink& out, const WriteArchiveOptions& options);
 
-// Reads a .tar.gz file completely: SHA-256 and size of the file, and every entry validated as extractable.
+// Reads a .tar.gz stream completely: every entry validated as extractable, then the rest of the stream (the
+// gzip trailer, and so a checking source's end: artifact_source.h). Throws Error naming what.
 struct ArchiveCheck {
-  uint64_t size = 0;
+  uint64_t size = 0;  // CheckArchiveFile only: the file's size and SHA-256
   std::string sha256;
   uint64_t entries = 0;
   uint64_t data_bytes = 0;
 };
+ArchiveCheck CheckArchive(ByteSource& in, const std::string& what);
 ArchiveCheck CheckArchiveFile(const std::string& path, std::atomic<uint64_t>* progress = nullptr);
 
-// Extracts a .tar.gz file into dest (an existing, empty directory). The archive is validated first (a full
-// pass) and nothing is written when it is unsafe; the file's SHA-256 is checked against expected_sha256 (when
-// not empty) on both passes.
+// Extracts a .tar.gz into dest (an existing, empty directory), reading it twice from sources open() gives: a full
+// validation pass first (nothing is written when it is unsafe), then the extraction (validated again). The sources
+// are expected to check the stored bytes themselves (artifact_source.h); both passes read them to the end.
 // Device, FIFO and socket entries are not restored, and setuid/setgid bits of files are dropped unless
 // options.keep_setid: both are listed in the returned notes.
+ArchiveStats ExtractArchive(const SourceOpener& open, const std::string& what, const std::string& dest,
+                            std::atomic<uint64_t>* progress = nullptr, const ExtractOptions& options = {});
+// The same for a file, checked against expected_sha256 (when not empty) on both passes.
 ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest, const std::string& expected_sha256,
                                 std::atomic<uint64_t>* progress = nullptr, const ExtractOptions& options = {});
 
@@ -71,7 +76,8 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
 // staging directory (and so rolls back) when Commit() was not called or failed.
 class DirectoryRestore {
  public:
-  DirectoryRestore(std::string target, std::string archive, std::string sha256, ExtractOptions options = {});
+  // archive: what the opener reads, for messages.
+  DirectoryRestore(std::string target, SourceOpener open, std::string archive, ExtractOptions options = {});
   ~DirectoryRestore();
   DirectoryRestore(const DirectoryRestore&) = delete;
   DirectoryRestore& operator=(const DirectoryRestore&) = delete;
@@ -80,7 +86,9 @@ class DirectoryRestore {
   const std::string& target() const { return target_; }
 
  private:
-  std::string target_, archive_, sha256_, staging_;
+  std::string target_;
+  SourceOpener open_;
+  std::string archive_, staging_;
   ExtractOptions options_;
   bool committed_ = false;
 };

@@ -13,6 +13,7 @@
 
 #include "backup/archive.h"
 #include "backup/archive_paths.h"
+#include "backup/artifact_source.h"
 #include "backup/fs_util.h"
 #include "backup/tar_reader.h"
 #include "util/error.h"
@@ -29,14 +30,6 @@ constexpr size_t kBuffer = 1 << 20;
   std::string msg = what + " " + path + ": " + std::strerror(err);
   if (err == ENOSPC || err == EDQUOT) throw PreconditionError(msg + ": the disk is full; free space and run again");
   throw Error(msg);
-}
-
-void CheckDigest(const std::string& path, FileSource& src, const std::string& expected) {
-  if (expected.empty()) return;
-  std::string got = src.sha256();
-  if (got != expected)
-    throw Error(path + ": SHA-256 " + got + " does not match the manifest's " + expected +
-                ": the archive is corrupt; refusing to restore it");
 }
 
 // Opens (creating when missing) the directory of parts[0..n) below rootfd without following symlinks.
@@ -58,23 +51,28 @@ int OpenParent(int rootfd, const std::vector<std::string>& parts, size_t n, cons
 
 }  // namespace
 
-ArchiveCheck CheckArchiveFile(const std::string& path, std::atomic<uint64_t>* progress) {
-  FileSource file(path, progress);
-  GzipSource gz(file, path);
-  TarReader tar(gz, path);
-  ArchiveValidator validator(path);
+ArchiveCheck CheckArchive(ByteSource& in, const std::string& what) {
+  GzipSource gz(in, what);
+  TarReader tar(gz, what);
+  ArchiveValidator validator(what);
   TarEntry e;
   while (tar.Next(e)) validator.Add(e);
   validator.Finish();
-  // Read what follows the end marker (padding) so that the gzip trailer and the whole file are checked.
+  // Read what follows the end marker (padding) so that the gzip trailer and the whole stream are checked.
   std::unique_ptr<char[]> buf(new char[kBuffer]);
   while (gz.Read(buf.get(), kBuffer) > 0) {
   }
   ArchiveCheck c;
-  c.size = file.size();
-  c.sha256 = file.sha256();
   c.entries = validator.entries();
   c.data_bytes = validator.data_bytes();
+  return c;
+}
+
+ArchiveCheck CheckArchiveFile(const std::string& path, std::atomic<uint64_t>* progress) {
+  FileSource file(path, progress);
+  ArchiveCheck c = CheckArchive(file, path);
+  c.size = file.size();
+  c.sha256 = file.sha256();
   return c;
 }
 
@@ -96,11 +94,14 @@ std::string OctalMode(uint32_t mode) {
 
 ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest, const std::string& expected_sha256,
                                 std::atomic<uint64_t>* progress, const ExtractOptions& options) {
+  return ExtractArchive(CheckedFileOpener(path, expected_sha256), path, dest, progress, options);
+}
+
+ArchiveStats ExtractArchive(const SourceOpener& open, const std::string& path, const std::string& dest,
+                            std::atomic<uint64_t>* progress, const ExtractOptions& options) {
   {  // Pass 1: the whole archive is checked before anything is written.
-    ArchiveCheck check = CheckArchiveFile(path);
-    if (!expected_sha256.empty() && check.sha256 != expected_sha256)
-      throw Error(path + ": SHA-256 " + check.sha256 + " does not match the manifest's " + expected_sha256 +
-                  ": the archive is corrupt; refusing to restore it");
+    std::unique_ptr<ByteSource> in = open(nullptr);
+    CheckArchive(*in, path);
   }
   int rootfd = ::open(dest.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (rootfd < 0) Fail("cannot open", dest);
@@ -125,8 +126,8 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
     cached_fd = -1;
   };
   try {
-    FileSource file(path, progress);
-    GzipSource gz(file, path);
+    std::unique_ptr<ByteSource> in = open(progress);
+    GzipSource gz(*in, path);
     TarReader tar(gz, path);
     ArchiveValidator validator(path);  // again: the file is read a second time and must still be safe
     TarEntry e;
@@ -203,9 +204,8 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
     }
     validator.Finish();
     if (noted > kMaxNotes) stats.notes.push_back("... and " + std::to_string(noted - kMaxNotes) + " more");
-    while (gz.Read(buf.get(), kBuffer) > 0) {
+    while (gz.Read(buf.get(), kBuffer) > 0) {  // to the end: a checking source compares its digest there
     }
-    CheckDigest(path, file, expected_sha256);
     close_cache();
     // Directories last, deepest first, so that read-only modes do not stop their own extraction.
     std::sort(dirs.begin(), dirs.end(), [](const DirMeta& a, const DirMeta& b) { return a.path > b.path; });
@@ -224,9 +224,8 @@ ArchiveStats ExtractArchiveFile(const std::string& path, const std::string& dest
   return stats;
 }
 
-DirectoryRestore::DirectoryRestore(std::string target, std::string archive, std::string sha256,
-                                   ExtractOptions options)
-    : target_(std::move(target)), archive_(std::move(archive)), sha256_(std::move(sha256)), options_(options) {
+DirectoryRestore::DirectoryRestore(std::string target, SourceOpener open, std::string archive, ExtractOptions options)
+    : target_(std::move(target)), open_(std::move(open)), archive_(std::move(archive)), options_(options) {
   while (target_.size() > 1 && target_.back() == '/') target_.pop_back();
   staging_ = target_ + "/" + kStagingPrefix + std::to_string(::getpid());
 }
@@ -245,7 +244,7 @@ ArchiveStats DirectoryRestore::Stage(std::atomic<uint64_t>* progress) {
   if (::mkdir(staging_.c_str(), 0700) != 0) Fail("cannot create staging directory", staging_);
   if (::mkdir((staging_ + "/new").c_str(), 0700) != 0) Fail("cannot create staging directory", staging_ + "/new");
   if (::mkdir((staging_ + "/old").c_str(), 0700) != 0) Fail("cannot create staging directory", staging_ + "/old");
-  return ExtractArchiveFile(archive_, staging_ + "/new", sha256_, progress, options_);
+  return ExtractArchive(open_, archive_, staging_ + "/new", progress, options_);
 }
 
 namespace {

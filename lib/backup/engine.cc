@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "backup/archive.h"
+#include "backup/artifact_source.h"
 #include "backup/cancel.h"
 #include "backup/fs_util.h"
 #include "backup/manifest_seal.h"
@@ -22,7 +23,6 @@
 #include "backup/progress.h"
 #include "backup/restore_targets.h"
 #include "backup/rollback_point.h"
-#include "backup/root_lock.h"
 #include "backup/streams.h"
 #include "capstan_version.h"
 #include "log/log.h"
@@ -35,8 +35,6 @@ namespace capstan::backup {
 
 namespace {
 
-constexpr const char* kTmpPrefix = ".tmp-";
-constexpr const char* kDeletingPrefix = ".deleting-";
 constexpr const char* kDumpName = "database.dump";
 
 std::string FormatTime(std::time_t t, const char* fmt) {
@@ -64,28 +62,6 @@ bool IsDir(const std::string& p) {
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-std::vector<std::string> ListDir(const std::string& dir) {
-  std::vector<std::string> names;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return names;
-  while (dirent* e = ::readdir(d)) {
-    std::string n = e->d_name;
-    if (n != "." && n != "..") names.push_back(n);
-  }
-  ::closedir(d);
-  return names;
-}
-
-// Removes what interrupted runs left behind. Only called with the root's lock held.
-void RemoveLeftovers(const std::string& root) {
-  for (const auto& n : ListDir(root)) {
-    if (StartsWith(n, kTmpPrefix) || StartsWith(n, kDeletingPrefix)) {
-      log::Info("removing the leftover of an interrupted run", {{"path", root + "/" + n}});
-      RemoveTree(root + "/" + n);
-    }
-  }
-}
-
 std::string ArchiveName(size_t index, const std::string& dir) {
   std::string base = dir.substr(dir.rfind('/') + 1);
   std::string clean;
@@ -94,23 +70,22 @@ std::string ArchiveName(size_t index, const std::string& dir) {
   return "dir-" + std::to_string(index) + "-" + clean.substr(0, 64) + ".tar.gz";
 }
 
-void WriteManifest(const std::string& dir, const Manifest& m) {
-  std::string json = ManifestToJson(m);
-  FileSink sink(dir + "/" + kManifestFile, 0644);
-  sink.Write(json.data(), json.size());
-  sink.Finish();
-  WriteManifestSeal(dir, json);
+constexpr size_t kMaxManifestBytes = 16 << 20;
+
+Manifest ReadManifest(Store& store, const std::string& id) {
+  std::optional<std::string> text = store.ReadSmall(id, kManifestFile);
+  if (!text) throw Error(store.Where(id, kManifestFile) + " is missing: the restore point is incomplete or corrupt");
+  if (text->size() > kMaxManifestBytes) throw Error(store.Where(id, kManifestFile) + " is too large: the restore point is corrupt");
+  return ManifestFromJson(*text, store.Where(id, kManifestFile));
 }
 
-Manifest ReadManifest(const std::string& dir) {
-  std::string path = dir + "/" + kManifestFile;
-  std::string text;
-  try {
-    text = ReadFile(path);
-  } catch (const Error& e) {
-    throw Error(std::string(e.what()) + ": the restore point is incomplete or corrupt");
-  }
-  return ManifestFromJson(text, path);
+// The sealed manifest of a point: only its sealed bytes are trusted (manifest_seal.h).
+Manifest ReadSealedManifest(Store& store, const std::string& id) {
+  std::optional<std::string> text = store.ReadSmall(id, kManifestFile);
+  if (!text) throw Error(store.Where(id, kManifestFile) + " is missing: the restore point is incomplete or corrupt");
+  CheckSeal(*text, store.ReadSmall(id, kManifestSealFile), store.Where(id, kManifestFile),
+            store.Where(id, kManifestSealFile), store.ResealHint(id));
+  return ManifestFromJson(*text, store.Where(id, kManifestFile));
 }
 
 // Runs fn in a worker thread, capturing its exception; a failure asks the other workers to stop.
@@ -135,60 +110,86 @@ class Worker {
   std::thread thread_;
 };
 
-void CheckDigest(const std::string& path, const Artifact& a, const FileDigest& d) {
-  if (d.size != a.size || d.sha256 != a.sha256)
-    throw Error(path + ": " + (d.size != a.size ? "size " + std::to_string(d.size) + " differs from the manifest's " +
-                                                       std::to_string(a.size)
-                                                 : "SHA-256 " + d.sha256 + " differs from the manifest's " + a.sha256) +
-                ": the restore point is corrupt; use another restore point (capstan backup list)");
+// The bytes VerifyArtifact reads: every artifact once, checksummed while its contents are checked.
+uint64_t VerifyBytes(const Artifact& a) { return a.size; }
+
+// An artifact's bytes as stored, checked against the manifest at their end (artifact_source.h).
+std::unique_ptr<CheckedSource> OpenArtifact(Store& store, const std::string& id, const Artifact& a,
+                                            std::atomic<uint64_t>* progress) {
+  return std::make_unique<CheckedSource>(store.Open(id, a.name), store.Where(id, a.name), a.size, a.sha256, progress);
 }
 
-// The bytes VerifyArtifact reads: a dump once (its checksum; pg_restore --list reads its table of contents), an
-// archive twice (its checksum, then every entry).
-uint64_t VerifyBytes(const Artifact& a) { return a.kind == kKindDump ? a.size : 2 * a.size; }
-
-void VerifyArtifact(const std::string& dir, Artifact& a, const PgTool* pg_restore, std::atomic<uint64_t>* progress) {
-  std::string path = dir + "/" + a.name;
+// Re-reads an artifact: its size and SHA-256, and its contents (pg_restore --list of a dump; every entry of an
+// archive). Fills in what the reading found (TOC entries, archive entries) and throws Error when it differs.
+void VerifyArtifact(Store& store, const std::string& id, Artifact& a, const PgTool* pg_restore,
+                    std::atomic<uint64_t>* progress) {
+  std::string where = store.Where(id, a.name);
+  std::unique_ptr<CheckedSource> in = OpenArtifact(store, id, a, progress);
   if (a.kind == kKindDump) {
-    CheckDigest(path, a, DigestFile(path, progress));
-    if (!pg_restore) throw Error("internal error: no pg_restore to verify " + path);
-    uint64_t toc = ListDump(*pg_restore, path);
+    if (!pg_restore) throw Error("internal error: no pg_restore to verify " + where);
+    uint64_t toc = ListDump(*pg_restore, *in, where);
     if (a.entries != 0 && toc != a.entries)
-      throw Error(path + ": pg_restore --list shows " + std::to_string(toc) + " entries, the manifest " +
+      throw Error(where + ": pg_restore --list shows " + std::to_string(toc) + " entries, the manifest " +
                   std::to_string(a.entries) + ": the restore point is corrupt");
     a.entries = toc;
   } else {
-    // The checksum first, so that a corrupt archive is reported as such (not as a gzip or tar error).
-    CheckDigest(path, a, DigestFile(path, progress));
-    ArchiveCheck c = CheckArchiveFile(path, progress);
-    CheckDigest(path, a, FileDigest{c.size, c.sha256});
+    ArchiveCheck c;
+    try {
+      c = CheckArchive(*in, where);
+    } catch (const Error&) {
+      in->Drain();  // a changed archive is reported by its checksum, not by the gzip or tar error it causes
+      throw;
+    }
     if (a.entries != 0 && c.entries != a.entries)
-      throw Error(path + ": the archive lists " + std::to_string(c.entries) + " entries, the manifest " +
+      throw Error(where + ": the archive lists " + std::to_string(c.entries) + " entries, the manifest " +
                   std::to_string(a.entries) + ": the restore point is corrupt");
     a.entries = c.entries;
     a.data_bytes = c.data_bytes;
   }
 }
 
+const Artifact& Find(const Manifest& m, const std::string& name) {
+  for (const auto& a : m.artifacts)
+    if (a.name == name) return a;
+  throw Error("internal error: no artifact " + name + " in the manifest of " + m.id);
+}
+
+// Opens an artifact afresh each time (a restore reads it twice), each time with its own store handle: the reads
+// may run while the store is used elsewhere.
+SourceOpener ArtifactOpener(const StoreOptions& options, const std::string& id, const Artifact& a) {
+  return [options, id, a](std::atomic<uint64_t>* progress) -> std::unique_ptr<ByteSource> {
+    auto store = std::shared_ptr<Store>(OpenStore(options));
+    struct Owning : ByteSource {
+      std::shared_ptr<Store> store;
+      std::unique_ptr<ByteSource> in;
+      size_t Read(char* data, size_t n) override { return in->Read(data, n); }
+    };
+    auto src = std::make_unique<Owning>();
+    src->store = store;
+    src->in = OpenArtifact(*store, id, a, progress);
+    return src;
+  };
+}
+
 }  // namespace
 
 BackupResult CreateBackup(const BackupOptions& o) {
   auto started = std::chrono::steady_clock::now();
-  if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR (a volume for restore points)");
+  if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR (a volume for restore points) or s3://BUCKET/PREFIX");
   if (!o.database && o.dirs.empty())
     throw UsageError("nothing to back up: pass --dir DIR (repeatable) and/or leave the database on");
-  std::string root = Normalize(Absolute(o.root));
   std::vector<std::string> dirs;
   for (const auto& d : o.dirs) {
     std::string a = Normalize(Absolute(d));
     if (!IsDir(a)) throw UsageError("--dir " + d + " is not a directory: pass an existing directory to archive");
     dirs.push_back(a);
   }
-  MakeDirectories(root, 0755);
+  std::unique_ptr<Store> store = OpenStore(o);
+  store->Prepare(true);
   InstallCancelHandlers();
   ResetCancel();
-  RootLock lock(root, "back up");
-  RemoveLeftovers(root);
+  std::unique_ptr<StoreLock> lock = store->Lock("back up");
+  store->RemoveLeftovers();
 
   Manifest m;
   m.release = o.release;
@@ -202,7 +203,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
     // The chain a rollback checks (rollback_point.h): the revision of the release's newest restore point, read
     // under the lock, so that no other backup can come between.
     m.previous_revision = "0";
-    for (const auto& p : ListPoints(root))
+    for (const auto& p : ListPoints(*store))
       if (p.complete && p.manifest->release == o.release) {
         m.previous_revision = p.manifest->revision;
         break;
@@ -238,29 +239,22 @@ BackupResult CreateBackup(const BackupOptions& o) {
 
   std::time_t now = std::time(nullptr);
   std::string id = FormatTime(now, "%Y%m%dT%H%M%SZ");
-  for (int n = 2; IsDir(root + "/" + id) || IsDir(root + "/" + kTmpPrefix + id); ++n)
-    id = FormatTime(now, "%Y%m%dT%H%M%SZ") + "-" + std::to_string(n);
+  for (int n = 2; store->Taken(id); ++n) id = FormatTime(now, "%Y%m%dT%H%M%SZ") + "-" + std::to_string(n);
   m.id = id;
   m.time = FormatTime(now, "%Y-%m-%dT%H:%M:%SZ");
   m.time_unix = static_cast<int64_t>(now);
-  std::string tmp = root + "/" + kTmpPrefix + id;
-  std::string final_dir = root + "/" + id;
-  log::Info("backup started", {{"id", id}, {"root", root}, {"database", o.database ? conn.description : "none"},
+  log::Info("backup started", {{"id", id}, {"root", store->Describe()}, {"database", o.database ? conn.description : "none"},
                                {"directories", static_cast<unsigned long>(dirs.size())}});
+  bool begun = false;
   try {
-    if (::mkdir(tmp.c_str(), 0700) != 0) {
-      int err = errno;
-      if (err == ENOSPC || err == EDQUOT) throw PreconditionError("cannot create " + tmp + ": " + std::strerror(err));
-      throw Error("cannot create " + tmp + ": " + std::strerror(err));
-    }
-    struct stat root_st {};
-    ::stat(root.c_str(), &root_st);
+    store->Begin(id);
+    begun = true;
     // "backup": the dump's bytes and the archived file data; its total is the directories' file sizes (exact) and
     // the database's size (an estimate, replaced by the dump's size when it is written). "verify": the re-read.
     Progress progress(std::vector<std::string>{"backup", "verify"});
     ProgressCounter& written = progress.counter("backup");
     ProgressCounter& verified = progress.counter("verify");
-    std::set<std::pair<dev_t, ino_t>> exclude = {{root_st.st_dev, root_st.st_ino}};
+    std::set<std::pair<dev_t, ino_t>> exclude = store->ArchiveExclusions();
     for (const auto& d : dirs) written.total += DirectoryDataBytes(d, exclude);
     if (o.database && database_size > 0) {
       written.total += database_size;
@@ -274,49 +268,53 @@ BackupResult CreateBackup(const BackupOptions& o) {
     Artifact dump_artifact;
     std::vector<Artifact> archives(dirs.size());
     std::unique_ptr<Worker> dump_worker, archive_worker;
+    // Each worker has its own store handle: an S3 store's connection is not shared between threads.
     if (o.database) {
       dump_worker = std::make_unique<Worker>([&] {
-        std::string path = tmp + "/" + kDumpName;
-        DumpOutcome d = RunDump(pg_dump, conn, path, o.dump_compress, &written.bytes);
-        written.total += d.size;
+        std::unique_ptr<Store> own = OpenStore(o);
+        std::unique_ptr<ArtifactWriter> out = own->Create(id, kDumpName);
+        uint64_t dumped = RunDump(pg_dump, conn, *out, o.dump_compress, &written.bytes);
+        out->Finish();
+        written.total += dumped;
         written.total -= written.estimated.exchange(0);
         written_one();
         dump_artifact.name = kDumpName;
         dump_artifact.kind = kKindDump;
         dump_artifact.source = conn.dbname;
-        dump_artifact.size = d.size;
-        dump_artifact.sha256 = d.sha256;
-        log::Info("database dumped", {{"bytes", static_cast<unsigned long long>(d.size)}, {"sha256", d.sha256}});
+        dump_artifact.size = out->size();
+        dump_artifact.sha256 = out->sha256();
+        log::Info("database dumped", {{"bytes", static_cast<unsigned long long>(dump_artifact.size)},
+                                      {"sha256", dump_artifact.sha256}});
         verified.total += VerifyBytes(dump_artifact);
-        VerifyArtifact(tmp, dump_artifact, &pg_restore, &verified.bytes);
+        VerifyArtifact(*own, id, dump_artifact, &pg_restore, &verified.bytes);
         log::Info("dump verified", {{"toc_entries", static_cast<unsigned long long>(dump_artifact.entries)}});
       });
     }
     if (!dirs.empty()) {
       archive_worker = std::make_unique<Worker>([&] {
+        std::unique_ptr<Store> own = OpenStore(o);
         for (size_t i = 0; i < dirs.size(); ++i) {
           Artifact& a = archives[i];
           a.name = ArchiveName(i, dirs[i]);
           a.kind = kKindArchive;
           a.source = dirs[i];
-          std::string path = tmp + "/" + a.name;
-          FileSink file(path, 0600);
-          GzipSink gz(file, o.archive_compress);
+          std::unique_ptr<ArtifactWriter> out = own->Create(id, a.name);
+          GzipSink gz(*out, o.archive_compress);
           WriteArchiveOptions wo;
           wo.exclude = exclude;
           wo.progress = &written.bytes;
           ArchiveStats s = WriteDirectoryArchive(dirs[i], gz, wo);
           gz.Finish();
-          file.Finish();
-          a.size = file.size();
-          a.sha256 = file.sha256();
+          out->Finish();
+          a.size = out->size();
+          a.sha256 = out->sha256();
           a.entries = s.entries;
           a.data_bytes = s.data_bytes;
           log::Info("directory archived", {{"dir", dirs[i]}, {"entries", static_cast<unsigned long long>(s.entries)},
                                            {"bytes", static_cast<unsigned long long>(a.size)}, {"sha256", a.sha256}});
           if (i + 1 == dirs.size()) written_one();
           verified.total += VerifyBytes(a);
-          VerifyArtifact(tmp, a, nullptr, &verified.bytes);
+          VerifyArtifact(*own, id, a, nullptr, &verified.bytes);
           log::Info("archive verified", {{"dir", dirs[i]}});
         }
       });
@@ -343,66 +341,41 @@ BackupResult CreateBackup(const BackupOptions& o) {
     if (o.database) m.artifacts.push_back(dump_artifact);
     for (auto& a : archives) m.artifacts.push_back(a);
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    WriteManifest(tmp, m);
-    SyncDirectory(tmp);
+    std::string json = ManifestToJson(m);
     ThrowIfCancelled();
-    if (::rename(tmp.c_str(), final_dir.c_str()) != 0)
-      throw Error("cannot rename " + tmp + " to " + final_dir + ": " + std::strerror(errno));
-    SyncDirectory(root);
+    store->Publish(id, json, SealText(json));
   } catch (...) {
-    try {
-      RemoveTree(tmp);
-    } catch (const std::exception& e) {
-      log::Error("cannot remove the partial restore point", {{"path", tmp}, {"error", e.what()}});
+    if (begun) {
+      try {
+        store->Discard(id);
+      } catch (const std::exception& e) {
+        log::Error("cannot remove the partial restore point", {{"point", store->Where(id)}, {"error", e.what()}});
+      }
     }
     throw;
   }
   BackupResult r;
   r.manifest = m;
-  r.path = final_dir;
-  log::Info("restore point complete", {{"id", id}, {"path", final_dir}, {"seconds", m.seconds}});
-  if (o.retention.Any()) {
-    std::vector<PointTime> times;
-    for (const auto& p : ListPoints(root))
-      if (p.complete) times.push_back({p.id, p.manifest->time_unix});
-    for (const auto& del : SelectForPruning(times, o.retention, static_cast<int64_t>(std::time(nullptr)))) {
-      std::string gone = root + "/" + kDeletingPrefix + del;
-      if (::rename((root + "/" + del).c_str(), gone.c_str()) != 0) continue;
-      RemoveTree(gone);
-      r.pruned.push_back(del);
-      log::Info("pruned restore point", {{"id", del}});
-    }
-    SyncDirectory(root);
-  }
+  r.path = store->Where(id);
+  log::Info("restore point complete", {{"id", id}, {"path", r.path}, {"seconds", m.seconds}});
+  if (o.retention.Any()) r.pruned = PruneLocked(*store, o.retention, false);
   return r;
 }
 
-std::vector<PointInfo> ListPoints(const std::string& root_in) {
-  std::string root = Normalize(Absolute(root_in));
-  if (!IsDir(root)) throw UsageError("backup root " + root + " does not exist: pass the --backup-root of your backups");
+std::vector<PointInfo> ListPoints(Store& store) {
   std::vector<PointInfo> complete, incomplete;
-  for (const auto& n : ListDir(root)) {
-    std::string path = root + "/" + n;
-    if (!IsDir(path)) continue;
+  for (const auto& sp : store.List()) {
     PointInfo p;
-    p.path = path;
-    if (StartsWith(n, kTmpPrefix)) {
-      p.id = n.substr(std::strlen(kTmpPrefix));
-      p.problem = "incomplete: in progress or interrupted (removed by the next backup or prune)";
-      incomplete.push_back(p);
+    p.id = sp.id;
+    p.path = store.Where(sp.id);
+    if (!sp.published) {
+      p.problem = sp.problem;
+      incomplete.push_back(std::move(p));
       continue;
     }
-    if (StartsWith(n, kDeletingPrefix)) {
-      p.id = n.substr(std::strlen(kDeletingPrefix));
-      p.problem = "being deleted";
-      incomplete.push_back(p);
-      continue;
-    }
-    if (!ValidId(n)) continue;
-    p.id = n;
     try {
-      Manifest m = ReadManifest(path);
-      if (m.id != n) throw Error(path + ": the manifest names id " + m.id);
+      Manifest m = ReadManifest(store, sp.id);
+      if (m.id != sp.id) throw Error(p.path + ": the manifest names id " + m.id);
       p.complete = m.state == kStateComplete;
       if (!p.complete) p.problem = "state " + m.state;
       p.manifest = std::move(m);
@@ -419,13 +392,21 @@ std::vector<PointInfo> ListPoints(const std::string& root_in) {
   return complete;
 }
 
-PointInfo ResolvePoint(const std::string& root, const std::string& id, const std::string& release) {
-  auto points = ListPoints(root);
+std::vector<PointInfo> ListPoints(const StoreOptions& options) {
+  std::unique_ptr<Store> store = OpenStore(options);
+  store->Prepare(false);
+  return ListPoints(*store);
+}
+
+namespace {
+
+PointInfo Resolve(Store& store, const std::string& id, const std::string& release) {
+  auto points = ListPoints(store);
   if (id == "latest") {
     for (const auto& p : points)
       if (p.complete && (release.empty() || p.manifest->release == release)) return p;
-    throw Error("no complete restore point in " + Normalize(Absolute(root)) +
-                (release.empty() ? "" : " for release " + release) + ": run capstan backup first");
+    throw Error("no complete restore point in " + store.Describe() + (release.empty() ? "" : " for release " + release) +
+                ": run capstan backup first");
   }
   if (!ValidId(id)) throw UsageError("invalid restore point id " + Quote(id) + ": see capstan backup list");
   for (const auto& p : points) {
@@ -433,24 +414,22 @@ PointInfo ResolvePoint(const std::string& root, const std::string& id, const std
     if (p.complete) return p;
     throw Error("restore point " + id + " is not complete (" + p.problem + "): use another (capstan backup list)");
   }
-  throw Error("no restore point " + id + " in " + Normalize(Absolute(root)) + ": see capstan backup list");
+  throw Error("no restore point " + id + " in " + store.Describe() + ": see capstan backup list");
 }
 
-VerifyResult VerifyPoint(const std::string& root, const std::string& id, const std::string& pg_restore_path) {
-  PointInfo p = ResolvePoint(root, id, "");
+VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_restore_path) {
   VerifyResult r;
-  // The manifest decides what a restore does: only its sealed bytes are trusted (manifest_seal.h).
-  r.manifest = ManifestFromJson(ReadSealedManifest(p.path), p.path + "/" + kManifestFile);
-  if (r.manifest.id != p.id) throw Error(p.path + ": the manifest names id " + r.manifest.id);
+  r.manifest = ReadSealedManifest(store, id);
+  if (r.manifest.id != id) throw Error(store.Where(id) + ": the manifest names id " + r.manifest.id);
   if (r.manifest.artifacts.empty())
-    throw Error("restore point " + p.id + " lists no database dump and no directory archive: it has nothing to "
+    throw Error("restore point " + id + " lists no database dump and no directory archive: it has nothing to "
                 "restore; use another restore point (capstan backup list)");
-  for (const auto& n : ListDir(p.path)) {
+  for (const auto& n : store.Files(id)) {
     if (n == kManifestFile || n == kManifestSealFile) continue;
     bool listed = std::any_of(r.manifest.artifacts.begin(), r.manifest.artifacts.end(),
                               [&](const Artifact& a) { return a.name == n; });
     if (!listed)
-      throw Error(p.path + "/" + n + " is not listed in the restore point's manifest: the restore point was "
+      throw Error(store.Where(id, n) + " is not listed in the restore point's manifest: the restore point was "
                   "changed after the backup; use another restore point (capstan backup list)");
   }
   std::optional<PgTool> pg_restore;
@@ -458,55 +437,77 @@ VerifyResult VerifyPoint(const std::string& root, const std::string& id, const s
   for (const auto& a : r.manifest.artifacts) progress.counter().total += VerifyBytes(a);
   for (auto& a : r.manifest.artifacts) {
     if (a.kind == kKindDump && !pg_restore) pg_restore = ProbePgTool("pg_restore", pg_restore_path);
-    VerifyArtifact(p.path, a, pg_restore ? &*pg_restore : nullptr, &progress.bytes());
+    VerifyArtifact(store, id, a, pg_restore ? &*pg_restore : nullptr, &progress.bytes());
     r.bytes += a.size;
     log::Info("artifact verified", {{"artifact", a.name}, {"sha256", a.sha256}});
   }
   return r;
 }
 
-std::vector<std::string> Prune(const std::string& root_in, const RetentionPolicy& policy) {
-  std::string root = Normalize(Absolute(root_in));
-  if (!IsDir(root)) throw UsageError("backup root " + root + " does not exist");
-  RootLock lock(root, "prune");
-  RemoveLeftovers(root);
+}  // namespace
+
+PointInfo ResolvePoint(const StoreOptions& options, const std::string& id, const std::string& release) {
+  std::unique_ptr<Store> store = OpenStore(options);
+  store->Prepare(false);
+  return Resolve(*store, id, release);
+}
+
+VerifyResult VerifyPoint(const StoreOptions& options, const std::string& id, const std::string& pg_restore_path) {
+  std::unique_ptr<Store> store = OpenStore(options);
+  store->Prepare(false);
+  PointInfo p = Resolve(*store, id, "");
+  return Verify(*store, p.id, pg_restore_path);
+}
+
+std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict) {
   std::vector<PointTime> times;
-  for (const auto& p : ListPoints(root))
+  for (const auto& p : ListPoints(store))
     if (p.complete) times.push_back({p.id, p.manifest->time_unix});
   std::vector<std::string> deleted;
   for (const auto& id : SelectForPruning(times, policy, static_cast<int64_t>(std::time(nullptr)))) {
-    std::string gone = root + "/" + kDeletingPrefix + id;
-    if (::rename((root + "/" + id).c_str(), gone.c_str()) != 0)
-      throw Error("cannot delete restore point " + root + "/" + id + ": " + std::strerror(errno));
-    RemoveTree(gone);
+    try {
+      store.Delete(id);
+    } catch (const Error& e) {
+      if (strict) throw;
+      log::Warn("cannot prune restore point", {{"id", id}, {"error", e.what()}});
+      continue;
+    }
     deleted.push_back(id);
     log::Info("pruned restore point", {{"id", id}});
   }
-  SyncDirectory(root);
   return deleted;
 }
 
+std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolicy& policy) {
+  std::unique_ptr<Store> store = OpenStore(options);
+  store->Prepare(false);
+  std::unique_ptr<StoreLock> lock = store->Lock("prune");
+  store->RemoveLeftovers();
+  return PruneLocked(*store, policy, true);
+}
+
 RestoreResult Restore(const RestoreOptions& o) {
-  std::string root = Normalize(Absolute(o.root));
-  if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR");
+  if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR or s3://BUCKET/PREFIX");
+  std::unique_ptr<Store> store = OpenStore(o);
+  store->Prepare(false);
   InstallCancelHandlers();
   ResetCancel();
-  std::optional<RootLock> lock;
-  if (!o.dry_run) lock.emplace(root, "restore");
+  std::unique_ptr<StoreLock> lock;
+  if (!o.dry_run) lock = store->Lock("restore");
   PointInfo p;
   if (o.rollback_to > 0) {
     if (o.release.empty())
       throw UsageError("--for-rollback-to needs --release: the restore points of which release?");
-    p = SelectForRollback(ListPoints(root), o.release, o.rollback_to);
+    p = SelectForRollback(ListPoints(*store), o.release, o.rollback_to);
     log::Info("restore point for the rollback", {{"release", o.release}, {"to_revision", static_cast<long long>(o.rollback_to)},
                                                 {"id", p.id}, {"revision", p.manifest->revision}});
   } else {
-    p = ResolvePoint(root, o.id, o.release);
+    p = Resolve(*store, o.id, o.release);
   }
   RestoreResult r;
   r.dry_run = o.dry_run;
   log::Info("verifying restore point", {{"id", p.id}});
-  VerifyResult v = VerifyPoint(root, p.id, o.pg_restore_path);
+  VerifyResult v = Verify(*store, p.id, o.pg_restore_path);
   r.manifest = v.manifest;
   std::optional<ChildConnection> conn;
   const std::vector<std::string> mounts = MountPoints();
@@ -571,11 +572,8 @@ RestoreResult Restore(const RestoreOptions& o) {
   extract.keep_setid = o.keep_setid;
   for (auto& s : r.steps) {
     if (s.kind != "directory") continue;
-    auto d = std::make_unique<DirectoryRestore>(s.target, p.path + "/" + s.artifact, [&] {
-      for (const auto& a : r.manifest.artifacts)
-        if (a.name == s.artifact) return a.sha256;
-      return std::string();
-    }(), extract);
+    auto d = std::make_unique<DirectoryRestore>(s.target, ArtifactOpener(o, p.id, Find(r.manifest, s.artifact)),
+                                                store->Where(p.id, s.artifact), extract);
     ArchiveStats st = d->Stage(&progress.bytes());
     log::Info("directory staged", {{"dir", s.target}, {"entries", static_cast<unsigned long long>(st.entries)}});
     for (const auto& n : st.notes) log::Warn("not restored as archived", {{"dir", s.target}, {"entry", n}});
@@ -586,7 +584,8 @@ RestoreResult Restore(const RestoreOptions& o) {
   for (const auto& s : r.steps) {
     if (s.kind != "database") continue;
     log::Info("restoring the database", {{"target", s.target}, {"artifact", s.artifact}});
-    RestoreDump(*pg_restore, *psql, *conn, p.path + "/" + s.artifact, o.no_owner, &progress.bytes());
+    RestoreDump(*pg_restore, *psql, *conn, ArtifactOpener(o, p.id, Find(r.manifest, s.artifact)),
+                store->Where(p.id, s.artifact), o.no_owner, &progress.bytes());
     log::Info("database restored", {{"target", s.target}});
   }
   for (auto& d : staged) {

@@ -1,7 +1,7 @@
-// Restore points: creating one (pg_dump and directory archives in parallel, each hashed while written, then
-// verified by re-reading), listing, verifying, pruning by retention, and restoring. A restore point lives in
-// <root>/<id>/ with its artifacts and manifest.json; it is built in <root>/.tmp-<id>/ and renamed into place only
-// after verification, under the root's lock.
+// Restore points: creating one (pg_dump and directory archives in parallel, each streamed into the store and hashed
+// while written, then verified by re-reading it from the store), listing, verifying, pruning by retention, and
+// restoring. Where the points live (a directory or an S3 bucket) is the store's business (store.h): a point becomes
+// complete only after verification, when the store publishes its manifest, under the store's lock.
 #pragma once
 #include <optional>
 #include <string>
@@ -9,12 +9,12 @@
 
 #include "backup/manifest.h"
 #include "backup/retention.h"
+#include "backup/store.h"
 #include "pg/settings.h"
 
 namespace capstan::backup {
 
-struct BackupOptions {
-  std::string root;
+struct BackupOptions : StoreOptions {
   std::vector<std::string> dirs;
   bool database = true;
   pg::Settings pg;
@@ -35,18 +35,19 @@ BackupResult CreateBackup(const BackupOptions& options);
 
 struct PointInfo {
   std::string id;
-  std::string path;
+  std::string path;  // where it is (a directory, an s3:// URL)
   bool complete = false;
   std::optional<Manifest> manifest;
   std::string problem;  // why it is not complete ("in progress or interrupted", "manifest unreadable: ...")
 };
 
-// All restore points under root, complete ones newest first, then incomplete ones.
-std::vector<PointInfo> ListPoints(const std::string& root);
+// All restore points of a store, complete ones newest first, then incomplete ones.
+std::vector<PointInfo> ListPoints(const StoreOptions& options);
+std::vector<PointInfo> ListPoints(Store& store);
 
 // Resolves "latest" (the newest complete one, of `release` when not empty) or an id to a complete restore point.
 // Throws Error when there is none.
-PointInfo ResolvePoint(const std::string& root, const std::string& id, const std::string& release);
+PointInfo ResolvePoint(const StoreOptions& options, const std::string& id, const std::string& release);
 
 // Re-reads every artifact against the manifest, lists the dump with pg_restore and validates the archives.
 // The manifest must match its seal (manifest_seal.h), list at least one artifact, and every file of the restore
@@ -55,13 +56,15 @@ struct VerifyResult {
   Manifest manifest;
   uint64_t bytes = 0;
 };
-VerifyResult VerifyPoint(const std::string& root, const std::string& id, const std::string& pg_restore_path);
+VerifyResult VerifyPoint(const StoreOptions& options, const std::string& id, const std::string& pg_restore_path);
 
 // Deletes complete restore points that the policy does not keep, and leftovers of interrupted runs. Takes the lock.
-std::vector<std::string> Prune(const std::string& root, const RetentionPolicy& policy);
+std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolicy& policy);
+// The same with the lock held and leftovers removed; strict: a point that cannot be deleted is an error (else a
+// warning, as after a backup, whose restore point is complete either way).
+std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict);
 
-struct RestoreOptions {
-  std::string root;
+struct RestoreOptions : StoreOptions {
   std::string id = "latest";
   std::string release;  // with "latest": the newest restore point of this release
   // > 0: instead of id, the restore point of `release` for `helm rollback` to this revision (rollback_point.h)

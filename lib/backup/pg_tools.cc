@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 #include <cctype>
+#include <exception>
+#include <memory>
+#include <thread>
 
 #include "backup/streams.h"
 #include "backup/cancel.h"
@@ -115,16 +117,16 @@ ChildConnection ChildConnectionFor(const pg::Settings& settings) {
   return c;
 }
 
-DumpOutcome RunDump(const PgTool& pg_dump, const ChildConnection& conn, const std::string& path, int compress_level,
-                    std::atomic<uint64_t>* progress) {
+uint64_t RunDump(const PgTool& pg_dump, const ChildConnection& conn, ByteSink& out, int compress_level,
+                 std::atomic<uint64_t>* progress) {
   proc::ChildOptions o;
   o.argv = {pg_dump.path, "--format=custom", "--compress=" + std::to_string(compress_level), "--no-password",
             "--dbname=" + conn.conninfo};
   o.set_env = conn.env;
   o.pipe_stdout = true;
-  FileSink sink(path, 0600, progress);
   proc::Child child(o);
   std::unique_ptr<char[]> buf(new char[1 << 20]);
+  uint64_t size = 0;
   while (true) {
     if (Cancelled()) {
       child.Kill();
@@ -136,59 +138,118 @@ DumpOutcome RunDump(const PgTool& pg_dump, const ChildConnection& conn, const st
       throw Error("cannot read the output of pg_dump: " + std::string(std::strerror(errno)));
     }
     if (n == 0) break;
-    sink.Write(buf.get(), static_cast<size_t>(n));  // throws on a full disk; the child is killed by ~Child
+    if (size == 0 && (n < 5 || std::memcmp(buf.get(), "PGDMP", 5) != 0)) {
+      child.Kill();
+      child.Wait();
+      throw Error("pg_dump of " + conn.description + " did not write a custom-format archive" +
+                  (n < 5 ? " (its first read held " + std::to_string(n) + " bytes)" : "") + "; no restore point was made");
+    }
+    size += static_cast<uint64_t>(n);
+    if (progress) *progress += static_cast<uint64_t>(n);
+    out.Write(buf.get(), static_cast<size_t>(n));  // throws on a full disk or a failed upload; ~Child kills pg_dump
   }
   child.CloseStdout();
   int rc = child.Wait();
   if (rc != 0)
     throw Error("pg_dump of " + conn.description + " failed (exit " + std::to_string(rc) + "): " +
                 (child.StderrTail().empty() ? "no message" : child.StderrTail()) + "; no restore point was made");
-  sink.Finish();
-  if (sink.size() < 5)
-    throw Error("pg_dump of " + conn.description + " wrote " + std::to_string(sink.size()) +
+  if (size < 5)
+    throw Error("pg_dump of " + conn.description + " wrote " + std::to_string(size) +
                 " bytes: an empty dump; no restore point was made");
-  {
-    FileSource head(path);
-    char magic[5];
-    size_t got = head.Read(magic, 5);
-    if (got != 5 || std::memcmp(magic, "PGDMP", 5) != 0)
-      throw Error("pg_dump of " + conn.description + " did not write a custom-format archive; no restore point was made");
-  }
-  return {sink.size(), sink.sha256()};
+  return size;
 }
 
-uint64_t ListDump(const PgTool& pg_restore, const std::string& path) {
+namespace {
+
+// Writes a source into a child's stdin from a thread. When the child stops reading (EPIPE: pg_restore --list has
+// what it needs) the rest of the source is still read to its end, so that a checking source sees every byte.
+class Feeder {
+ public:
+  Feeder(ByteSource& in, int fd) : thread_([this, &in, fd] { Run(in, fd); }) {}
+  // Without Finish() (an error elsewhere): stops reading the source at the next block.
+  ~Feeder() {
+    abandoned_ = true;
+    Join();
+  }
+  // Waits for the thread; rethrows what the source threw (a read error, a checksum mismatch).
+  void Finish() {
+    Join();
+    if (error_) std::rethrow_exception(error_);
+  }
+  bool child_stopped_reading() const { return stopped_; }
+
+ private:
+  void Join() {
+    if (thread_.joinable()) thread_.join();
+  }
+  void Run(ByteSource& in, int fd) {
+    try {
+      std::unique_ptr<char[]> buf(new char[1 << 20]);
+      size_t n;
+      while (!abandoned_ && (n = in.Read(buf.get(), 1 << 20)) > 0) {
+        const char* p = buf.get();
+        while (n > 0 && !stopped_) {
+          ssize_t w = ::write(fd, p, n);
+          if (w < 0) {
+            if (errno == EINTR) continue;
+            stopped_ = true;  // EPIPE, or the child closed its stdin: keep reading the source
+            break;
+          }
+          p += w;
+          n -= static_cast<size_t>(w);
+        }
+      }
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    ::close(fd);
+  }
+  std::exception_ptr error_;
+  std::atomic<bool> stopped_{false}, abandoned_{false};
+  std::thread thread_;
+};
+
+// `pg_restore --list` of a dump fed to its stdin: the output and the exit status.
+proc::RunResult ListRun(const PgTool& pg_restore, ByteSource& dump, const std::string& what) {
   proc::ChildOptions o;
-  o.argv = {pg_restore.path, "--list", path};
+  o.argv = {pg_restore.path, "--list"};
+  o.pipe_stdin = true;
   o.pipe_stdout = true;
   proc::Child child(o);
-  uint64_t entries = 0;
-  bool line_start = true;
+  int in_fd = ::dup(child.stdin_fd());
+  child.CloseStdin();
+  if (in_fd < 0) throw Error("cannot feed pg_restore: " + std::string(std::strerror(errno)));
+  Feeder feed(dump, in_fd);
+  proc::RunResult r;
   char buf[1 << 16];
   while (true) {
     ssize_t n = ::read(child.stdout_fd(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    for (ssize_t i = 0; i < n; ++i) {
-      if (line_start && buf[i] != ';' && buf[i] != '\n') ++entries;
-      line_start = buf[i] == '\n';
-    }
+    if (r.out.size() < (256u << 20)) r.out.append(buf, static_cast<size_t>(n));
   }
   child.CloseStdout();
-  int rc = child.Wait();
-  if (rc != 0)
-    throw Error(path + ": pg_restore --list failed (exit " + std::to_string(rc) + "): " + child.StderrTail() +
+  r.exit_code = child.Wait();
+  r.err_tail = child.StderrTail();
+  feed.Finish();  // a source error (a checksum mismatch) first: it explains a pg_restore failure
+  if (r.exit_code != 0)
+    throw Error(what + ": pg_restore --list failed (exit " + std::to_string(r.exit_code) + "): " + r.err_tail +
                 ": the dump is unreadable");
+  return r;
+}
+
+}  // namespace
+
+uint64_t ListDump(const PgTool& pg_restore, ByteSource& dump, const std::string& what) {
+  proc::RunResult r = ListRun(pg_restore, dump, what);
+  uint64_t entries = 0;
+  for (const auto& line : Split(r.out, '\n'))
+    if (!line.empty() && line[0] != ';') ++entries;
   return entries;
 }
 
-std::vector<std::string> DumpSchemas(const PgTool& pg_restore, const std::string& path) {
-  proc::ChildOptions o;
-  o.argv = {pg_restore.path, "--list", path};
-  auto r = proc::RunCapture(o, 256 << 20);
-  if (r.exit_code != 0)
-    throw Error(path + ": pg_restore --list failed (exit " + std::to_string(r.exit_code) + "): " + r.err_tail +
-                ": the dump is unreadable");
+std::vector<std::string> DumpSchemas(const PgTool& pg_restore, ByteSource& dump, const std::string& what) {
+  proc::RunResult r = ListRun(pg_restore, dump, what);
   // "6; 2615 16389 SCHEMA - app postgres": the name runs from after "SCHEMA - " to the owner, the last word.
   std::vector<std::string> out;
   const std::string marker = " SCHEMA - ";
@@ -316,9 +377,9 @@ bool WriteToChild(int fd, const char* data, size_t n) {
 
 }  // namespace
 
-void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnection& conn, const std::string& path,
-                 bool no_owner, std::atomic<uint64_t>* progress) {
-  const std::string preamble = RestorePreamble(DumpSchemas(pg_restore, path));
+void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnection& conn, const SourceOpener& open,
+                 const std::string& path, bool no_owner, std::atomic<uint64_t>* progress) {
+  const std::string preamble = RestorePreamble(DumpSchemas(pg_restore, *open(nullptr), path));
   const std::string unchanged = "; the transaction was rolled back and the database is unchanged";
   proc::ChildOptions po;
   po.argv = {psql.path, "-X", "-q", "--no-password", "-v", "ON_ERROR_STOP=1", "--dbname=" + conn.conninfo,
@@ -332,9 +393,14 @@ void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnec
   proc::ChildOptions ro;
   ro.argv = {pg_restore.path, "--clean", "--if-exists", "--single-transaction", "--file=-"};
   if (no_owner) ro.argv.push_back("--no-owner");
-  ro.argv.push_back(path);
+  ro.pipe_stdin = true;
   ro.pipe_stdout = true;
   proc::Child gen(ro);
+  int in_fd = ::dup(gen.stdin_fd());
+  gen.CloseStdin();
+  if (in_fd < 0) throw Error("cannot feed pg_restore: " + std::string(std::strerror(errno)));
+  std::unique_ptr<ByteSource> dump = open(progress);
+  Feeder feed(*dump, in_fd);
 
   auto psql_failed = [&]() -> Error {
     gen.Kill();
@@ -362,7 +428,6 @@ void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnec
       throw Error("cannot read the output of pg_restore: " + std::string(std::strerror(errno)) + unchanged);
     }
     if (n == 0) break;
-    if (progress) *progress += static_cast<uint64_t>(n);
     pending.append(buf.get(), static_cast<size_t>(n));
     if (!started) {
       size_t at = pending.compare(0, 7, "BEGIN;\n") == 0 ? 0 : pending.find("\nBEGIN;\n");
@@ -385,6 +450,13 @@ void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnec
   }
   gen.CloseStdout();
   int rc = gen.Wait();
+  try {
+    feed.Finish();  // the whole dump was read and matched its checksum, or nothing is committed
+  } catch (const std::exception& e) {
+    sql.Kill();
+    sql.Wait();
+    throw Error(std::string(e.what()) + unchanged);
+  }
   if (rc != 0 || !started || pending.find("\nCOMMIT;\n") == std::string::npos) {
     sql.Kill();  // the connection closes inside the open transaction: the server rolls it back
     sql.Wait();

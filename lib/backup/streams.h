@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,10 @@ class ByteSource {
   // Reads up to n bytes; returns 0 only at the end of the stream. Throws on errors.
   virtual size_t Read(char* data, size_t n) = 0;
 };
+
+// Opens a fresh source over the same bytes (a stored artifact read twice: checked, then used); progress, when not
+// null, counts the bytes read from the store.
+using SourceOpener = std::function<std::unique_ptr<ByteSource>(std::atomic<uint64_t>* progress)>;
 
 // In-memory sink and source (tests, fuzzing, small payloads).
 class StringSink : public ByteSink {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "backup/archive.h"
+#include "backup/artifact_source.h"
 #include "backup/archive_paths.h"
 #include "backup/streams.h"
 #include "backup/tar_format.h"
@@ -284,14 +285,14 @@ TEST_CASE("replacing a directory's contents keeps the old ones when staging fail
     sha = f.sha256();
   }
   {
-    DirectoryRestore bad(target, archive, std::string(64, 'f'));
+    DirectoryRestore bad(target, CheckedFileOpener(archive, std::string(64, 'f')), archive);
     CHECK_THROWS_AS(bad.Stage(), Error);
   }
   auto before = test::Tree(target);
   CHECK(before.size() == 1);
   CHECK(before.count("old.txt"));
   {
-    DirectoryRestore good(target, archive, sha);
+    DirectoryRestore good(target, CheckedFileOpener(archive, sha), archive);
     good.Stage();
     CHECK(test::Tree(target).count("old.txt"));  // untouched until Commit
     good.Commit();

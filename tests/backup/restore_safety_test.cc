@@ -26,6 +26,12 @@ using capstan::test::WriteBytes;
 
 namespace {
 
+StoreOptions At(const std::string& root) {
+  StoreOptions s;
+  s.root = root;
+  return s;
+}
+
 void Quiet() {
   log::Options o;
   o.level = log::Level::kOff;
@@ -67,7 +73,7 @@ struct Point {
   }
   void Reseal(const std::string& text) const {
     fs::remove(dir + "/manifest.json.sha256");
-    WriteManifestSeal(dir, text);
+    WriteBytes(dir + "/" + kManifestSealFile, SealText(text), 0644);
   }
 };
 
@@ -76,7 +82,7 @@ struct Point {
 TEST_CASE("a restore point is sealed, verify and restore accept it as written") {
   Point p;
   CHECK(FileExists(p.dir + "/manifest.json.sha256"));
-  CHECK(VerifyPoint(p.root, p.id, "").manifest.artifacts.size() == 1);
+  CHECK(VerifyPoint(At(p.root), p.id, "").manifest.artifacts.size() == 1);
   WriteBytes(p.data + "/config.xml", "<changed/>\n", 0644);
   auto r = backup::Restore(p.Restore());
   REQUIRE(r.steps.size() == 1);
@@ -91,16 +97,16 @@ TEST_CASE("a manifest changed after the backup is refused by verify and restore"
     REQUIRE(a != std::string::npos);
     auto open = text.find('[', a), close = text.rfind(']');
     WriteBytes(p.dir + "/manifest.json", text.substr(0, open + 1) + text.substr(close), 0644);
-    CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""), Catch::Contains("does not match its seal"));
+    CHECK_THROWS_WITH(VerifyPoint(At(p.root), p.id, ""), Catch::Contains("does not match its seal"));
     CHECK_THROWS_WITH(backup::Restore(p.Restore()), Catch::Contains("does not match its seal"));
     // Resealed by someone who can write both files: still nothing to restore, which is an error.
     p.Reseal(ReadFile(p.dir + "/manifest.json"));
-    CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""), Catch::Contains("nothing to restore"));
+    CHECK_THROWS_WITH(VerifyPoint(At(p.root), p.id, ""), Catch::Contains("nothing to restore"));
     CHECK_THROWS_WITH(backup::Restore(p.Restore(false)), Catch::Contains("nothing to restore"));
   }
   SECTION("changed source directory") {
     p.Edit("\"" + p.data + "\"", "\"/etc\"", false);
-    CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""), Catch::Contains("does not match its seal"));
+    CHECK_THROWS_WITH(VerifyPoint(At(p.root), p.id, ""), Catch::Contains("does not match its seal"));
     // Resealed: /etc is not a mounted volume, so restoring it in place needs --dir-map.
     p.Edit("\"/etc\"", "\"/etc\"", true);
     CHECK_THROWS_AS(backup::Restore(p.Restore(false)), UsageError);
@@ -108,11 +114,11 @@ TEST_CASE("a manifest changed after the backup is refused by verify and restore"
   }
   SECTION("an archive the manifest does not list") {
     WriteBytes(p.dir + "/dir-9-extra.tar.gz", "x", 0644);
-    CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""), Catch::Contains("is not listed in the restore point's manifest"));
+    CHECK_THROWS_WITH(VerifyPoint(At(p.root), p.id, ""), Catch::Contains("is not listed in the restore point's manifest"));
   }
   SECTION("no seal (a restore point written before seals existed) is refused with the fix") {
     fs::remove(p.dir + "/manifest.json.sha256");
-    CHECK_THROWS_WITH(VerifyPoint(p.root, p.id, ""),
+    CHECK_THROWS_WITH(VerifyPoint(At(p.root), p.id, ""),
                       Catch::Contains("sha256sum manifest.json > manifest.json.sha256"));
     CHECK_THROWS_WITH(backup::Restore(p.Restore()), Catch::Contains("is missing"));
   }

@@ -1,0 +1,19 @@
+#include "backup/store.h"
+
+#include "backup/local_store.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace capstan::backup {
+
+std::unique_ptr<Store> OpenStore(const StoreOptions& options) {
+  if (options.root.empty())
+    throw UsageError("no backup root: pass --backup-root DIR (a volume) or --backup-root s3://BUCKET/PREFIX");
+  if (StartsWith(options.root, "s3://"))
+    throw UsageError("s3:// backup roots are not built into this capstan");
+  if (options.root.find("://") != std::string::npos)
+    throw UsageError("--backup-root " + options.root + ": only directories and s3://BUCKET/PREFIX are supported");
+  return std::make_unique<LocalStore>(options.root);
+}
+
+}  // namespace capstan::backup
