@@ -30,7 +30,8 @@ TEST_CASE("key files: raw, hex and base64 forms give the same key") {
   const std::string hex = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
   const std::string b64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
   for (const std::string& contents :
-       {raw, hex, hex + "\n", hex + "\r\n", b64, b64 + "\n", b64 + "\r\n", b64.substr(0, 43), b64.substr(0, 43) + "\n"}) {
+       {raw, hex, hex + "\n", hex + "\r\n", b64, b64 + "\n", b64 + "\r\n", b64.substr(0, 43),
+        b64.substr(0, 43) + "\n"}) {
     INFO(contents.size());
     CHECK(RawOf(LoadKeyFile(dir.Write("key", contents))) == raw);
   }

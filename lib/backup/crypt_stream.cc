@@ -135,7 +135,8 @@ DecryptSource::DecryptSource(ByteSource& in, const Key& key, std::string what) :
   key_id_ = FormatKeyId(header_ + kKeyIdOffset);
   auto ours = KeyIdBytes(key);
   if (std::memcmp(ours.data(), header_ + kKeyIdOffset, ours.size()) != 0)
-    throw WrongKeyError(what_ + ": encrypted with key " + key_id_ + ", but the key given is " + FormatKeyId(ours.data()) +
+    throw WrongKeyError(what_ + ": encrypted with key " + key_id_ + ", but the key given is " +
+                        FormatKeyId(ours.data()) +
                         ": give the key this backup was made with (if that is the key, the header is corrupt)");
   segment_size_ = size_t{1} << log2;
   aead_ = SubkeyCipher(key, header_);

@@ -221,7 +221,8 @@ TEST_CASE("encrypted stream: reordered, duplicated and appended segments are det
   std::string enc = Encrypt(Plaintext(4 * seg + 100), key, seg);
   auto segment = [&](size_t i) { return enc.substr(kCryptHeaderSize + i * whole, whole); };
   std::string header = enc.substr(0, kCryptHeaderSize);
-  std::string swapped = header + segment(0) + segment(2) + segment(1) + segment(3) + enc.substr(header.size() + 4 * whole);
+  std::string rest = enc.substr(header.size() + 4 * whole);
+  std::string swapped = header + segment(0) + segment(2) + segment(1) + segment(3) + rest;
   CHECK(DecryptError(swapped, key).find("segment 1 (bytes 1092..2132) fails authentication") != std::string::npos);
   std::string duplicated = header + segment(0) + segment(1) + segment(1) + enc.substr(header.size() + 2 * whole);
   CHECK(DecryptError(duplicated, key).find("segment 2") != std::string::npos);
