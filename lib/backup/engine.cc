@@ -17,6 +17,8 @@
 #include "backup/archive.h"
 #include "backup/artifact_source.h"
 #include "backup/cancel.h"
+#include "backup/crypt_key.h"
+#include "backup/crypt_stream.h"
 #include "backup/fs_util.h"
 #include "backup/manifest_seal.h"
 #include "backup/pg_tools.h"
@@ -43,18 +45,6 @@ std::string FormatTime(std::time_t t, const char* fmt) {
   char buf[64];
   std::strftime(buf, sizeof buf, fmt, &tm);
   return buf;
-}
-
-std::string Absolute(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  char cwd[4096];
-  if (!::getcwd(cwd, sizeof cwd)) throw Error("cannot determine the current directory: " + std::string(std::strerror(errno)));
-  return std::string(cwd) + "/" + path;
-}
-
-std::string Normalize(std::string p) {
-  while (p.size() > 1 && p.back() == '/') p.pop_back();
-  return p;
 }
 
 bool IsDir(const std::string& p) {
@@ -119,15 +109,58 @@ std::unique_ptr<CheckedSource> OpenArtifact(Store& store, const std::string& id,
   return std::make_unique<CheckedSource>(store.Open(id, a.name), store.Where(id, a.name), a.size, a.sha256, progress);
 }
 
-// Re-reads an artifact: its size and SHA-256, and its contents (pg_restore --list of a dump; every entry of an
-// archive). Fills in what the reading found (TOC entries, archive entries) and throws Error when it differs.
-void VerifyArtifact(Store& store, const std::string& id, Artifact& a, const PgTool* pg_restore,
+// The key of an operation, loaded once from --encryption-key-file (null without one).
+std::shared_ptr<const Key> LoadKey(const StoreOptions& o) {
+  if (o.encryption_key_file.empty()) return nullptr;
+  return std::make_shared<const Key>(LoadKeyFile(o.encryption_key_file));
+}
+
+// Reading an encrypted restore point needs the key whose id its manifest records: refused before anything is read
+// or changed otherwise.
+void CheckKeyFor(const Manifest& m, const Key* key) {
+  if (m.encryption_key_id.empty()) return;
+  if (!key)
+    throw UsageError("restore point " + m.id + " is encrypted (key id " + m.encryption_key_id +
+                     "): pass the key it was made with, --encryption-key-file FILE (or CAPSTAN_ENCRYPTION_KEY_FILE)");
+  if (KeyId(*key) != m.encryption_key_id)
+    throw WrongKeyError("restore point " + m.id + " was encrypted with key id " + m.encryption_key_id +
+                        ", the key in --encryption-key-file has key id " + KeyId(*key) +
+                        ": pass the key the backup was made with; nothing was read or changed");
+}
+
+// An artifact's plain bytes: the stored bytes, checked against the manifest (CheckedSource), decrypted when the
+// restore point is encrypted (every segment authenticated by AES-GCM).
+class ArtifactReader : public ByteSource {
+ public:
+  ArtifactReader(std::unique_ptr<CheckedSource> stored, const Key* key, const std::string& what)
+      : stored_(std::move(stored)) {
+    if (!key) return;
+    try {
+      plain_ = std::make_unique<DecryptSource>(*stored_, *key, what);
+    } catch (const Error&) {
+      stored_->Drain();
+      throw;
+    }
+  }
+  size_t Read(char* data, size_t n) override { return plain_ ? plain_->Read(data, n) : stored_->Read(data, n); }
+  // After a consumer's error: the rest is read, so that a checksum mismatch is what gets reported.
+  void Drain() { stored_->Drain(); }
+
+ private:
+  std::unique_ptr<CheckedSource> stored_;
+  std::unique_ptr<DecryptSource> plain_;
+};
+
+// Re-reads an artifact: its size and SHA-256 (and its AES-GCM tags when encrypted), and its contents
+// (pg_restore --list of a dump; every entry of an archive). Fills in what the reading found (TOC entries, archive
+// entries) and throws Error when it differs.
+void VerifyArtifact(Store& store, const std::string& id, Artifact& a, const PgTool* pg_restore, const Key* key,
                     std::atomic<uint64_t>* progress) {
   std::string where = store.Where(id, a.name);
-  std::unique_ptr<CheckedSource> in = OpenArtifact(store, id, a, progress);
+  ArtifactReader in(OpenArtifact(store, id, a, progress), key, where);
   if (a.kind == kKindDump) {
     if (!pg_restore) throw Error("internal error: no pg_restore to verify " + where);
-    uint64_t toc = ListDump(*pg_restore, *in, where);
+    uint64_t toc = ListDump(*pg_restore, in, where);
     if (a.entries != 0 && toc != a.entries)
       throw Error(where + ": pg_restore --list shows " + std::to_string(toc) + " entries, the manifest " +
                   std::to_string(a.entries) + ": the restore point is corrupt");
@@ -135,9 +168,9 @@ void VerifyArtifact(Store& store, const std::string& id, Artifact& a, const PgTo
   } else {
     ArchiveCheck c;
     try {
-      c = CheckArchive(*in, where);
+      c = CheckArchive(in, where);
     } catch (const Error&) {
-      in->Drain();  // a changed archive is reported by its checksum, not by the gzip or tar error it causes
+      in.Drain();  // a changed archive is reported by its checksum, not by the gzip or tar error it causes
       throw;
     }
     if (a.entries != 0 && c.entries != a.entries)
@@ -148,6 +181,26 @@ void VerifyArtifact(Store& store, const std::string& id, Artifact& a, const PgTo
   }
 }
 
+// Where an artifact is written: the store's writer, through encryption when there is a key.
+class ArtifactOutput {
+ public:
+  ArtifactOutput(Store& store, const std::string& id, const std::string& name, const Key* key)
+      : out_(store.Create(id, name)) {
+    if (key) encrypt_ = std::make_unique<EncryptSink>(*out_, *key);
+  }
+  ByteSink& sink() { return encrypt_ ? static_cast<ByteSink&>(*encrypt_) : *out_; }
+  void Finish() {
+    if (encrypt_) encrypt_->Finish();
+    out_->Finish();
+  }
+  uint64_t size() const { return out_->size(); }
+  std::string sha256() { return out_->sha256(); }
+
+ private:
+  std::unique_ptr<ArtifactWriter> out_;
+  std::unique_ptr<EncryptSink> encrypt_;
+};
+
 const Artifact& Find(const Manifest& m, const std::string& name) {
   for (const auto& a : m.artifacts)
     if (a.name == name) return a;
@@ -156,17 +209,18 @@ const Artifact& Find(const Manifest& m, const std::string& name) {
 
 // Opens an artifact afresh each time (a restore reads it twice), each time with its own store handle: the reads
 // may run while the store is used elsewhere.
-SourceOpener ArtifactOpener(const StoreOptions& options, const std::string& id, const Artifact& a) {
-  return [options, id, a](std::atomic<uint64_t>* progress) -> std::unique_ptr<ByteSource> {
-    auto store = std::shared_ptr<Store>(OpenStore(options));
+SourceOpener ArtifactOpener(const StoreOptions& options, const std::string& id, const Artifact& a,
+                            std::shared_ptr<const Key> key) {
+  return [options, id, a, key](std::atomic<uint64_t>* progress) -> std::unique_ptr<ByteSource> {
     struct Owning : ByteSource {
-      std::shared_ptr<Store> store;
-      std::unique_ptr<ByteSource> in;
+      std::unique_ptr<Store> store;
+      std::unique_ptr<ArtifactReader> in;
       size_t Read(char* data, size_t n) override { return in->Read(data, n); }
     };
     auto src = std::make_unique<Owning>();
-    src->store = store;
-    src->in = OpenArtifact(*store, id, a, progress);
+    src->store = OpenStore(options);
+    src->in = std::make_unique<ArtifactReader>(OpenArtifact(*src->store, id, a, progress), key.get(),
+                                               src->store->Where(id, a.name));
     return src;
   };
 }
@@ -180,11 +234,12 @@ BackupResult CreateBackup(const BackupOptions& o) {
     throw UsageError("nothing to back up: pass --dir DIR (repeatable) and/or leave the database on");
   std::vector<std::string> dirs;
   for (const auto& d : o.dirs) {
-    std::string a = Normalize(Absolute(d));
+    std::string a = AbsolutePath(d);
     if (!IsDir(a)) throw UsageError("--dir " + d + " is not a directory: pass an existing directory to archive");
     dirs.push_back(a);
   }
   std::unique_ptr<Store> store = OpenStore(o);
+  std::shared_ptr<const Key> key = LoadKey(o);
   store->Prepare(true);
   InstallCancelHandlers();
   ResetCancel();
@@ -199,6 +254,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
   m.chart_version = o.chart_version;
   m.app_version = o.app_version;
   m.capstan_version = CAPSTAN_VERSION;
+  if (key) m.encryption_key_id = KeyId(*key);
   if (!o.release.empty()) {
     // The chain a rollback checks (rollback_point.h): the revision of the release's newest restore point, read
     // under the lock, so that no other backup can come between.
@@ -272,21 +328,21 @@ BackupResult CreateBackup(const BackupOptions& o) {
     if (o.database) {
       dump_worker = std::make_unique<Worker>([&] {
         std::unique_ptr<Store> own = OpenStore(o);
-        std::unique_ptr<ArtifactWriter> out = own->Create(id, kDumpName);
-        uint64_t dumped = RunDump(pg_dump, conn, *out, o.dump_compress, &written.bytes);
-        out->Finish();
+        ArtifactOutput out(*own, id, kDumpName, key.get());
+        uint64_t dumped = RunDump(pg_dump, conn, out.sink(), o.dump_compress, &written.bytes);
+        out.Finish();
         written.total += dumped;
         written.total -= written.estimated.exchange(0);
         written_one();
         dump_artifact.name = kDumpName;
         dump_artifact.kind = kKindDump;
         dump_artifact.source = conn.dbname;
-        dump_artifact.size = out->size();
-        dump_artifact.sha256 = out->sha256();
+        dump_artifact.size = out.size();
+        dump_artifact.sha256 = out.sha256();
         log::Info("database dumped", {{"bytes", static_cast<unsigned long long>(dump_artifact.size)},
                                       {"sha256", dump_artifact.sha256}});
         verified.total += VerifyBytes(dump_artifact);
-        VerifyArtifact(*own, id, dump_artifact, &pg_restore, &verified.bytes);
+        VerifyArtifact(*own, id, dump_artifact, &pg_restore, key.get(), &verified.bytes);
         log::Info("dump verified", {{"toc_entries", static_cast<unsigned long long>(dump_artifact.entries)}});
       });
     }
@@ -298,23 +354,23 @@ BackupResult CreateBackup(const BackupOptions& o) {
           a.name = ArchiveName(i, dirs[i]);
           a.kind = kKindArchive;
           a.source = dirs[i];
-          std::unique_ptr<ArtifactWriter> out = own->Create(id, a.name);
-          GzipSink gz(*out, o.archive_compress);
+          ArtifactOutput out(*own, id, a.name, key.get());
+          GzipSink gz(out.sink(), o.archive_compress);
           WriteArchiveOptions wo;
           wo.exclude = exclude;
           wo.progress = &written.bytes;
           ArchiveStats s = WriteDirectoryArchive(dirs[i], gz, wo);
           gz.Finish();
-          out->Finish();
-          a.size = out->size();
-          a.sha256 = out->sha256();
+          out.Finish();
+          a.size = out.size();
+          a.sha256 = out.sha256();
           a.entries = s.entries;
           a.data_bytes = s.data_bytes;
           log::Info("directory archived", {{"dir", dirs[i]}, {"entries", static_cast<unsigned long long>(s.entries)},
                                            {"bytes", static_cast<unsigned long long>(a.size)}, {"sha256", a.sha256}});
           if (i + 1 == dirs.size()) written_one();
           verified.total += VerifyBytes(a);
-          VerifyArtifact(*own, id, a, nullptr, &verified.bytes);
+          VerifyArtifact(*own, id, a, nullptr, key.get(), &verified.bytes);
           log::Info("archive verified", {{"dir", dirs[i]}});
         }
       });
@@ -417,10 +473,11 @@ PointInfo Resolve(Store& store, const std::string& id, const std::string& releas
   throw Error("no restore point " + id + " in " + store.Describe() + ": see capstan backup list");
 }
 
-VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_restore_path) {
+VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_restore_path, const Key* key) {
   VerifyResult r;
   r.manifest = ReadSealedManifest(store, id);
   if (r.manifest.id != id) throw Error(store.Where(id) + ": the manifest names id " + r.manifest.id);
+  CheckKeyFor(r.manifest, key);
   if (r.manifest.artifacts.empty())
     throw Error("restore point " + id + " lists no database dump and no directory archive: it has nothing to "
                 "restore; use another restore point (capstan backup list)");
@@ -437,7 +494,7 @@ VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_r
   for (const auto& a : r.manifest.artifacts) progress.counter().total += VerifyBytes(a);
   for (auto& a : r.manifest.artifacts) {
     if (a.kind == kKindDump && !pg_restore) pg_restore = ProbePgTool("pg_restore", pg_restore_path);
-    VerifyArtifact(store, id, a, pg_restore ? &*pg_restore : nullptr, &progress.bytes());
+    VerifyArtifact(store, id, a, pg_restore ? &*pg_restore : nullptr, key, &progress.bytes());
     r.bytes += a.size;
     log::Info("artifact verified", {{"artifact", a.name}, {"sha256", a.sha256}});
   }
@@ -455,8 +512,9 @@ PointInfo ResolvePoint(const StoreOptions& options, const std::string& id, const
 VerifyResult VerifyPoint(const StoreOptions& options, const std::string& id, const std::string& pg_restore_path) {
   std::unique_ptr<Store> store = OpenStore(options);
   store->Prepare(false);
+  std::shared_ptr<const Key> key = LoadKey(options);
   PointInfo p = Resolve(*store, id, "");
-  return Verify(*store, p.id, pg_restore_path);
+  return Verify(*store, p.id, pg_restore_path, key.get());
 }
 
 std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict) {
@@ -489,6 +547,7 @@ std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolic
 RestoreResult Restore(const RestoreOptions& o) {
   if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR or s3://BUCKET/PREFIX");
   std::unique_ptr<Store> store = OpenStore(o);
+  std::shared_ptr<const Key> key = LoadKey(o);
   store->Prepare(false);
   InstallCancelHandlers();
   ResetCancel();
@@ -507,15 +566,18 @@ RestoreResult Restore(const RestoreOptions& o) {
   RestoreResult r;
   r.dry_run = o.dry_run;
   log::Info("verifying restore point", {{"id", p.id}});
-  VerifyResult v = Verify(*store, p.id, o.pg_restore_path);
+  VerifyResult v = Verify(*store, p.id, o.pg_restore_path, key.get());
   r.manifest = v.manifest;
   std::optional<ChildConnection> conn;
   const std::vector<std::string> mounts = MountPoints();
-  for (const auto& entry : o.dir_map) {
+  // Recorded sources are absolute and lexically normal: so are the FROM sides of --dir-map, before comparing.
+  std::vector<std::pair<std::string, std::string>> dir_map = o.dir_map;
+  for (auto& entry : dir_map) entry.first = AbsolutePath(entry.first);
+  for (const auto& entry : dir_map) {
     const std::string& from = entry.first;  // not a structured binding: clang 14 cannot capture those in a lambda
     const std::string& to = entry.second;
     bool used = std::any_of(r.manifest.artifacts.begin(), r.manifest.artifacts.end(), [&](const Artifact& a) {
-      return a.kind == kKindArchive && Normalize(from) == a.source;
+      return a.kind == kKindArchive && from == a.source;
     });
     if (!used)
       throw UsageError("--dir-map " + from + "=" + to + ": restore point " + p.id + " has no archive of " + from +
@@ -534,7 +596,7 @@ RestoreResult Restore(const RestoreOptions& o) {
     } else {
       if (!o.directories) continue;
       s.kind = "directory";
-      s.target = Normalize(Absolute(RestoreTarget(a.source, o.dir_map, mounts)));
+      s.target = AbsolutePath(RestoreTarget(a.source, dir_map, mounts));
     }
     r.steps.push_back(s);
   }
@@ -572,7 +634,7 @@ RestoreResult Restore(const RestoreOptions& o) {
   extract.keep_setid = o.keep_setid;
   for (auto& s : r.steps) {
     if (s.kind != "directory") continue;
-    auto d = std::make_unique<DirectoryRestore>(s.target, ArtifactOpener(o, p.id, Find(r.manifest, s.artifact)),
+    auto d = std::make_unique<DirectoryRestore>(s.target, ArtifactOpener(o, p.id, Find(r.manifest, s.artifact), key),
                                                 store->Where(p.id, s.artifact), extract);
     ArchiveStats st = d->Stage(&progress.bytes());
     log::Info("directory staged", {{"dir", s.target}, {"entries", static_cast<unsigned long long>(st.entries)}});
@@ -584,7 +646,7 @@ RestoreResult Restore(const RestoreOptions& o) {
   for (const auto& s : r.steps) {
     if (s.kind != "database") continue;
     log::Info("restoring the database", {{"target", s.target}, {"artifact", s.artifact}});
-    RestoreDump(*pg_restore, *psql, *conn, ArtifactOpener(o, p.id, Find(r.manifest, s.artifact)),
+    RestoreDump(*pg_restore, *psql, *conn, ArtifactOpener(o, p.id, Find(r.manifest, s.artifact), key),
                 store->Where(p.id, s.artifact), o.no_owner, &progress.bytes());
     log::Info("database restored", {{"target", s.target}});
   }

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "util/error.h"
 
@@ -76,6 +77,19 @@ void MakeDirectories(const std::string& path, unsigned mode) {
     if (err == ENOSPC || err == EDQUOT) throw PreconditionError("cannot create directory " + path + ": " + std::strerror(err));
     throw Error("cannot create directory " + path + ": " + std::strerror(err));
   }
+}
+
+std::string AbsolutePath(const std::string& path) {
+  std::string abs = path;
+  if (abs.empty() || abs[0] != '/') {
+    char cwd[4096];
+    if (!::getcwd(cwd, sizeof cwd))
+      throw Error("cannot determine the current directory: " + std::string(std::strerror(errno)));
+    abs = std::string(cwd) + "/" + path;
+  }
+  std::string out = std::filesystem::path(abs).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
 }
 
 std::string ParentPath(const std::string& path) {

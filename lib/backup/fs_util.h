@@ -11,6 +11,9 @@ void RemoveTree(const std::string& path);
 void SyncDirectory(const std::string& path);
 // mkdir -p with the given mode for new directories. Throws Error.
 void MakeDirectories(const std::string& path, unsigned mode = 0755);
+// path made absolute (against the current directory) and lexically normal: no ".", ".." or doubled '/', no
+// trailing '/' ("./data/" -> "/work/data"). Throws Error when the current directory cannot be determined.
+std::string AbsolutePath(const std::string& path);
 // The parent directory of a path ("/a/b" -> "/a", "b" -> ".").
 std::string ParentPath(const std::string& path);
 

@@ -23,13 +23,6 @@ namespace {
 constexpr const char* kTmpPrefix = ".tmp-";
 constexpr const char* kDeletingPrefix = ".deleting-";
 
-std::string Absolute(const std::string& path) {
-  if (!path.empty() && path[0] == '/') return path;
-  char cwd[4096];
-  if (!::getcwd(cwd, sizeof cwd)) throw Error("cannot determine the current directory: " + std::string(std::strerror(errno)));
-  return std::string(cwd) + "/" + path;
-}
-
 bool IsDir(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
@@ -75,9 +68,7 @@ void WriteDurable(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-LocalStore::LocalStore(const std::string& root) : root_(Absolute(root)) {
-  while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
-}
+LocalStore::LocalStore(const std::string& root) : root_(AbsolutePath(root)) {}
 
 std::string LocalStore::Where(const std::string& id, const std::string& name) const {
   return name.empty() ? root_ + "/" + id : root_ + "/" + id + "/" + name;

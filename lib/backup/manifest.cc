@@ -58,6 +58,14 @@ std::string ManifestToJson(const Manifest& m) {
   w.Int(m.pg_dump_major);
   w.EndObject();
   str("capstan_version", m.capstan_version);
+  if (!m.encryption_key_id.empty()) {
+    w.Key("encryption");
+    w.StartObject();
+    str("algorithm", kEncryptionAlgorithm);
+    str("format", kEncryptionFormat);
+    str("key_id", m.encryption_key_id);
+    w.EndObject();
+  }
   w.Key("seconds");
   w.Double(m.seconds);
   w.Key("artifacts");
@@ -133,6 +141,14 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where) {
     m.server_version_num = static_cast<int>(get_u64(dbo, "server_version_num", false) & 0x7fffffff);
     m.pg_dump_version = get_str(dbo, "pg_dump_version", false);
     m.pg_dump_major = static_cast<int>(get_u64(dbo, "pg_dump_major", false) & 0x7fffffff);
+  }
+  if (const rapidjson::Value* ev = Member(d, "encryption")) {
+    if (!ev->IsObject()) throw bad("\"encryption\" is not an object");
+    if (get_str(*ev, "format", true) != kEncryptionFormat || get_str(*ev, "algorithm", true) != kEncryptionAlgorithm)
+      throw bad("unknown encryption (expected " + std::string(kEncryptionAlgorithm) + ", " + kEncryptionFormat +
+                "): written by a newer capstan?");
+    m.encryption_key_id = get_str(*ev, "key_id", true);
+    if (m.encryption_key_id.empty()) throw bad("empty encryption key_id");
   }
   const rapidjson::Value* secs = Member(d, "seconds");
   if (secs && secs->IsNumber()) m.seconds = secs->GetDouble();

@@ -14,6 +14,8 @@ inline constexpr const char* kManifestFormat = "capstan.dev/restore-point/v1";
 inline constexpr const char* kKindDump = "postgresql-dump";
 inline constexpr const char* kKindArchive = "directory-archive";
 inline constexpr const char* kStateComplete = "complete";
+inline constexpr const char* kEncryptionAlgorithm = "AES-256-GCM";
+inline constexpr const char* kEncryptionFormat = "capstan.dev/encrypted-stream/v1";
 
 struct Artifact {
   std::string name;       // file name inside the restore point
@@ -40,6 +42,8 @@ struct Manifest {
   std::string pg_dump_version;        // e.g. "15.20"
   int pg_dump_major = 0;
   std::string capstan_version;
+  // The key id (crypt_key.h) of the key every artifact is encrypted with (crypt_stream.h); "" when not encrypted.
+  std::string encryption_key_id;
   std::string state;                  // "complete"
   double seconds = 0;                 // how long the backup took
   std::vector<Artifact> artifacts;

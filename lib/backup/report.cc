@@ -1,5 +1,7 @@
 #include "backup/report.h"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -35,6 +37,8 @@ std::string Finish(rapidjson::StringBuffer& sb) { return std::string(sb.GetStrin
 
 std::string ArtifactsText(const Manifest& m) {
   std::string out;
+  if (!m.encryption_key_id.empty())
+    out += "  encrypted: " + std::string(kEncryptionAlgorithm) + ", key id " + m.encryption_key_id + "\n";
   for (const auto& a : m.artifacts) {
     char line[512];
     std::snprintf(line, sizeof line, "  %-28s %-18s %10s  sha256 %s  %s\n", a.name.c_str(), a.kind.c_str(),
@@ -97,11 +101,15 @@ std::string RenderList(const std::vector<PointInfo>& points, Output out) {
         if (!p.manifest->previous_revision.empty() && p.manifest->previous_revision != "0")
           revision += " (after " + p.manifest->previous_revision + ")";
       }
+      bool encrypted = p.manifest && !p.manifest->encryption_key_id.empty();
       std::snprintf(line, sizeof line, "%-24s %-10s %-20s %-20s %-12s %-10s %s\n", p.id.c_str(),
-                    p.complete ? "complete" : "incomplete", time.c_str(), release.c_str(), revision.c_str(),
+                    p.complete ? (encrypted ? "complete*" : "complete") : "incomplete", time.c_str(), release.c_str(), revision.c_str(),
                     p.manifest ? FormatSize(size).c_str() : "-", p.complete ? chart.c_str() : p.problem.c_str());
       s += line;
     }
+    if (std::any_of(points.begin(), points.end(),
+                    [](const PointInfo& p) { return p.manifest && !p.manifest->encryption_key_id.empty(); }))
+      s += "* encrypted (AES-256-GCM): verify and restore need --encryption-key-file with its key\n";
     return s;
   }
   rapidjson::StringBuffer sb;
