@@ -69,13 +69,35 @@ Manifest ReadManifest(Store& store, const std::string& id) {
   return ManifestFromJson(*text, store.Where(id, kManifestFile));
 }
 
-// The sealed manifest of a point: only its sealed bytes are trusted (manifest_seal.h).
-Manifest ReadSealedManifest(Store& store, const std::string& id) {
+// Reading an encrypted restore point needs the key whose id its manifest records, and a key given for a point that
+// is not encrypted is refused too (its manifest may have been replaced by one that says "not encrypted"): both
+// before anything is read or changed.
+void CheckKeyFor(const Manifest& m, const Key* key) {
+  if (m.encryption_key_id.empty()) {
+    if (key)
+      throw UsageError("restore point " + m.id + " is not encrypted, but --encryption-key-file was given: it was made "
+                       "without encryption (drop the flag to use it), or its manifest was replaced");
+    return;
+  }
+  if (!key)
+    throw UsageError("restore point " + m.id + " is encrypted (key id " + m.encryption_key_id +
+                     "): pass the key it was made with, --encryption-key-file FILE (or CAPSTAN_ENCRYPTION_KEY_FILE)");
+  if (KeyId(*key) != m.encryption_key_id)
+    throw WrongKeyError("restore point " + m.id + " was encrypted with key id " + m.encryption_key_id +
+                        ", the key in --encryption-key-file has key id " + KeyId(*key) +
+                        ": pass the key the backup was made with; nothing was read or changed");
+}
+
+// The sealed manifest of a point: only its sealed bytes are trusted (manifest_seal.h); an encrypted point's seal is
+// an HMAC under the key.
+Manifest ReadSealedManifest(Store& store, const std::string& id, const Key* key) {
   std::optional<std::string> text = store.ReadSmall(id, kManifestFile);
   if (!text) throw Error(store.Where(id, kManifestFile) + " is missing: the restore point is incomplete or corrupt");
+  Manifest m = ManifestFromJson(*text, store.Where(id, kManifestFile));  // not trusted yet: which key seals it
+  CheckKeyFor(m, key);
   CheckSeal(*text, store.ReadSmall(id, kManifestSealFile), store.Where(id, kManifestFile),
-            store.Where(id, kManifestSealFile), store.ResealHint(id));
-  return ManifestFromJson(*text, store.Where(id, kManifestFile));
+            store.Where(id, kManifestSealFile), store.ResealHint(id), m.encryption_key_id.empty() ? nullptr : key);
+  return m;
 }
 
 // Runs fn in a worker thread, capturing its exception; a failure asks the other workers to stop.
@@ -113,19 +135,6 @@ std::unique_ptr<CheckedSource> OpenArtifact(Store& store, const std::string& id,
 std::shared_ptr<const Key> LoadKey(const StoreOptions& o) {
   if (o.encryption_key_file.empty()) return nullptr;
   return std::make_shared<const Key>(LoadKeyFile(o.encryption_key_file));
-}
-
-// Reading an encrypted restore point needs the key whose id its manifest records: refused before anything is read
-// or changed otherwise.
-void CheckKeyFor(const Manifest& m, const Key* key) {
-  if (m.encryption_key_id.empty()) return;
-  if (!key)
-    throw UsageError("restore point " + m.id + " is encrypted (key id " + m.encryption_key_id +
-                     "): pass the key it was made with, --encryption-key-file FILE (or CAPSTAN_ENCRYPTION_KEY_FILE)");
-  if (KeyId(*key) != m.encryption_key_id)
-    throw WrongKeyError("restore point " + m.id + " was encrypted with key id " + m.encryption_key_id +
-                        ", the key in --encryption-key-file has key id " + KeyId(*key) +
-                        ": pass the key the backup was made with; nothing was read or changed");
 }
 
 // An artifact's plain bytes: the stored bytes, checked against the manifest (CheckedSource), decrypted when the
@@ -399,7 +408,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::string json = ManifestToJson(m);
     ThrowIfCancelled();
-    store->Publish(id, json, SealText(json));
+    store->Publish(id, json, SealText(json, key.get()));
   } catch (...) {
     if (begun) {
       try {
@@ -475,9 +484,8 @@ PointInfo Resolve(Store& store, const std::string& id, const std::string& releas
 
 VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_restore_path, const Key* key) {
   VerifyResult r;
-  r.manifest = ReadSealedManifest(store, id);
+  r.manifest = ReadSealedManifest(store, id, key);
   if (r.manifest.id != id) throw Error(store.Where(id) + ": the manifest names id " + r.manifest.id);
-  CheckKeyFor(r.manifest, key);
   if (r.manifest.artifacts.empty())
     throw Error("restore point " + id + " lists no database dump and no directory archive: it has nothing to "
                 "restore; use another restore point (capstan backup list)");
