@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -18,6 +19,8 @@
 namespace capstan::s3 {
 
 namespace {
+
+constexpr size_t kMaxErrorBody = 64 * 1024;
 
 bool Retryable(int status) { return status == 500 || status == 502 || status == 503 || status == 504; }
 
@@ -124,7 +127,7 @@ Client::Response Client::Send(Request& r) {
     req.content_receiver = [&](const char* data, size_t n, uint64_t, uint64_t) {
       if (accepted && r.sink) return r.sink(data, n);
       std::string& into = accepted ? body : error_body;
-      if (into.size() + n > r.max_body) {
+      if (into.size() + n > (accepted ? r.max_body : kMaxErrorBody)) {
         too_big = true;
         return false;
       }
@@ -135,6 +138,8 @@ Client::Response Client::Send(Request& r) {
     httplib::Response res;
     httplib::Error err = httplib::Error::Success;
     bool ok = Http().send(req, res, err);
+    // httplib calls the response handler only for responses with a body (not for HEAD or 204).
+    if (ok) accepted = std::find(r.accept.begin(), r.accept.end(), res.status) != r.accept.end();
     if (ok && accepted) {
       Response out;
       out.status = res.status;
@@ -158,7 +163,7 @@ Client::Response Client::Send(Request& r) {
       auto eb = ParseErrorBody(error_body);
       last_problem = "HTTP " + std::to_string(res.status) + (eb ? " " + eb->code : "");
     } else {
-      last_problem = httplib::to_string(err);
+      last_problem = "connection error: " + httplib::to_string(err);
       if (status != 0) last_problem += " after HTTP " + std::to_string(status);
     }
     if (attempt >= config_.max_attempts) break;
@@ -200,6 +205,10 @@ void ThrowS3Error(const Client& c, const std::string& op, const std::string& key
     throw PreconditionError("S3 bucket " + c.bucket() + " does not exist at " + c.config().endpoint + " (" + op +
                             "): create it, or fix the bucket in s3://BUCKET/PREFIX or the endpoint (AWS_ENDPOINT_URL)");
   }
+  if (code == "NoSuchKey") {
+    throw Error("S3 object " + c.Where(key) + " does not exist (" + op +
+                "): check the location and that the backup completed");
+  }
   if (code == "PermanentRedirect" || code == "AuthorizationHeaderMalformed" || code == "IllegalLocationConstraintException") {
     throw PreconditionError("S3 " + op + " of " + c.Where(key) + ": " + detail +
                             ": the bucket lives in another region: set AWS_REGION to it");
@@ -240,12 +249,7 @@ std::string Client::GetSmall(const std::string& key, size_t max_bytes) {
   r.method = "GET";
   r.key = key;
   r.max_body = max_bytes;
-  r.accept = {200, 404};
-  Response res = Send(r);
-  if (res.status == 404) {
-    throw Error("S3 object " + Where(key) + " does not exist: check the location and that the backup completed");
-  }
-  return res.body;
+  return Send(r).body;
 }
 
 void Client::Put(const std::string& key, std::string_view data) {
