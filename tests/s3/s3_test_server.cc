@@ -89,7 +89,8 @@ S3rver::S3rver(const std::vector<std::string>& buckets) {
   data_dir_ = dir_.path() + "/data";
   ::mkdir(data_dir_.c_str(), 0700);
   port_ = FreePort();
-  std::vector<std::string> args = {"node", script, "-d", data_dir_, "-a", "127.0.0.1", "-p", std::to_string(port_),
+  // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 keeps in its legacy provider.
+  std::vector<std::string> args = {"node", "--openssl-legacy-provider", script, "-d", data_dir_, "-a", "127.0.0.1", "-p", std::to_string(port_),
                                    "--key", Certs().server_key, "--cert", Certs().server_crt, "--no-vhost-buckets"};
   for (const auto& b : buckets) {
     args.push_back("--configure-bucket");

@@ -23,6 +23,8 @@ std::string S3rverScript(std::string* why = nullptr);
 std::string AwsCli();
 // The CA bundle that verifies the test servers' certificate.
 std::string TestCaBundle();
+struct TestCerts;
+const TestCerts& Certs();  // kube/kube_test_server.h
 
 class S3rver {
  public:
