@@ -81,7 +81,7 @@ TEST_CASE("s3rver: round trips of every size through the streams", "[s3][s3rver]
   CHECK_THROWS_WITH(client.GetSmall("round/none", 10), Catch::Contains("does not exist"));
 }
 
-TEST_CASE("s3rver: listings follow continuation tokens; DeleteMany removes them", "[s3][s3rver]") {
+TEST_CASE("s3rver: listings follow continuation tokens, DeleteMany removes them", "[s3][s3rver]") {
   if (Skip()) return;
   test::S3rver server;
   Config cfg = test::TestConfig(server.endpoint());
@@ -110,7 +110,7 @@ TEST_CASE("s3rver: listings follow continuation tokens; DeleteMany removes them"
   CHECK(client.List("").objects.empty());
 }
 
-TEST_CASE("s3rver: a connection cut mid-upload is retried; the object is whole", "[s3][s3rver]") {
+TEST_CASE("s3rver: a connection cut mid-upload is retried, the object is whole", "[s3][s3rver]") {
   if (Skip()) return;
   test::S3rver server;
   test::CuttingProxy proxy(server.port(), test::CuttingProxy::Direction::kToServer, 3 << 20, 1);
