@@ -53,6 +53,9 @@ Client::Client(Config config, std::string bucket) : config_(std::move(config)), 
   }
   if (!config_.credentials) throw UsageError("S3 client without credentials");
   if (config_.max_attempts < 1) config_.max_attempts = 1;
+  // A bucket name with dots does not match the wildcard certificate of virtual-hosted TLS: such buckets are
+  // addressed path-style, as the AWS SDKs do.
+  if (bucket_.find('.') != std::string::npos && config_.scheme == "https") config_.path_style = true;
   std::string host = config_.path_style ? config_.host : bucket_ + "." + config_.host;
   host_header_ = host + DefaultPortSuffix(config_);
   rng_state_ = std::random_device{}();
@@ -109,7 +112,7 @@ Client::Response Client::Send(Request& r) {
     std::string query = QueryString(r.query);
     req.path = sr.canonical_uri + (query.empty() ? "" : "?" + query);
     for (const auto& [k, v] : sr.headers) req.headers.emplace(k, v);
-    req.body = r.body;
+    req.body = std::move(r.body);  // moved back after the attempt: a part is held once, not twice
     if (!r.body.empty() || r.method == "PUT" || r.method == "POST") {
       if (!req.has_header("Content-Type")) req.headers.emplace("Content-Type", "application/octet-stream");
     }
@@ -138,6 +141,7 @@ Client::Response Client::Send(Request& r) {
     httplib::Response res;
     httplib::Error err = httplib::Error::Success;
     bool ok = Http().send(req, res, err);
+    r.body = std::move(req.body);
     // httplib calls the response handler only for responses with a body (not for HEAD or 204).
     if (ok) accepted = std::find(r.accept.begin(), r.accept.end(), res.status) != r.accept.end();
     if (ok && accepted) {
@@ -204,6 +208,14 @@ void ThrowS3Error(const Client& c, const std::string& op, const std::string& key
   if (code == "NoSuchBucket") {
     throw PreconditionError("S3 bucket " + c.bucket() + " does not exist at " + c.config().endpoint + " (" + op +
                             "): create it, or fix the bucket in s3://BUCKET/PREFIX or the endpoint (AWS_ENDPOINT_URL)");
+  }
+  if (code == "RequestTimeTooSkewed") {
+    throw PreconditionError("S3 refused " + op + " of " + c.Where(key) + ": " + detail +
+                            ": this machine's clock differs from S3's by more than 15 minutes: synchronise it (NTP)");
+  }
+  if (code.empty() && (status == 301 || status == 307)) {
+    throw PreconditionError("S3 redirected " + op + " of " + c.Where(key) + " (HTTP " + std::to_string(status) +
+                            "): the bucket lives in another region: set AWS_REGION to it");
   }
   if (code == "NoSuchKey") {
     throw Error("S3 object " + c.Where(key) + " does not exist (" + op +

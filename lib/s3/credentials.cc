@@ -237,6 +237,14 @@ std::shared_ptr<CredentialsProvider> ResolveCredentials(const CredentialOptions&
     if (endpoint.empty()) {
       endpoint = "https://sts." + (o.region.empty() ? std::string("us-east-1") : o.region) + ".amazonaws.com";
     }
+    if (StartsWith(ToLower(endpoint), "http://")) {
+      std::string rest = endpoint.substr(7);
+      std::string host = rest.substr(0, rest.find_first_of(":/"));
+      if (host != "localhost" && !StartsWith(host, "127.") && !StartsWith(rest, "[::1]")) {
+        throw UsageError("STS endpoint " + endpoint + " is plain HTTP on a non-loopback host: the web identity token "
+                         "and the credentials would travel unencrypted; use https://");
+      }
+    }
     std::string session = env("AWS_ROLE_SESSION_NAME").value_or("capstan-" + std::to_string(std::time(nullptr)));
     return std::make_shared<WebIdentityProvider>(*token_file, *role, session, endpoint, o.ca_bundle);
   }

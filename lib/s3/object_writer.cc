@@ -132,7 +132,16 @@ class MultipartWriter : public ObjectWriter {
     r.query = {{"uploadId", upload_id_}};
     r.headers = {{"Content-Type", "application/xml"}};
     r.body = std::move(xml);
+    r.accept = {200, 404};
     Client::Response res = client_.Send(r);
+    if (res.status == 404) {
+      // NoSuchUpload: a retried Complete whose first attempt completed (its answer was lost), or an upload aborted
+      // meanwhile; the object's size tells which.
+      auto info = client_.Head(key_);
+      if (info && info->size == total_) return;
+      throw Error("S3 multipart upload of " + client_.Where(key_) + " vanished before it completed (aborted by "
+                  "someone else, or by a lifecycle rule on incomplete uploads): write the object again");
+    }
     CompleteOutcome out;
     try {
       out = ParseCompleteMultipartUploadResult(res.body);

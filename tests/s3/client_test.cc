@@ -186,6 +186,19 @@ TEST_CASE("S3 client: a missing bucket and refused credentials are exit 3 with w
   CHECK_THROWS_AS(ThrowS3Error(other, "GET object", "k", 400, "<Error><Code>InvalidRange</Code></Error>", ""), Error);
 }
 
+TEST_CASE("S3 client: DeleteMany sends 1000 keys per request", "[s3][client]") {
+  FakeS3 fake;
+  Client client(FakeConfig(fake), fake.bucket());
+  std::vector<std::string> keys;
+  for (int i = 0; i < 2500; ++i) keys.push_back("many/" + std::to_string(i));
+  for (int i = 0; i < 3; ++i) client.Put(keys[static_cast<size_t>(i) * 1000], "x");
+  client.DeleteMany(keys);
+  CHECK(fake.delete_requests() == 3);
+  CHECK(fake.objects().empty());
+  client.DeleteMany({});
+  CHECK(fake.delete_requests() == 3);
+}
+
 TEST_CASE("S3 client: an unreachable endpoint is exit 3 after the retries", "[s3][client]") {
   Config c = test::TestConfig("http://127.0.0.1:1", "AKIAFAKE0001", "x");
   c.ca_bundle.clear();

@@ -55,6 +55,10 @@ class FakeS3 {
     std::lock_guard<std::mutex> g(mu_);
     return objects_;
   }
+  int delete_requests() {
+    std::lock_guard<std::mutex> g(mu_);
+    return delete_requests_;
+  }
   size_t uploads() {
     std::lock_guard<std::mutex> g(mu_);
     return uploads_.size();
@@ -113,6 +117,21 @@ class FakeS3 {
         Xml(res, 200, body + "</ListMultipartUploadsResult>");
         return;
       }
+      if (req.method == "POST" && req.has_param("delete")) {
+        ++delete_requests_;
+        size_t count = 0;
+        for (size_t at = req.body.find("<Key>"); at != std::string::npos; at = req.body.find("<Key>", at + 5)) {
+          size_t end = req.body.find("</Key>", at);
+          objects_.erase(req.body.substr(at + 5, end - at - 5));
+          ++count;
+        }
+        if (count > 1000 || !req.has_header("Content-MD5")) {
+          Err(res, 400, "MalformedXML");
+          return;
+        }
+        Xml(res, 200, "<DeleteResult></DeleteResult>");
+        return;
+      }
       Err(res, 501, "NotImplemented");
       return;
     }
@@ -166,8 +185,8 @@ class FakeS3 {
     }
     res.set_header("ETag", Etag(obj->second));
     res.set_header("Last-Modified", "Mon, 07 Dec 2026 10:00:00 GMT");
-    res.status = 200;
-    // httplib itself answers HEAD (headers only) and Range requests (206 with Content-Range).
+    // httplib itself answers HEAD (headers only) and Range requests (206 with Content-Range, when the handler leaves
+    // the status unset).
     res.set_content(obj->second, "application/octet-stream");
   }
 
@@ -180,6 +199,7 @@ class FakeS3 {
   std::map<std::string, std::string> objects_;
   std::map<std::string, Upload> uploads_;
   int next_id_ = 0;
+  int delete_requests_ = 0;
   int fail_count_ = 0;
   std::string fail_method_;
 };
