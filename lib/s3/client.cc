@@ -228,6 +228,17 @@ void ThrowS3Error(const Client& c, const std::string& op, const std::string& key
   throw Error("S3 " + op + " of " + c.Where(key) + " failed: " + detail);
 }
 
+void Client::CheckBucket() {
+  Request r;
+  r.op = "HEAD bucket";
+  r.method = "HEAD";
+  r.accept = {200, 404};
+  if (Send(r).status == 404) {
+    ThrowS3Error(*this, r.op, "", 404, "<Error><Code>NoSuchBucket</Code><Message>HEAD bucket: 404</Message></Error>",
+                 "");
+  }
+}
+
 std::optional<ObjectInfo> Client::Head(const std::string& key) {
   Request r;
   r.op = "HEAD object";

@@ -60,6 +60,9 @@ class Client {
   const Config& config() const { return config_; }
   const std::string& bucket() const { return bucket_; }
 
+  // HeadBucket: PreconditionError (exit 3) when the bucket is missing or the credentials are refused. Call it first:
+  // a HEAD of an object in a missing bucket is only a 404, indistinguishable from a missing object.
+  void CheckBucket();
   std::optional<ObjectInfo> Head(const std::string& key);  // nullopt: no such object
   // The whole object; Error when it is larger than max_bytes or missing.
   std::string GetSmall(const std::string& key, size_t max_bytes);

@@ -144,6 +144,7 @@ TEST_CASE("s3rver: wrong credentials, a missing bucket and an untrusted CA are e
   test::S3rver server;
   {
     Client client(test::TestConfig(server.endpoint(), "AKIAWRONGKEY9876", "nope"), "capstan-test");
+    CHECK_THROWS_AS(client.CheckBucket(), PreconditionError);
     try {
       client.Put("k", "v");
       FAIL("no error");
@@ -156,6 +157,8 @@ TEST_CASE("s3rver: wrong credentials, a missing bucket and an untrusted CA are e
   }
   {
     Client client(test::TestConfig(server.endpoint()), "missing-bucket");
+    CHECK_THROWS_WITH(client.CheckBucket(), Catch::Contains("bucket missing-bucket does not exist"));
+    Client(test::TestConfig(server.endpoint()), "capstan-test").CheckBucket();
     try {
       client.Put("k", "v");
       FAIL("no error");
