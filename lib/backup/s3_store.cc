@@ -216,7 +216,7 @@ S3Store::~S3Store() = default;
 std::string S3Store::PointPrefix(const std::string& id) const { return location_.Key(id) + "/"; }
 
 std::string S3Store::Where(const std::string& id, const std::string& name) const {
-  return client_->Where(name.empty() ? location_.Key(id) + "/" : PointPrefix(id) + name);
+  return "s3://" + location_.bucket + "/" + (name.empty() ? location_.Key(id) : PointPrefix(id) + name);
 }
 
 void S3Store::Prepare(bool) { client_->CheckBucket(); }  // a bucket is never created: it is the user's
@@ -231,8 +231,23 @@ void S3Store::RemoveLeftovers() {
     log::Info("removing the leftover of an interrupted run", {{"point", Where(id)}});
     RemoveAll(id);
   }
-  std::string prefix = location_.prefix.empty() ? "" : location_.prefix + "/";
-  for (const auto& u : client_->ListUploads(prefix)) {
+  AbortUploads(location_.prefix.empty() ? "" : location_.prefix + "/");
+}
+
+void S3Store::AbortUploads(const std::string& prefix) {
+  std::vector<s3::UploadInfo> uploads;
+  try {
+    uploads = client_->ListUploads(prefix);
+  } catch (const PreconditionError&) {
+    throw;
+  } catch (const Error& e) {
+    // Some S3-compatible servers cannot list multipart uploads (NotImplemented): say what is left to whom.
+    log::Warn("cannot list unfinished multipart uploads: the parts of an interrupted upload stay until the bucket's "
+              "lifecycle rule (AbortIncompleteMultipartUpload) removes them",
+              {{"prefix", client_->Where(prefix)}, {"error", e.what()}});
+    return;
+  }
+  for (const auto& u : uploads) {
     log::Info("aborting an unfinished upload of an interrupted run", {{"object", client_->Where(u.key)}});
     client_->AbortUpload(u.key, u.upload_id);
   }
@@ -286,7 +301,7 @@ void S3Store::RemoveAll(const std::string& id) {
 
 void S3Store::Discard(const std::string& id) {
   RemoveAll(id);
-  for (const auto& u : client_->ListUploads(PointPrefix(id))) client_->AbortUpload(u.key, u.upload_id);
+  AbortUploads(PointPrefix(id));
 }
 
 void S3Store::Delete(const std::string& id) {

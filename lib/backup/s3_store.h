@@ -41,6 +41,8 @@ class S3Store : public Store {
  private:
   std::string PointPrefix(const std::string& id) const;  // "<prefix>/<id>/"
   void RemoveAll(const std::string& id);
+  // Aborts the unfinished multipart uploads under a key prefix (a warning when the server cannot list them).
+  void AbortUploads(const std::string& prefix);
   StoreOptions options_;
   s3::Location location_;
   std::unique_ptr<s3::Client> client_;
