@@ -58,6 +58,7 @@ for i in range(n):
 PY
 fi
 echo "directory: $(find "$DATA" -type f | wc -l) files, $(du -sm "$DATA" | cut -f1) MB"
+[ "${BENCH_PREPARE_ONLY:-0}" = 1 ] && exit 0  # bench/backup/s3.sh: the data only
 
 sync
 # 3. The shell pipeline (as charts write it): dump, archive, checksums; no verification.
