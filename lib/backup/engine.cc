@@ -170,12 +170,30 @@ void VerifyArtifact(const std::string& dir, Artifact& a, const PgTool* pg_restor
   }
 }
 
+// The volume snapshots a restore point records (none when its manifest is unreadable).
+std::vector<VolumeSnapshotRecord> PointSnapshots(const std::string& root, const std::string& id) {
+  try {
+    return ReadManifest(root + "/" + id).volume_snapshots;
+  } catch (const Error&) {
+    return {};
+  }
+}
+
 }  // namespace
+
+std::string NewPointId(const std::string& root_in) {
+  std::string root = Normalize(Absolute(root_in));
+  std::time_t now = std::time(nullptr);
+  std::string id = FormatTime(now, "%Y%m%dT%H%M%SZ");
+  for (int n = 2; IsDir(root + "/" + id) || IsDir(root + "/" + kTmpPrefix + id); ++n)
+    id = FormatTime(now, "%Y%m%dT%H%M%SZ") + "-" + std::to_string(n);
+  return id;
+}
 
 BackupResult CreateBackup(const BackupOptions& o) {
   auto started = std::chrono::steady_clock::now();
   if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR (a volume for restore points)");
-  if (!o.database && o.dirs.empty())
+  if (!o.database && o.dirs.empty() && o.volume_snapshots.empty())
     throw UsageError("nothing to back up: pass --dir DIR (repeatable) and/or leave the database on");
   std::string root = Normalize(Absolute(o.root));
   std::vector<std::string> dirs;
@@ -240,6 +258,14 @@ BackupResult CreateBackup(const BackupOptions& o) {
   std::string id = FormatTime(now, "%Y%m%dT%H%M%SZ");
   for (int n = 2; IsDir(root + "/" + id) || IsDir(root + "/" + kTmpPrefix + id); ++n)
     id = FormatTime(now, "%Y%m%dT%H%M%SZ") + "-" + std::to_string(n);
+  // Volume snapshots: the id was chosen (and put into the snapshots' labels) before they were taken.
+  if (!o.id.empty()) {
+    if (!ValidId(o.id)) throw UsageError("invalid restore point id " + Quote(o.id));
+    if (IsDir(root + "/" + o.id) || IsDir(root + "/" + kTmpPrefix + o.id))
+      throw Error("restore point " + o.id + " already exists in " + root + ": another backup took the same id");
+    id = o.id;
+  }
+  m.volume_snapshots = o.volume_snapshots;
   m.id = id;
   m.time = FormatTime(now, "%Y-%m-%dT%H:%M:%SZ");
   m.time_unix = static_cast<int64_t>(now);
@@ -367,7 +393,9 @@ BackupResult CreateBackup(const BackupOptions& o) {
       if (p.complete) times.push_back({p.id, p.manifest->time_unix});
     for (const auto& del : SelectForPruning(times, o.retention, static_cast<int64_t>(std::time(nullptr)))) {
       std::string gone = root + "/" + kDeletingPrefix + del;
+      std::vector<VolumeSnapshotRecord> snaps = PointSnapshots(root, del);
       if (::rename((root + "/" + del).c_str(), gone.c_str()) != 0) continue;
+      r.pruned_snapshots.insert(r.pruned_snapshots.end(), snaps.begin(), snaps.end());
       RemoveTree(gone);
       r.pruned.push_back(del);
       log::Info("pruned restore point", {{"id", del}});
@@ -442,7 +470,7 @@ VerifyResult VerifyPoint(const std::string& root, const std::string& id, const s
   // The manifest decides what a restore does: only its sealed bytes are trusted (manifest_seal.h).
   r.manifest = ManifestFromJson(ReadSealedManifest(p.path), p.path + "/" + kManifestFile);
   if (r.manifest.id != p.id) throw Error(p.path + ": the manifest names id " + r.manifest.id);
-  if (r.manifest.artifacts.empty())
+  if (r.manifest.artifacts.empty() && r.manifest.volume_snapshots.empty())
     throw Error("restore point " + p.id + " lists no database dump and no directory archive: it has nothing to "
                 "restore; use another restore point (capstan backup list)");
   for (const auto& n : ListDir(p.path)) {
@@ -465,7 +493,8 @@ VerifyResult VerifyPoint(const std::string& root, const std::string& id, const s
   return r;
 }
 
-std::vector<std::string> Prune(const std::string& root_in, const RetentionPolicy& policy) {
+std::vector<std::string> Prune(const std::string& root_in, const RetentionPolicy& policy,
+                               std::vector<VolumeSnapshotRecord>* pruned_snapshots) {
   std::string root = Normalize(Absolute(root_in));
   if (!IsDir(root)) throw UsageError("backup root " + root + " does not exist");
   RootLock lock(root, "prune");
@@ -476,8 +505,10 @@ std::vector<std::string> Prune(const std::string& root_in, const RetentionPolicy
   std::vector<std::string> deleted;
   for (const auto& id : SelectForPruning(times, policy, static_cast<int64_t>(std::time(nullptr)))) {
     std::string gone = root + "/" + kDeletingPrefix + id;
+    std::vector<VolumeSnapshotRecord> snaps = PointSnapshots(root, id);
     if (::rename((root + "/" + id).c_str(), gone.c_str()) != 0)
       throw Error("cannot delete restore point " + root + "/" + id + ": " + std::strerror(errno));
+    if (pruned_snapshots) pruned_snapshots->insert(pruned_snapshots->end(), snaps.begin(), snaps.end());
     RemoveTree(gone);
     deleted.push_back(id);
     log::Info("pruned restore point", {{"id", id}});
@@ -537,6 +568,8 @@ RestoreResult Restore(const RestoreOptions& o) {
     }
     r.steps.push_back(s);
   }
+  // Only volume snapshots (or only they selected): the caller creates the claims from them (lib/snapshot).
+  if (r.steps.empty() && !r.manifest.volume_snapshots.empty()) return r;
   if (r.steps.empty())
     throw Error("nothing to restore: restore point " + p.id + " holds " +
                 std::to_string(r.manifest.artifacts.size()) + " artifact(s), none of them selected (" +
