@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "backup/cancel.h"
 #include "backup/engine.h"
 #include "backup/report.h"
 #include "backup/retention.h"
@@ -222,6 +223,8 @@ Runner Setup(CLI::App& sub) {
       throw UsageError("--snapshot-timeout " + f->snapshot_timeout + ": use a positive duration such as 10m");
     auto client = Client(*f);
     o.namespace_name = f->namespace_name;
+    backup::InstallCancelHandlers();  // a SIGTERM while waiting for the snapshots still deletes them
+    backup::ResetCancel();
     o.id = backup::NewPointId(f->root);
     o.volume_snapshots = TakeSnapshots(*f, *client, o.id);
     backup::BackupResult r;

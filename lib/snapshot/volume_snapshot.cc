@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "backup/cancel.h"
 #include "kube/watch.h"
 #include "log/log.h"
 #include "util/duration.h"
@@ -175,6 +176,8 @@ void WaitReady(kube::Client& client, backup::VolumeSnapshotRecord& r, std::chron
   std::string last_state = "no status yet (is the snapshot controller running?)";
   std::unique_lock<std::mutex> lock(mu);
   while (true) {
+    if (backup::Cancelled())  // SIGTERM/SIGINT (a Job's deadline): the caller deletes the snapshots it took
+      throw Error("interrupted while waiting for " + Where(r) + " to become ready");
     if (failed) {
       lock.unlock();
       reflector.Stop();

@@ -41,7 +41,8 @@ backup::VolumeSnapshotRecord CreateSnapshot(kube::Client& client, const Snapshot
 
 // Waits until the snapshot is readyToUse and fills the record's status fields (restoreSize, content, creation
 // time). Throws Error on status.error (a permanent one: transient conflicts are waited out), on the snapshot's
-// deletion, on a permanent watch error (403), and after timeout.
+// deletion, on a permanent watch error (403), after timeout, and when SIGTERM/SIGINT arrive (backup/cancel.h, when
+// the caller installed its handlers).
 void WaitReady(kube::Client& client, backup::VolumeSnapshotRecord& record, std::chrono::milliseconds timeout);
 
 // Deletes a snapshot; false when it was already gone (404).

@@ -153,6 +153,18 @@ TEST_CASE("backup --snapshot-pvc: a failed backup or snapshot deletes the snapsh
   CHECK_THAT(missing.err, Catch::Contains("PVC 'nope' does not exist in namespace 'shop'"));
   auto timeout = e.Backup({"--snapshot-pvc", "portal-shared", "--snapshot-timeout", "0s"});
   CHECK(timeout.exit_code == 2);
+  // Not ready in time, or SIGTERM (a Job's deadline) while waiting: the snapshot is deleted too.
+  e.sim.AddClaim("slow");
+  e.sim.Script("slow", SnapshotOutcome::kNeverReady);
+  auto slow = e.Backup({"--snapshot-pvc", "slow", "--snapshot-timeout", "1s"});
+  CHECK(slow.exit_code == 1);
+  CHECK_THAT(slow.err, Catch::Contains("is not ready after 1.0s"));
+  CHECK(e.Snapshots().empty());
+  auto killed = Run({"timeout", "-s", "TERM", "2", Binary("capstan"), "backup", "--backup-root", e.root,
+                     "--no-database", "-n", "shop", "--kubeconfig", e.kubeconfig, "--snapshot-pvc", "slow"});
+  CHECK(killed.exit_code != 0);
+  CHECK_THAT(killed.err, Catch::Contains("interrupted while waiting"));
+  CHECK(e.Snapshots().empty());
   struct stat st {};
   CHECK((::stat(e.root.c_str(), &st) != 0 || Run({"sh", "-c", "ls " + e.root + " | grep -v lock"}).out.empty()));
 }
