@@ -194,7 +194,8 @@ BackupResult CreateBackup(const BackupOptions& o) {
   auto started = std::chrono::steady_clock::now();
   if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR (a volume for restore points)");
   if (!o.database && o.dirs.empty() && o.volume_snapshots.empty())
-    throw UsageError("nothing to back up: pass --dir DIR (repeatable) and/or leave the database on");
+    throw UsageError("nothing to back up: pass --dir DIR or --snapshot-pvc CLAIM (repeatable) and/or leave the "
+                     "database on");
   std::string root = Normalize(Absolute(o.root));
   std::vector<std::string> dirs;
   for (const auto& d : o.dirs) {

@@ -96,7 +96,7 @@ TEST_CASE("retention keeps the last N and the young ones, and always the newest"
   CHECK(SelectForPruning({{"old", 5}}, short_age, now).empty());
 }
 
-TEST_CASE("volume snapshots round-trip through the manifest; manifests without them still read") {
+TEST_CASE("volume snapshots round-trip through the manifest, and manifests without them still read") {
   Manifest m;
   m.id = "20261207T153000Z";
   m.time = "2026-12-07T15:30:00Z";

@@ -218,7 +218,7 @@ TEST_CASE("snapshot: the wait survives a dropped watch and a 410 Gone", "[snapsh
   }
 }
 
-TEST_CASE("snapshot: a snapshot that never becomes ready times out; one deleted meanwhile is an error", "[snapshot]") {
+TEST_CASE("snapshot: a snapshot that never becomes ready times out, one deleted meanwhile is an error", "[snapshot]") {
   KubeTestServer server;
   SnapshotSim sim(server, {});
   sim.AddClaim("slow");
@@ -236,7 +236,7 @@ TEST_CASE("snapshot: a snapshot that never becomes ready times out; one deleted 
   del.join();
 }
 
-TEST_CASE("snapshot: deleting tolerates 404; cleanup reports what was left", "[snapshot]") {
+TEST_CASE("snapshot: deleting tolerates 404, cleanup reports what was left", "[snapshot]") {
   KubeTestServer server;
   SnapshotSim sim(server, {});
   sim.AddClaim("data");

@@ -10,7 +10,7 @@ using namespace capstan;
 using namespace capstan::test;
 using namespace capstan::test::backup_pg;
 
-TEST_CASE("snapshots with the database: snapshot, dump, manifest; restore gives the database and a new claim",
+TEST_CASE("snapshots with the database: snapshot, dump, manifest, then a restore gives the database and a new claim",
           "[pg][snapshot]") {
   PgDatabase db("bk_snap");
   TempDir t;
