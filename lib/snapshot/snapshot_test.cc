@@ -92,11 +92,19 @@ TEST_CASE("snapshot: taken, readyToUse false then true, recorded with the claim'
   CHECK(r.pvc_size == "20Gi");
   CHECK(r.pvc_volume_mode == "Filesystem");
   CHECK(r.pvc_access_modes == std::vector<std::string>{"ReadWriteMany"});
-  // The requests: the claim read, the snapshot created, then listed and watched by name.
+  const std::string content_path = "/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/" + r.content_name;
+  kube::JsonDoc content = kube::ParseJson(server.Object(content_path), "content");
+  CHECK(kube::GetString(content, {"spec", "volumeSnapshotRef", "name"}) == r.name);
+  CHECK(kube::GetInt(content, {"status", "restoreSize"}) == 20LL * 1024 * 1024 * 1024);
+  // Deleting the snapshot takes its content along (deletionPolicy Delete).
+  CHECK(snapshot::DeleteSnapshot(client, "shop", r.name));
+  for (int i = 0; i < 200 && !server.Object(content_path).empty(); ++i) std::this_thread::sleep_for(10ms);
+  CHECK(server.Object(content_path).empty());
+  // The requests: the claim read, the snapshot created, then listed and watched by name, and deleted.
   std::set<std::string> verbs;
   for (const auto& req : server.Requests()) verbs.insert(req.verb + " " + req.resource);
   CHECK(verbs == std::set<std::string>{"get persistentvolumeclaims", "create volumesnapshots", "list volumesnapshots",
-                                       "watch volumesnapshots"});
+                                       "watch volumesnapshots", "delete volumesnapshots"});
 }
 
 TEST_CASE("snapshot: the default class, and a transient controller conflict is waited out", "[snapshot]") {

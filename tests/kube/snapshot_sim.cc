@@ -1,9 +1,12 @@
 #include "kube/snapshot_sim.h"
 
+#include "snapshot/quantity.h"
+
 namespace capstan::test {
 namespace {
 using Clock = std::chrono::steady_clock;
 const char* kBase = "/apis/snapshot.storage.k8s.io/v1/namespaces/";
+const std::string kContents = "/apis/snapshot.storage.k8s.io/v1/volumesnapshotcontents/";
 
 std::string Now() {
   std::time_t t = std::time(nullptr);
@@ -115,6 +118,13 @@ void SnapshotSim::Tick() {
                                                name + R"(\": the object has been modified; please apply your changes to )"
                                                R"(the latest version and try again","time":")" + Now() + "\"}}"));
       } else {
+        // The controller binds a cluster-scoped VolumeSnapshotContent (deletionPolicy Delete) to the snapshot.
+        server_.Put(kContents + content,
+                    R"({"apiVersion":"snapshot.storage.k8s.io/v1","kind":"VolumeSnapshotContent","metadata":{"name":")" +
+                        content + R"("},"spec":{"deletionPolicy":"Delete","driver":"rbd.csi.ceph.com",)" +
+                        R"("source":{"volumeHandle":"pv-)" + pvc + R"("},"volumeSnapshotClassName":")" +
+                        (cls.empty() ? options_.default_class : cls) + R"(","volumeSnapshotRef":{"kind":"VolumeSnapshot",)" +
+                        R"("name":")" + name + R"(","namespace":")" + options_.ns + R"("}},"status":{"readyToUse":false}})");
         server_.PutIfExists(path, WithStatus(json, R"({"boundVolumeSnapshotContentName":")" + content +
                                                R"(","creationTime":")" + Now() + R"(","readyToUse":false})"));
       }
@@ -131,12 +141,24 @@ void SnapshotSim::Tick() {
                                                R"(: \"rpc error: code = Internal desc = rbd: image is busy\"","time":")" +
                                                Now() + "\"}}"));
       } else {
+        std::string c = server_.Object(kContents + content);
+        if (!c.empty())
+          server_.PutIfExists(kContents + content, WithStatus(c, R"({"readyToUse":true,"snapshotHandle":"snap-)" + content +
+                                                                    R"(","restoreSize":)" + std::to_string(static_cast<long long>(
+                                                                        *snapshot::QuantityBytes(size))) + "}"));
         server_.PutIfExists(path, WithStatus(json, R"({"boundVolumeSnapshotContentName":")" + content +
                                                R"(","creationTime":")" + Now() + R"(","readyToUse":true,"restoreSize":")" +
                                                size + "\"}"));
       }
       life->step = -1;
     }
+  }
+  // Contents whose snapshot is gone are deleted with it (deletionPolicy Delete).
+  for (const auto& [path, json] : server_.Objects(kContents)) {
+    kube::JsonDoc d = kube::ParseJson(json, path);
+    std::string snap = SnapshotPath(kube::GetString(d, {"spec", "volumeSnapshotRef", "namespace"}),
+                                    kube::GetString(d, {"spec", "volumeSnapshotRef", "name"}));
+    if (server_.Object(snap).empty()) server_.Remove(path);
   }
   // Claims restored from a ready snapshot are provisioned and bound.
   for (const auto& [path, json] : server_.Objects("/api/v1/namespaces/" + options_.ns + "/persistentvolumeclaims/")) {

@@ -1,8 +1,9 @@
 // A simulated CSI snapshot controller and provisioner on the local Kubernetes API test server (kube_test_server.h),
 // for the snapshot tests: it plays the lifecycle of snapshot.storage.k8s.io/v1 VolumeSnapshots as the
-// external-snapshotter does. A new VolumeSnapshot is first bound to a VolumeSnapshotContent (status
-// boundVolumeSnapshotContentName, creationTime, readyToUse false) and becomes readyToUse a moment later with
-// restoreSize (the source claim's status.capacity.storage). Errors as the controller writes them into status.error:
+// external-snapshotter does. A new VolumeSnapshot is first bound to a VolumeSnapshotContent (a cluster-scoped object
+// the sim creates, deletionPolicy Delete; status boundVolumeSnapshotContentName, creationTime, readyToUse false) and
+// becomes readyToUse a moment later with restoreSize (the source claim's status.capacity.storage; the content's in
+// bytes); a content whose snapshot is deleted goes with it. Errors as the controller writes them into status.error:
 // a VolumeSnapshotClass that does not exist, no default class, a CSI driver failure scripted per claim, a claim
 // scripted never to finish, a transient conflict the controller retries. A claim created with a VolumeSnapshot
 // dataSource is bound (phase Bound, capacity as requested) when its snapshot is ready. Also makes bound claims.
