@@ -253,6 +253,11 @@ TEST_CASE("snapshot: deleting tolerates 404, cleanup reports what was left", "[s
   CHECK(snapshot::DeleteSnapshot(client, "shop", r.name));
   CHECK(server.Object(SnapshotSim::SnapshotPath("shop", r.name)).empty());
   CHECK_FALSE(snapshot::DeleteSnapshot(client, "shop", r.name));
+  // A name taken (a snapshot left behind with the same restore point id): the next free one.
+  auto again = Take(client, Request("data"));
+  auto third = Take(client, Request("data"));
+  CHECK(again.name == r.name);
+  CHECK(third.name == r.name + "-2");
   auto r2 = Take(client, [] {
     auto q = Request("data");
     q.point_id = "20261207T160000Z";

@@ -135,14 +135,25 @@ backup::VolumeSnapshotRecord CreateSnapshot(kube::Client& client, const Snapshot
   kube::SetString(source, "persistentVolumeClaimName", q.pvc, a);
   spec.AddMember("source", source, a);
   body.AddMember("spec", spec, a);
-  try {
-    client.Create(VolumeSnapshotKind(), q.ns, body);
-  } catch (const kube::ApiError& e) {
-    if (e.status() == 409)
-      throw Error("VolumeSnapshot " + Quote(r.name) + " already exists in namespace " + Quote(q.ns) +
-                  ": another backup took the same restore point id; run the backup again");
-    throw Error(ExplainApiError(e, "creating a VolumeSnapshot of PVC " + Quote(q.pvc) + " in namespace " + Quote(q.ns)),
-                e.exit_code());
+  // A name already taken (a snapshot of a pruned restore point with the same id was left in the cluster): -2, -3...
+  const std::string base = r.name;
+  for (int n = 2;; ++n) {
+    try {
+      client.Create(VolumeSnapshotKind(), q.ns, body);
+      break;
+    } catch (const kube::ApiError& e) {
+      if (e.status() == 409 && n <= 10) {
+        r.name = SnapshotName(q.pvc, q.point_id + "-" + std::to_string(n));
+        kube::SetString(body["metadata"], "name", r.name, a);
+        continue;
+      }
+      if (e.status() == 409)
+        throw Error("VolumeSnapshot " + Quote(base) + " and 9 more of that name already exist in namespace " +
+                    Quote(q.ns) + ": delete the VolumeSnapshots of restore points that no longer exist");
+      throw Error(
+          ExplainApiError(e, "creating a VolumeSnapshot of PVC " + Quote(q.pvc) + " in namespace " + Quote(q.ns)),
+          e.exit_code());
+    }
   }
   log::Info("volume snapshot created", {{"snapshot", r.name}, {"pvc", q.pvc}, {"namespace", q.ns},
                                         {"class", q.class_name.empty() ? "(default)" : q.class_name}});

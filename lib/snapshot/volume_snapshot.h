@@ -32,7 +32,8 @@ struct SnapshotRequest {
   std::string point_id;    // the restore point id (label, and part of the name)
 };
 
-// The snapshot's name: <pvc>-<point id, lower case>, cut to fit 253 characters.
+// The snapshot's name: <pvc>-<point id, lower case>, cut to fit 253 characters (CreateSnapshot appends -2, -3...
+// when the name is taken).
 std::string SnapshotName(const std::string& pvc, const std::string& point_id);
 
 // Checks the claim (GET: exists, bound) and creates the VolumeSnapshot. The record has the claim's spec and the
