@@ -124,8 +124,8 @@ Runner Setup(CLI::App& sub) {
       "Example: capstan backup --backup-root /backups --dir /data --release portal --keep-last 5 --dbname app\n"
       "         capstan backup --backup-root /backups --snapshot-pvc portal-shared --release portal -n shop --dbname app\n"
       "         capstan backup list --backup-root /backups\n"
-      "Exit codes: 0 complete and verified, 1 failed (nothing complete was left), 2 usage, 3 disk full or database "
-      "unreachable.");
+      "Exit codes: 0 complete and verified, 1 failed (nothing complete was left), 2 usage, 3 disk full, database or "
+      "Kubernetes API unreachable.");
   AddRootAndOutput(sub, *f);
   sub.add_option("--dir", f->dirs, "A directory to archive (repeatable): the shared volume");
   sub.add_flag("--no-database", f->no_database, "Archive the directories only");
