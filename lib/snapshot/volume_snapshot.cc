@@ -212,11 +212,13 @@ void WaitReady(kube::Client& client, backup::VolumeSnapshotRecord& r, std::chron
       if (!error.empty() && !TransientControllerError(error))
         throw Error(Where(r) + " failed: " + kube::ServerText(error) + " (status.error, reported by the snapshot "
                     "controller or the CSI driver): " + ErrorHint(error, r));
-      last_state = !error.empty()       ? "status.error " + Quote(kube::ServerText(error)) + " (retried by the controller)"
-                   : !content.empty()   ? "bound to VolumeSnapshotContent " + content + ", readyToUse false (the "
-                                          "storage is still cutting the snapshot)"
-                   : kube::Find(latest, {"status"}) ? "not bound to a VolumeSnapshotContent yet"
-                                                   : last_state;
+      std::string state = !error.empty()       ? "status.error " + Quote(kube::ServerText(error)) + " (retried by the controller)"
+                          : !content.empty()   ? "bound to VolumeSnapshotContent " + content + ", readyToUse false (the "
+                                                 "storage is still cutting the snapshot)"
+                          : kube::Find(latest, {"status"}) ? "not bound to a VolumeSnapshotContent yet"
+                                                          : last_state;
+      if (state != last_state) log::Info("waiting for the volume snapshot", {{"snapshot", r.name}, {"state", state}});
+      last_state = state;
     }
     if (std::chrono::steady_clock::now() >= deadline)
       throw Error(Where(r) + " is not ready after " + FormatDuration(timeout) + ": " + last_state + "; see `kubectl "
