@@ -1,14 +1,22 @@
-// capstan backup [list|verify ID|prune]: a verified restore point of the database and directories (see
-// docs/backup.md). Flag parsing only; the work is in lib/backup.
+// capstan backup [list|verify ID|prune]: a verified restore point of the database and directories, and CSI volume
+// snapshots of claims (--snapshot-pvc: taken first and waited for, deleted again when the backup fails, and with
+// the restore points retention prunes) (see docs/backup.md). Flag parsing only; the work is in lib/backup and
+// lib/snapshot.
 #include <cstdio>
 #include <memory>
 
+#include "backup/cancel.h"
 #include "backup/engine.h"
 #include "backup/report.h"
 #include "backup/retention.h"
 #include "backup/store_flags.h"
 #include "hooks/command.h"
+#include "kube/kube_flags.h"
+#include "log/log.h"
 #include "pg/flags.h"
+#include "snapshot/cleanup.h"
+#include "snapshot/volume_snapshot.h"
+#include "util/duration.h"
 #include "util/error.h"
 #include "util/file_io.h"
 
@@ -28,6 +36,10 @@ struct BackupFlags {
   int keep_last = -1;
   std::string keep_within;
   std::string verify_id;
+  std::vector<std::string> snapshot_pvcs;
+  std::string snapshot_class;
+  std::string snapshot_timeout = "10m";
+  kube::KubeFlags kube;
 };
 
 void AddRootAndOutput(CLI::App& app, BackupFlags& f) {
@@ -52,14 +64,69 @@ backup::RetentionPolicy Policy(const BackupFlags& f) {
 
 void Print(const std::string& s) { WriteAll(1, s); }
 
+void AddKube(CLI::App& app, BackupFlags& f) { kube::AddKubeConnectionFlags(app, f.kube); }
+
+// A client for the snapshots (the namespace: --namespace, else the pod's or the context's).
+std::unique_ptr<kube::Client> Client(BackupFlags& f) {
+  f.kube.ns = f.namespace_name;
+  auto client = kube::MakeClient(f.kube, "backup");
+  if (f.namespace_name.empty()) f.namespace_name = f.kube.ns;
+  return client;
+}
+
+// Deletes the snapshots of pruned restore points; without API access they are reported as left.
+backup::SnapshotCleanup CleanUp(BackupFlags& f, kube::Client* client,
+                                const std::vector<backup::VolumeSnapshotRecord>& records) {
+  if (records.empty()) return {};
+  std::unique_ptr<kube::Client> own;
+  std::string why;
+  if (client == nullptr) {
+    try {
+      own = Client(f);
+      client = own.get();
+    } catch (const Error& e) {
+      why = std::string("no Kubernetes API access: ") + e.what();
+    }
+  }
+  return snapshot::DeleteRecorded(client, records, why);
+}
+
+// Takes the snapshots (all created first, then waited for together); on failure deletes those it created.
+std::vector<backup::VolumeSnapshotRecord> TakeSnapshots(BackupFlags& f, kube::Client& client,
+                                                        const std::string& point_id) {
+  auto timeout = ParseDuration(f.snapshot_timeout);
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<backup::VolumeSnapshotRecord> taken;
+  try {
+    for (const auto& pvc : f.snapshot_pvcs) {
+      snapshot::SnapshotRequest q;
+      q.ns = f.namespace_name;
+      q.pvc = pvc;
+      q.class_name = f.snapshot_class;
+      q.release = f.release;
+      q.point_id = point_id;
+      taken.push_back(snapshot::CreateSnapshot(client, q));
+    }
+    for (auto& r : taken) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      snapshot::WaitReady(client, r, std::max(left, std::chrono::milliseconds(1)));
+    }
+  } catch (...) {
+    snapshot::DeleteRecorded(&client, taken, "");
+    throw;
+  }
+  return taken;
+}
+
 Runner Setup(CLI::App& sub) {
   auto f = std::make_shared<BackupFlags>();
   sub.footer(
       "Example: capstan backup --backup-root /backups --dir /data --release portal --keep-last 5 --dbname app\n"
       "         capstan backup --backup-root s3://backups/portal --encryption-key-file /secrets/backup-key/key --dbname app\n"
+      "         capstan backup --backup-root /backups --snapshot-pvc portal-shared --release portal -n shop --dbname app\n"
       "         capstan backup list --backup-root /backups\n"
-      "Exit codes: 0 complete and verified, 1 failed (nothing complete was left), 2 usage, 3 disk full or database "
-      "unreachable.");
+      "Exit codes: 0 complete and verified, 1 failed (nothing complete was left), 2 usage, 3 disk full, database or "
+      "Kubernetes API unreachable.");
   AddRootAndOutput(sub, *f);
   sub.add_option("--dir", f->dirs, "A directory to archive (repeatable): the shared volume");
   sub.add_flag("--no-database", f->no_database, "Archive the directories only");
@@ -79,6 +146,17 @@ Runner Setup(CLI::App& sub) {
   sub.add_option("--archive-compress", f->archive_compress, "gzip level of directory archives 1..9 (default 1)")
       ->check(CLI::Range(1, 9));
   AddRetention(sub, *f);
+  sub.add_option("--snapshot-pvc", f->snapshot_pvcs,
+                 "A PersistentVolumeClaim to take a CSI VolumeSnapshot of (repeatable): taken before the dump, waited "
+                 "for until readyToUse, recorded in the manifest (large volumes, instead of --dir)")
+      ->envname("CAPSTAN_SNAPSHOT_PVC");
+  sub.add_option("--snapshot-class", f->snapshot_class,
+                 "VolumeSnapshotClass of the snapshots (default: the cluster's default class for the claim's driver)")
+      ->envname("CAPSTAN_SNAPSHOT_CLASS");
+  sub.add_option("--snapshot-timeout", f->snapshot_timeout, "How long to wait for the snapshots to be readyToUse")
+      ->capture_default_str()
+      ->envname("CAPSTAN_SNAPSHOT_TIMEOUT");
+  AddKube(sub, *f);
   f->db.Add(sub);
 
   CLI::App* list = sub.add_subcommand("list", "List restore points (complete ones newest first)");
@@ -93,6 +171,9 @@ Runner Setup(CLI::App& sub) {
   prune->footer("Example: capstan backup prune --backup-root /backups --keep-last 3 --keep-within 7d");
   AddRootAndOutput(*prune, *f);
   AddRetention(*prune, *f);
+  prune->add_option("-n,--namespace", f->namespace_name, "Namespace for the Kubernetes API client (the snapshots' "
+                    "namespaces are recorded)")->envname("CAPSTAN_NAMESPACE");
+  AddKube(*prune, *f);
   sub.require_subcommand(0, 1);
 
   return [f, list, verify, prune]() -> int {
@@ -110,7 +191,10 @@ Runner Setup(CLI::App& sub) {
     if (prune->parsed()) {
       auto policy = Policy(*f);
       if (!policy.Any()) throw UsageError("prune needs --keep-last N and/or --keep-within AGE");
-      Print(backup::RenderPrune(backup::Prune(f->store, policy), out));
+      std::vector<backup::VolumeSnapshotRecord> snaps;
+      auto deleted = backup::Prune(f->store, policy, &snaps);
+      backup::SnapshotCleanup cleanup = CleanUp(*f, nullptr, snaps);
+      Print(backup::RenderPrune(deleted, out, snaps.empty() ? nullptr : &cleanup));
       return kExitOk;
     }
     backup::BackupOptions o;
@@ -129,7 +213,32 @@ Runner Setup(CLI::App& sub) {
     o.dump_compress = f->dump_compress;
     o.archive_compress = f->archive_compress;
     o.retention = Policy(*f);
-    Print(backup::RenderBackup(backup::CreateBackup(o), out));
+    if (f->snapshot_pvcs.empty()) {
+      backup::BackupResult r = backup::CreateBackup(o);
+      backup::SnapshotCleanup cleanup = CleanUp(*f, nullptr, r.pruned_snapshots);
+      Print(backup::RenderBackup(r, out, r.pruned_snapshots.empty() ? nullptr : &cleanup));
+      return kExitOk;
+    }
+    // Snapshots first (the storage's own copy, taken while nothing else runs), then the dump and archives, then
+    // the manifest records both. A failure after the snapshots deletes them: nothing half-made is left.
+    if (ParseDuration(f->snapshot_timeout).count() <= 0)
+      throw UsageError("--snapshot-timeout " + f->snapshot_timeout + ": use a positive duration such as 10m");
+    auto client = Client(*f);
+    o.namespace_name = f->namespace_name;
+    backup::InstallCancelHandlers();  // a SIGTERM while waiting for the snapshots still deletes them
+    backup::ResetCancel();
+    o.id = backup::NewPointId(f->store);
+    o.volume_snapshots = TakeSnapshots(*f, *client, o.id);
+    backup::BackupResult r;
+    try {
+      r = backup::CreateBackup(o);
+    } catch (...) {
+      log::Error("backup failed: deleting the volume snapshots just taken", {{"restore_point", o.id}});
+      snapshot::DeleteRecorded(client.get(), o.volume_snapshots, "");
+      throw;
+    }
+    backup::SnapshotCleanup cleanup = CleanUp(*f, client.get(), r.pruned_snapshots);
+    Print(backup::RenderBackup(r, out, r.pruned_snapshots.empty() ? nullptr : &cleanup));
     return kExitOk;
   };
 }

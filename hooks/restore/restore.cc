@@ -1,12 +1,16 @@
-// capstan restore --id ID|latest: verifies a restore point, then restores the database and the directories (see
-// docs/backup.md). Flag parsing only; the work is in lib/backup.
+// capstan restore --id ID|latest: verifies a restore point, then restores the database and the directories, and
+// with --restore-snapshots-as creates new claims from its CSI volume snapshots (see docs/backup.md). Flag parsing
+// only; the work is in lib/backup and lib/snapshot.
 #include <memory>
 
 #include "backup/engine.h"
 #include "backup/report.h"
+#include "backup/rollback_point.h"
 #include "backup/store_flags.h"
 #include "hooks/command.h"
+#include "kube/kube_flags.h"
 #include "pg/flags.h"
+#include "snapshot/restore_claim.h"
 #include "util/error.h"
 #include "util/file_io.h"
 
@@ -19,7 +23,15 @@ struct RestoreFlags {
   std::vector<std::string> maps;
   bool no_database = false, no_directories = false;
   pg::ConnectionFlags db;
+  std::string snapshots_as;
+  kube::KubeFlags kube;
 };
+
+// The restore point's manifest as listed (the restore verifies its seal later), to check its snapshots first.
+backup::Manifest ChosenManifest(const backup::RestoreOptions& o) {
+  if (o.rollback_to > 0) return *backup::SelectForRollback(backup::ListPoints(o), o.release, o.rollback_to).manifest;
+  return *backup::ResolvePoint(o, o.id, o.release).manifest;
+}
 
 Runner Setup(CLI::App& sub) {
   auto f = std::make_shared<RestoreFlags>();
@@ -51,6 +63,12 @@ Runner Setup(CLI::App& sub) {
   sub.add_option("--psql", f->o.psql_path, "psql that runs the restore (default: beside pg_restore, then PG_BIN, PATH)")
       ->envname("CAPSTAN_PSQL");
   sub.add_option("-o,--output", f->output, "text (default on a terminal) or json")->check(CLI::IsMember({"text", "json"}));
+  sub.add_option("--restore-snapshots-as", f->snapshots_as,
+                 "SUFFIX: create a new PVC <pvc>-SUFFIX from each volume snapshot of the restore point (same storage "
+                 "class and access modes, at least the snapshot's size); the workload is then pointed at it "
+                 "(docs/backup.md). Existing claims are never replaced")
+      ->envname("CAPSTAN_RESTORE_SNAPSHOTS_AS");
+  kube::AddKubeFlags(sub, f->kube);
   f->db.Add(sub);
   return [f]() -> int {
     backup::Output out = backup::ResolveOutput(f->output);
@@ -69,8 +87,38 @@ Runner Setup(CLI::App& sub) {
     }
     f->o.database = !f->no_database;
     f->o.directories = !f->no_directories;
-    if (f->o.database) f->o.pg = f->db.Resolve("capstan-restore");
-    WriteAll(1, backup::RenderRestore(backup::Restore(f->o), out));
+    if (f->snapshots_as.empty()) {
+      if (f->o.database) f->o.pg = f->db.Resolve("capstan-restore");
+      WriteAll(1, backup::RenderRestore(backup::Restore(f->o), out));
+      return kExitOk;
+    }
+    // Claims from the snapshots: checked (snapshot ready, name free) before anything is restored, created after.
+    backup::Manifest m = ChosenManifest(f->o);
+    if (m.volume_snapshots.empty())
+      throw UsageError("--restore-snapshots-as " + f->snapshots_as + ": restore point " + m.id +
+                       " holds no volume snapshots (see capstan backup list)");
+    std::unique_ptr<kube::Client> client = kube::MakeClient(f->kube, "restore");
+    for (const auto& v : m.volume_snapshots) snapshot::RestoreClaim(*client, v, f->snapshots_as, true);
+    bool only_snapshots = m.artifacts.empty() || (f->no_database && f->no_directories);
+    backup::RestoreResult r;
+    if (!only_snapshots) {
+      if (f->o.database) f->o.pg = f->db.Resolve("capstan-restore");
+      r = backup::Restore(f->o);
+    } else {
+      backup::RestoreOptions verify_only = f->o;
+      verify_only.id = m.id;
+      verify_only.rollback_to = 0;
+      verify_only.dry_run = true;
+      verify_only.database = verify_only.directories = false;
+      r = backup::Restore(verify_only);  // the seal and the artifacts verified; nothing selected
+      r.dry_run = f->o.dry_run;
+    }
+    std::vector<backup::ClaimFromSnapshot> claims;
+    for (const auto& v : r.manifest.volume_snapshots) {
+      snapshot::RestoredClaim c = snapshot::RestoreClaim(*client, v, f->snapshots_as, f->o.dry_run);
+      claims.push_back({c.ns, c.name, c.snapshot, v.pvc, c.size, c.storage_class, c.created});
+    }
+    WriteAll(1, backup::RenderRestore(r, out, &claims));
     return kExitOk;
   };
 }

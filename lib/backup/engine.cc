@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 #include <exception>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -210,6 +211,13 @@ class ArtifactOutput {
   std::unique_ptr<EncryptSink> encrypt_;
 };
 
+// A new id: the time, UTC, with -2, -3... when taken.
+std::string NewId(Store& store, std::time_t now) {
+  std::string id = FormatTime(now, "%Y%m%dT%H%M%SZ");
+  for (int n = 2; store.Taken(id); ++n) id = FormatTime(now, "%Y%m%dT%H%M%SZ") + "-" + std::to_string(n);
+  return id;
+}
+
 const Artifact& Find(const Manifest& m, const std::string& name) {
   for (const auto& a : m.artifacts)
     if (a.name == name) return a;
@@ -236,11 +244,17 @@ SourceOpener ArtifactOpener(const StoreOptions& options, const std::string& id, 
 
 }  // namespace
 
+std::string NewPointId(const StoreOptions& options) {
+  std::unique_ptr<Store> store = OpenStore(options);
+  return NewId(*store, std::time(nullptr));
+}
+
 BackupResult CreateBackup(const BackupOptions& o) {
   auto started = std::chrono::steady_clock::now();
   if (o.root.empty()) throw UsageError("no backup root: pass --backup-root DIR (a volume for restore points) or s3://BUCKET/PREFIX");
-  if (!o.database && o.dirs.empty())
-    throw UsageError("nothing to back up: pass --dir DIR (repeatable) and/or leave the database on");
+  if (!o.database && o.dirs.empty() && o.volume_snapshots.empty())
+    throw UsageError("nothing to back up: pass --dir DIR or --snapshot-pvc CLAIM (repeatable) and/or leave the "
+                     "database on");
   std::vector<std::string> dirs;
   for (const auto& d : o.dirs) {
     std::string a = AbsolutePath(d);
@@ -303,8 +317,15 @@ BackupResult CreateBackup(const BackupOptions& o) {
   }
 
   std::time_t now = std::time(nullptr);
-  std::string id = FormatTime(now, "%Y%m%dT%H%M%SZ");
-  for (int n = 2; store->Taken(id); ++n) id = FormatTime(now, "%Y%m%dT%H%M%SZ") + "-" + std::to_string(n);
+  std::string id = NewId(*store, now);
+  // Volume snapshots: the id was chosen (and put into the snapshots' labels) before they were taken.
+  if (!o.id.empty()) {
+    if (!ValidId(o.id)) throw UsageError("invalid restore point id " + Quote(o.id));
+    if (store->Taken(o.id))
+      throw Error("restore point " + o.id + " already exists in " + store->Describe() + ": another backup took the same id");
+    id = o.id;
+  }
+  m.volume_snapshots = o.volume_snapshots;
   m.id = id;
   m.time = FormatTime(now, "%Y-%m-%dT%H:%M:%SZ");
   m.time_unix = static_cast<int64_t>(now);
@@ -423,7 +444,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
   r.manifest = m;
   r.path = store->Where(id);
   log::Info("restore point complete", {{"id", id}, {"path", r.path}, {"seconds", m.seconds}});
-  if (o.retention.Any()) r.pruned = PruneLocked(*store, o.retention, false);
+  if (o.retention.Any()) r.pruned = PruneLocked(*store, o.retention, false, &r.pruned_snapshots);
   return r;
 }
 
@@ -486,7 +507,7 @@ VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_r
   VerifyResult r;
   r.manifest = ReadSealedManifest(store, id, key);
   if (r.manifest.id != id) throw Error(store.Where(id) + ": the manifest names id " + r.manifest.id);
-  if (r.manifest.artifacts.empty())
+  if (r.manifest.artifacts.empty() && r.manifest.volume_snapshots.empty())
     throw Error("restore point " + id + " lists no database dump and no directory archive: it has nothing to "
                 "restore; use another restore point (capstan backup list)");
   for (const auto& n : store.Files(id)) {
@@ -525,10 +546,15 @@ VerifyResult VerifyPoint(const StoreOptions& options, const std::string& id, con
   return Verify(*store, p.id, pg_restore_path, key.get());
 }
 
-std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict) {
+std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict,
+                                     std::vector<VolumeSnapshotRecord>* pruned_snapshots) {
   std::vector<PointTime> times;
+  std::map<std::string, std::vector<VolumeSnapshotRecord>> snapshots;
   for (const auto& p : ListPoints(store))
-    if (p.complete) times.push_back({p.id, p.manifest->time_unix});
+    if (p.complete) {
+      times.push_back({p.id, p.manifest->time_unix});
+      snapshots[p.id] = p.manifest->volume_snapshots;
+    }
   std::vector<std::string> deleted;
   for (const auto& id : SelectForPruning(times, policy, static_cast<int64_t>(std::time(nullptr)))) {
     try {
@@ -538,18 +564,20 @@ std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy
       log::Warn("cannot prune restore point", {{"id", id}, {"error", e.what()}});
       continue;
     }
+    if (pruned_snapshots) pruned_snapshots->insert(pruned_snapshots->end(), snapshots[id].begin(), snapshots[id].end());
     deleted.push_back(id);
     log::Info("pruned restore point", {{"id", id}});
   }
   return deleted;
 }
 
-std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolicy& policy) {
+std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolicy& policy,
+                               std::vector<VolumeSnapshotRecord>* pruned_snapshots) {
   std::unique_ptr<Store> store = OpenStore(options);
   store->Prepare(false);
   std::unique_ptr<StoreLock> lock = store->Lock("prune");
   store->RemoveLeftovers();
-  return PruneLocked(*store, policy, true);
+  return PruneLocked(*store, policy, true, pruned_snapshots);
 }
 
 RestoreResult Restore(const RestoreOptions& o) {
@@ -608,6 +636,8 @@ RestoreResult Restore(const RestoreOptions& o) {
     }
     r.steps.push_back(s);
   }
+  // Only volume snapshots (or only they selected): the caller creates the claims from them (lib/snapshot).
+  if (r.steps.empty() && !r.manifest.volume_snapshots.empty()) return r;
   if (r.steps.empty())
     throw Error("nothing to restore: restore point " + p.id + " holds " +
                 std::to_string(r.manifest.artifacts.size()) + " artifact(s), none of them selected (" +

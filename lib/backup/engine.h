@@ -23,13 +23,21 @@ struct BackupOptions : StoreOptions {
   int dump_compress = 1;     // pg_dump --compress (1: fastest; the dump is ~15% larger than at 6)
   int archive_compress = 1;  // gzip level of directory archives
   RetentionPolicy retention;
+  // Volume snapshots: the id the caller chose (NewPointId) and put into the snapshots' labels ("": a new one), and
+  // the CSI VolumeSnapshots it took (lib/snapshot), recorded in the manifest. Only snapshots: no dump, no archive.
+  std::string id;
+  std::vector<VolumeSnapshotRecord> volume_snapshots;
 };
 
 struct BackupResult {
   Manifest manifest;
   std::string path;
   std::vector<std::string> pruned;
+  std::vector<VolumeSnapshotRecord> pruned_snapshots;  // the snapshots of the pruned restore points: delete them
 };
+
+// A new restore point id (the time, UTC: 20261207T153000Z, with -2, -3... when taken) not yet used in the store.
+std::string NewPointId(const StoreOptions& options);
 
 BackupResult CreateBackup(const BackupOptions& options);
 
@@ -50,8 +58,8 @@ std::vector<PointInfo> ListPoints(Store& store);
 PointInfo ResolvePoint(const StoreOptions& options, const std::string& id, const std::string& release);
 
 // Re-reads every artifact against the manifest, lists the dump with pg_restore and validates the archives.
-// The manifest must match its seal (manifest_seal.h), list at least one artifact, and every file of the restore
-// point must be listed. Throws Error naming the first problem. pg_restore_path may be empty (PG_BIN, PATH).
+// The manifest must match its seal (manifest_seal.h), list at least one artifact or volume snapshot (the snapshots
+// themselves live in the cluster: lib/snapshot checks them), and every file of the restore point must be listed. Throws Error naming the first problem. pg_restore_path may be empty (PG_BIN, PATH).
 struct VerifyResult {
   Manifest manifest;
   uint64_t bytes = 0;
@@ -59,10 +67,13 @@ struct VerifyResult {
 VerifyResult VerifyPoint(const StoreOptions& options, const std::string& id, const std::string& pg_restore_path);
 
 // Deletes complete restore points that the policy does not keep, and leftovers of interrupted runs. Takes the lock.
-std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolicy& policy);
+// pruned_snapshots (when given) receives the volume snapshots the deleted restore points recorded.
+std::vector<std::string> Prune(const StoreOptions& options, const RetentionPolicy& policy,
+                               std::vector<VolumeSnapshotRecord>* pruned_snapshots = nullptr);
 // The same with the lock held and leftovers removed; strict: a point that cannot be deleted is an error (else a
 // warning, as after a backup, whose restore point is complete either way).
-std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict);
+std::vector<std::string> PruneLocked(Store& store, const RetentionPolicy& policy, bool strict,
+                                     std::vector<VolumeSnapshotRecord>* pruned_snapshots);
 
 struct RestoreOptions : StoreOptions {
   std::string id = "latest";

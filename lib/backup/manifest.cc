@@ -5,6 +5,7 @@
 
 #include "util/error.h"
 #include "util/json_writer.h"
+#include "util/strings.h"
 
 namespace capstan::backup {
 
@@ -26,6 +27,15 @@ bool SafeName(std::string_view s) {
 
 bool ValidId(std::string_view id) { return SafeName(id); }
 bool ValidArtifactName(std::string_view name) { return SafeName(name) && name != kManifestFile; }
+
+bool ValidKubeName(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!alnum(name.front()) || !alnum(name.back())) return false;
+  for (char c : name)
+    if (!alnum(c) && c != '-' && c != '.') return false;
+  return true;
+}
 
 std::string ManifestToJson(const Manifest& m) {
   JsonWriter w(2);
@@ -85,6 +95,34 @@ std::string ManifestToJson(const Manifest& m) {
     w.EndObject();
   }
   w.EndArray();
+  if (!m.volume_snapshots.empty()) {
+    w.Key("volume_snapshots");
+    w.StartArray();
+    for (const auto& v : m.volume_snapshots) {
+      w.StartObject();
+      str("pvc", v.pvc);
+      str("name", v.name);
+      str("namespace", v.namespace_name);
+      str("class", v.class_name);
+      str("restore_size", v.restore_size);
+      str("content", v.content_name);
+      str("creation_time", v.creation_time);
+      w.Key("ready_to_use");
+      w.Bool(v.ready_to_use);
+      w.Key("pvc_spec");
+      w.StartObject();
+      str("storage_class", v.pvc_storage_class);
+      w.Key("access_modes");
+      w.StartArray();
+      for (const auto& mode : v.pvc_access_modes) w.String(mode);
+      w.EndArray();
+      str("size", v.pvc_size);
+      str("volume_mode", v.pvc_volume_mode);
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.EndObject();
   return w.str() + "\n";
 }
@@ -169,6 +207,40 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where) {
     art.entries = get_u64(a, "entries", false);
     art.data_bytes = get_u64(a, "data_bytes", false);
     m.artifacts.push_back(std::move(art));
+  }
+  if (const rapidjson::Value* snaps = Member(d, "volume_snapshots")) {
+    if (!snaps->IsArray()) throw bad("\"volume_snapshots\" is not an array");
+    for (const auto& s : snaps->GetArray()) {
+      if (!s.IsObject()) throw bad("a volume snapshot is not an object");
+      VolumeSnapshotRecord v;
+      v.pvc = get_str(s, "pvc", true);
+      v.name = get_str(s, "name", true);
+      v.namespace_name = get_str(s, "namespace", true);
+      if (!ValidKubeName(v.name)) throw bad("invalid volume snapshot name " + Quote(v.name));
+      if (!ValidKubeName(v.pvc)) throw bad("volume snapshot " + v.name + " has an invalid pvc name");
+      if (!ValidKubeName(v.namespace_name)) throw bad("volume snapshot " + v.name + " has an invalid namespace");
+      v.class_name = get_str(s, "class", false);
+      v.restore_size = get_str(s, "restore_size", false);
+      v.content_name = get_str(s, "content", false);
+      v.creation_time = get_str(s, "creation_time", false);
+      const rapidjson::Value* ready = Member(s, "ready_to_use");
+      if (ready && !ready->IsBool()) throw bad("volume snapshot " + v.name + ": \"ready_to_use\" is not a boolean");
+      v.ready_to_use = ready && ready->GetBool();
+      if (const rapidjson::Value* spec = Member(s, "pvc_spec")) {
+        if (!spec->IsObject()) throw bad("volume snapshot " + v.name + ": \"pvc_spec\" is not an object");
+        v.pvc_storage_class = get_str(*spec, "storage_class", false);
+        v.pvc_size = get_str(*spec, "size", false);
+        v.pvc_volume_mode = get_str(*spec, "volume_mode", false);
+        if (const rapidjson::Value* modes = Member(*spec, "access_modes")) {
+          if (!modes->IsArray()) throw bad("volume snapshot " + v.name + ": \"access_modes\" is not an array");
+          for (const auto& mode : modes->GetArray()) {
+            if (!mode.IsString()) throw bad("volume snapshot " + v.name + ": an access mode is not a string");
+            v.pvc_access_modes.emplace_back(mode.GetString(), mode.GetStringLength());
+          }
+        }
+      }
+      m.volume_snapshots.push_back(std::move(v));
+    }
   }
   return m;
 }

@@ -1,6 +1,7 @@
 // The manifest of a restore point (<root>/<id>/manifest.json): who and what it belongs to (release, chart and app
-// version, database server version), each artifact with its size and SHA-256, and its state. A restore point is
-// complete only when its directory has its final name and its manifest says "complete".
+// version, database server version), each artifact with its size and SHA-256, the CSI VolumeSnapshots taken with it
+// (lib/snapshot), and its state. A restore point is complete only when its directory has its final name and its
+// manifest says "complete". A restore point may hold only snapshots (no dump, no archive).
 #pragma once
 #include <cstdint>
 #include <string>
@@ -27,6 +28,24 @@ struct Artifact {
   uint64_t data_bytes = 0;  // archives: bytes of file data before compression
 };
 
+// A CSI VolumeSnapshot (snapshot.storage.k8s.io/v1) taken with the restore point, as it was when it became ready,
+// with what a restore needs to create a PVC from it (the original claim's class, access modes, size, volume mode).
+struct VolumeSnapshotRecord {
+  std::string pvc;             // spec.source.persistentVolumeClaimName
+  std::string name;            // the VolumeSnapshot's name
+  std::string namespace_name;
+  std::string class_name;      // spec.volumeSnapshotClassName ("" : the cluster's default class)
+  std::string restore_size;    // status.restoreSize, a quantity ("10Gi")
+  std::string content_name;    // status.boundVolumeSnapshotContentName
+  std::string creation_time;   // status.creationTime (RFC 3339)
+  bool ready_to_use = false;   // status.readyToUse
+  // The original claim's spec when the snapshot was taken.
+  std::string pvc_storage_class;
+  std::vector<std::string> pvc_access_modes;
+  std::string pvc_size;        // spec.resources.requests.storage
+  std::string pvc_volume_mode; // "Filesystem" or "Block" ("" : not set)
+};
+
 struct Manifest {
   std::string id;
   std::string time;       // RFC 3339, UTC
@@ -47,6 +66,7 @@ struct Manifest {
   std::string state;                  // "complete"
   double seconds = 0;                 // how long the backup took
   std::vector<Artifact> artifacts;
+  std::vector<VolumeSnapshotRecord> volume_snapshots;  // absent in restore points written before snapshots existed
 };
 
 std::string ManifestToJson(const Manifest& m);
@@ -56,5 +76,7 @@ Manifest ManifestFromJson(std::string_view json, const std::string& where);
 // Artifact and restore-point identifiers: [A-Za-z0-9._-], not starting with '.', at most 128 characters.
 bool ValidId(std::string_view id);
 bool ValidArtifactName(std::string_view name);
+// A Kubernetes object name (DNS-1123 subdomain: [a-z0-9.-], starting and ending alphanumeric, at most 253).
+bool ValidKubeName(std::string_view name);
 
 }  // namespace capstan::backup

@@ -95,3 +95,65 @@ TEST_CASE("retention keeps the last N and the young ones, and always the newest"
   short_age.keep_within = std::chrono::seconds(1);
   CHECK(SelectForPruning({{"old", 5}}, short_age, now).empty());
 }
+
+TEST_CASE("volume snapshots round-trip through the manifest, and manifests without them still read") {
+  Manifest m;
+  m.id = "20261207T153000Z";
+  m.time = "2026-12-07T15:30:00Z";
+  m.time_unix = 1796657400;
+  m.state = kStateComplete;
+  VolumeSnapshotRecord v;
+  v.pvc = "portal-shared";
+  v.name = "portal-shared-20261207t153000z";
+  v.namespace_name = "shop";
+  v.class_name = "csi-snapclass";
+  v.restore_size = "20Gi";
+  v.content_name = "snapcontent-1";
+  v.creation_time = "2026-12-07T15:30:01Z";
+  v.ready_to_use = true;
+  v.pvc_storage_class = "csi-rbd";
+  v.pvc_access_modes = {"ReadWriteMany", "ReadOnlyMany"};
+  v.pvc_size = "20Gi";
+  v.pvc_volume_mode = "Filesystem";
+  m.volume_snapshots.push_back(v);
+  std::string json = ManifestToJson(m);
+  CHECK_THAT(json, Catch::Contains("\"volume_snapshots\""));
+  Manifest back = ManifestFromJson(json, "manifest.json");
+  CHECK(back.artifacts.empty());
+  REQUIRE(back.volume_snapshots.size() == 1);
+  const auto& b = back.volume_snapshots[0];
+  CHECK(b.pvc == v.pvc);
+  CHECK(b.name == v.name);
+  CHECK(b.namespace_name == "shop");
+  CHECK(b.class_name == "csi-snapclass");
+  CHECK(b.restore_size == "20Gi");
+  CHECK(b.content_name == "snapcontent-1");
+  CHECK(b.creation_time == v.creation_time);
+  CHECK(b.ready_to_use);
+  CHECK(b.pvc_storage_class == "csi-rbd");
+  CHECK(b.pvc_access_modes == v.pvc_access_modes);
+  CHECK(b.pvc_size == "20Gi");
+  CHECK(b.pvc_volume_mode == "Filesystem");
+  CHECK(ManifestToJson(back) == json);
+
+  // Without snapshots the key is not written: manifests of earlier versions are byte-identical.
+  m.volume_snapshots.clear();
+  CHECK_THAT(ManifestToJson(m), !Catch::Contains("volume_snapshots"));
+  std::string base = R"({"format":"capstan.dev/restore-point/v1","id":"x1","time":"t","time_unix":1,"state":"complete","artifacts":[])";
+  CHECK(ManifestFromJson(base + "}", "m.json").volume_snapshots.empty());
+  auto snaps = [&](const std::string& s) { return ManifestFromJson(base + R"(,"volume_snapshots":)" + s + "}", "m.json"); };
+  CHECK(snaps(R"([{"pvc":"data","name":"data-x1","namespace":"shop"}])").volume_snapshots.size() == 1);
+  CHECK_THROWS_WITH(snaps("{}"), Catch::Contains("\"volume_snapshots\" is not an array"));
+  CHECK_THROWS_WITH(snaps(R"([{"pvc":"data","namespace":"shop"}])"), Catch::Contains("missing \"name\""));
+  CHECK_THROWS_WITH(snaps(R"([{"pvc":"data","name":"../x","namespace":"shop"}])"),
+                    Catch::Contains("invalid volume snapshot name"));
+  CHECK_THROWS_WITH(snaps(R"([{"pvc":"Data","name":"d","namespace":"shop"}])"), Catch::Contains("invalid pvc name"));
+  CHECK_THROWS_WITH(snaps(R"([{"pvc":"d","name":"d","namespace":"shop","ready_to_use":"yes"}])"),
+                    Catch::Contains("not a boolean"));
+  CHECK_THROWS_WITH(snaps(R"([{"pvc":"d","name":"d","namespace":"shop","pvc_spec":{"access_modes":[1]}}])"),
+                    Catch::Contains("access mode is not a string"));
+  CHECK(ValidKubeName("a.b-c"));
+  CHECK_FALSE(ValidKubeName("-a"));
+  CHECK_FALSE(ValidKubeName("A"));
+  CHECK_FALSE(ValidKubeName(std::string(254, 'a')));
+}

@@ -48,6 +48,39 @@ std::string ArtifactsText(const Manifest& m) {
   return out;
 }
 
+// One line per volume snapshot: "  snapshot NAME of pvc PVC (10Gi, class C, ready)".
+std::string SnapshotsText(const Manifest& m) {
+  std::string out;
+  for (const auto& v : m.volume_snapshots)
+    out += "  volume snapshot " + v.namespace_name + "/" + v.name + " of pvc " + v.pvc + " (" +
+           (v.restore_size.empty() ? "size unknown" : v.restore_size) + ", class " +
+           (v.class_name.empty() ? "default" : v.class_name) + (v.ready_to_use ? ", ready" : ", not ready") + ")\n";
+  return out;
+}
+
+std::string CleanupText(const SnapshotCleanup* c) {
+  if (!c) return "";
+  std::string s;
+  if (!c->deleted.empty()) s += "deleted volume snapshots: " + Join(c->deleted, ", ") + "\n";
+  if (!c->left.empty()) s += "volume snapshots left in the cluster (" + c->why_left + "): " + Join(c->left, ", ") + "\n";
+  return s;
+}
+
+void CleanupJson(JsonWriter& w, const SnapshotCleanup* c) {
+  if (!c) return;
+  w.Key("snapshots_deleted");
+  w.StartArray();
+  for (const auto& n : c->deleted) w.String(n.c_str(), static_cast<rapidjson::SizeType>(n.size()));
+  w.EndArray();
+  if (!c->left.empty()) {
+    w.Key("snapshots_left");
+    w.StartArray();
+    for (const auto& n : c->left) w.String(n.c_str(), static_cast<rapidjson::SizeType>(n.size()));
+    w.EndArray();
+    Str(w, "snapshots_left_because", c->why_left);
+  }
+}
+
 }  // namespace
 
 Output ResolveOutput(const std::string& flag) {
@@ -57,13 +90,13 @@ Output ResolveOutput(const std::string& flag) {
   throw UsageError("invalid --output " + Quote(flag) + ": use text or json");
 }
 
-std::string RenderBackup(const BackupResult& r, Output out) {
+std::string RenderBackup(const BackupResult& r, Output out, const SnapshotCleanup* snapshots) {
   if (out == Output::kText) {
     std::string s = "restore point " + r.manifest.id + " complete and verified (" + r.path + ", " +
                     std::to_string(static_cast<int>(r.manifest.seconds * 10) / 10.0).substr(0, 6) + "s)\n" +
-                    ArtifactsText(r.manifest);
+                    ArtifactsText(r.manifest) + SnapshotsText(r.manifest);
     if (!r.pruned.empty()) s += "pruned: " + Join(r.pruned, ", ") + "\n";
-    return s;
+    return s + CleanupText(snapshots);
   }
   rapidjson::StringBuffer sb;
   JsonWriter w(sb);
@@ -76,6 +109,7 @@ std::string RenderBackup(const BackupResult& r, Output out) {
   w.StartArray();
   for (const auto& p : r.pruned) w.String(p.c_str());
   w.EndArray();
+  CleanupJson(w, snapshots);
   w.EndObject();
   return Finish(sb);
 }
@@ -106,6 +140,7 @@ std::string RenderList(const std::vector<PointInfo>& points, Output out) {
                     p.complete ? (encrypted ? "complete*" : "complete") : "incomplete", time.c_str(), release.c_str(), revision.c_str(),
                     p.manifest ? FormatSize(size).c_str() : "-", p.complete ? chart.c_str() : p.problem.c_str());
       s += line;
+      if (p.manifest) s += SnapshotsText(*p.manifest);
     }
     if (std::any_of(points.begin(), points.end(),
                     [](const PointInfo& p) { return p.manifest && !p.manifest->encryption_key_id.empty(); }))
@@ -137,7 +172,10 @@ std::string RenderList(const std::vector<PointInfo>& points, Output out) {
 std::string RenderVerify(const VerifyResult& r, Output out) {
   if (out == Output::kText)
     return "restore point " + r.manifest.id + " verified: " + std::to_string(r.manifest.artifacts.size()) +
-           " artifacts, " + FormatSize(r.bytes) + " re-read, checksums match\n" + ArtifactsText(r.manifest);
+           " artifacts, " + FormatSize(r.bytes) + " re-read, checksums match\n" + ArtifactsText(r.manifest) +
+           (r.manifest.volume_snapshots.empty() ? ""
+                                                : "volume snapshots (recorded; they live in the cluster):\n" +
+                                                      SnapshotsText(r.manifest));
   rapidjson::StringBuffer sb;
   JsonWriter w(sb);
   w.StartObject();
@@ -151,8 +189,9 @@ std::string RenderVerify(const VerifyResult& r, Output out) {
   return Finish(sb);
 }
 
-std::string RenderPrune(const std::vector<std::string>& deleted, Output out) {
-  if (out == Output::kText) return deleted.empty() ? "nothing to prune\n" : "pruned: " + Join(deleted, ", ") + "\n";
+std::string RenderPrune(const std::vector<std::string>& deleted, Output out, const SnapshotCleanup* snapshots) {
+  if (out == Output::kText)
+    return (deleted.empty() ? "nothing to prune\n" : "pruned: " + Join(deleted, ", ") + "\n") + CleanupText(snapshots);
   rapidjson::StringBuffer sb;
   JsonWriter w(sb);
   w.StartObject();
@@ -160,11 +199,12 @@ std::string RenderPrune(const std::vector<std::string>& deleted, Output out) {
   w.StartArray();
   for (const auto& p : deleted) w.String(p.c_str());
   w.EndArray();
+  CleanupJson(w, snapshots);
   w.EndObject();
   return Finish(sb);
 }
 
-std::string RenderRestore(const RestoreResult& r, Output out) {
+std::string RenderRestore(const RestoreResult& r, Output out, const std::vector<ClaimFromSnapshot>* claims) {
   if (out == Output::kText) {
     std::string s = std::string(r.dry_run ? "would restore" : "restored") + " restore point " + r.manifest.id + " (" +
                     r.manifest.time + ", release " + (r.manifest.release.empty() ? "-" : r.manifest.release) + "):\n";
@@ -174,6 +214,14 @@ std::string RenderRestore(const RestoreResult& r, Output out) {
                       : "") + "\n";
     for (const auto& st : r.steps)
       for (const auto& wline : st.warnings) s += "  warning: " + st.target + "/" + wline + "\n";
+    if (claims)
+      for (const auto& c : *claims)
+        s += std::string("  ") + (c.created ? "created" : "would create") + " PVC " + c.ns + "/" + c.name + " (" +
+             c.size + (c.storage_class.empty() ? "" : ", class " + c.storage_class) + ") from volume snapshot " +
+             c.snapshot + " of " + c.pvc + "\n";
+    if (!r.manifest.volume_snapshots.empty() && (!claims || claims->empty()))
+      s += "  volume snapshots not restored (pass --restore-snapshots-as SUFFIX to create claims from them):\n" +
+           SnapshotsText(r.manifest);
     return s;
   }
   rapidjson::StringBuffer sb;
@@ -200,6 +248,23 @@ std::string RenderRestore(const RestoreResult& r, Output out) {
     w.EndObject();
   }
   w.EndArray();
+  if (claims) {
+    w.Key("claims");
+    w.StartArray();
+    for (const auto& c : *claims) {
+      w.StartObject();
+      Str(w, "namespace", c.ns);
+      Str(w, "name", c.name);
+      Str(w, "snapshot", c.snapshot);
+      Str(w, "pvc", c.pvc);
+      Str(w, "size", c.size);
+      Str(w, "storage_class", c.storage_class);
+      w.Key("created");
+      w.Bool(c.created);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
   w.Key("manifest");
   ManifestObject(w, r.manifest);
   w.EndObject();

@@ -5,6 +5,16 @@
 
 namespace capstan::kube {
 
+void AddKubeConnectionFlags(CLI::App& app, KubeFlags& f) {
+  app.add_option("--kubeconfig", f.kubeconfig,
+                 "Kubeconfig file (default: in-cluster service account in a pod, else $KUBECONFIG or ~/.kube/config)")
+      ->envname("CAPSTAN_KUBECONFIG");
+  app.add_option("--context", f.context, "Kubeconfig context (default: current-context)")->envname("CAPSTAN_CONTEXT");
+  app.add_option("--request-timeout", f.request_timeout, "Timeout of one API request (e.g. 30s)")
+      ->capture_default_str()
+      ->envname("CAPSTAN_REQUEST_TIMEOUT");
+}
+
 void AddKubeFlags(CLI::App& app, KubeFlags& f) {
   app.add_option("--kubeconfig", f.kubeconfig,
                  "Kubeconfig file (default: in-cluster service account in a pod, else $KUBECONFIG or ~/.kube/config)")

@@ -19,6 +19,8 @@ struct KubeFlags {
 };
 
 void AddKubeFlags(CLI::App& app, KubeFlags& flags);
+// The same without -n/--namespace, for a command that has its own (capstan backup records it in the manifest).
+void AddKubeConnectionFlags(CLI::App& app, KubeFlags& flags);
 // Loads the configuration and returns a client; ns is filled from the configuration when not given.
 std::unique_ptr<Client> MakeClient(KubeFlags& flags, const std::string& hook);
 

@@ -24,6 +24,11 @@ const std::vector<RbacRule>& HookRbacRules() {
       {"roll", "", {"pods"}, {"list", "watch", "delete"}},
       {"roll", "", {"events"}, {"list", "watch"}},
       {"roll", "coordination.k8s.io", {"leases"}, {"get", "create", "update"}},
+      // Only with --snapshot-pvc (backup, prune) and --restore-snapshots-as (restore): lib/snapshot.
+      {"backup", "", {"persistentvolumeclaims"}, {"get"}},
+      {"backup", "snapshot.storage.k8s.io", {"volumesnapshots"}, {"create", "list", "watch", "delete"}},
+      {"restore", "", {"persistentvolumeclaims"}, {"get", "create"}},
+      {"restore", "snapshot.storage.k8s.io", {"volumesnapshots"}, {"get"}},
   };
   return rules;
 }

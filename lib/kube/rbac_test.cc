@@ -1,6 +1,7 @@
 // The RBAC rules in lib/kube/rbac.cc (printed by `capstan rbac`, listed in docs/rbac.md) are exactly what the hooks
-// call: every request made by verify (with its record), check-upgrade, record, the wait kinds and roll (a whole
-// rollout on the simulated cluster, kube/cluster_sim.h) is allowed by the
+// call: every request made by verify (with its record), check-upgrade, record, the wait kinds, roll (a whole
+// rollout on the simulated cluster, kube/cluster_sim.h) and the volume snapshots of backup and restore
+// (kube/snapshot_sim.h) is allowed by the
 // rules of that hook, and every rule is used by some request. docs/rbac.md holds the same Role as `capstan rbac`.
 #include <catch2/catch.hpp>
 
@@ -16,6 +17,9 @@
 #include "kube/cluster_sim.h"
 #include "kube/kube_test_server.h"
 #include "roll/roll.h"
+#include "kube/snapshot_sim.h"
+#include "snapshot/restore_claim.h"
+#include "snapshot/volume_snapshot.h"
 
 using namespace capstan;
 using namespace capstan::test;
@@ -123,6 +127,26 @@ TEST_CASE("rbac: the declared rules are exactly the requests the hooks make", "[
     CHECK(report.exit_code == 0);
     CHECK(report.replaced.size() == 3);
     collect("roll");  // the sim writes to the server's objects directly: only the driver's requests are recorded
+  }
+  // backup --snapshot-pvc: the claim read, the snapshot created and watched until ready; retention deletes it.
+  // restore --restore-snapshots-as: the snapshot read, the new claim checked and created.
+  {
+    SnapshotSim sim(server, {});
+    sim.AddClaim("data");
+    server.ClearRequests();
+    snapshot::SnapshotRequest q;
+    q.ns = "shop";
+    q.pvc = "data";
+    q.point_id = "20261207T153000Z";
+    auto rec = snapshot::CreateSnapshot(client, q);
+    snapshot::WaitReady(client, rec, std::chrono::seconds(10));
+    snapshot::DeleteSnapshot(client, "shop", rec.name);
+    collect("backup");
+    rec.name = snapshot::CreateSnapshot(client, q).name;
+    snapshot::WaitReady(client, rec, std::chrono::seconds(10));
+    server.ClearRequests();
+    snapshot::RestoreClaim(client, rec, "restored", false);
+    collect("restore");
   }
   // Every declared rule was used.
   for (const auto& rule : kube::HookRbacRules())

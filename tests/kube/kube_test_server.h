@@ -224,6 +224,16 @@ class KubeTestServer {
     objects_[path] = kube::ToJson(d);
     Record(existed ? "MODIFIED" : "ADDED", path, objects_[path]);
   }
+  // As Put, only when the object still exists (a controller's status update must not resurrect a deleted object).
+  bool PutIfExists(const std::string& path, const std::string& json) {
+    std::lock_guard<std::mutex> g(mu_);
+    if (!objects_.count(path)) return false;
+    kube::JsonDoc d = kube::ParseJson(json, path);
+    SetResourceVersion(d);
+    objects_[path] = kube::ToJson(d);
+    Record("MODIFIED", path, objects_[path]);
+    return true;
+  }
   std::string Object(const std::string& path) {
     std::lock_guard<std::mutex> g(mu_);
     auto it = objects_.find(path);
