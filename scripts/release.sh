@@ -6,7 +6,7 @@
 #   capstan-<V>.tgz (+ .prov)              the Helm 4 plugin (the amd64 capstan-postrender), by `helm plugin
 #                                          package` (scripts/package-plugin.sh), signed with --sign-key/--sign-keyring
 #                                          (or --unsigned: no .prov)
-#   capstan-release.asc                    the signing key's public key (ASCII armor), for users to verify with
+#   capstan-release.asc, .gpg              the signing key's public key (ASCII armor; binary for Helm's --keyring)
 #   SHA256SUMS.asc                         a detached signature of SHA256SUMS by the same key (not with --unsigned)
 #   SHA256SUMS                             sha256sum format, every artifact in the folder
 # Reproducible: file times, owners and order in the tarball come from the commit (SOURCE_DATE_EPOCH, the commit's
@@ -198,7 +198,8 @@ if [ $UNSIGNED -eq 0 ]; then
   gpg --batch --quiet --import "$KEYRING" 2>/dev/null
   gpg --batch --armor --export "$KEY_NAME" > "$OUT/capstan-release.asc"
   [ -s "$OUT/capstan-release.asc" ] || { log "no public key named $KEY_NAME in $KEYRING"; exit 1; }
-  log "wrote $OUT/capstan-release.asc"
+  gpg --batch --export "$KEY_NAME" > "$OUT/capstan-release.gpg"  # binary: what helm plugin install --keyring reads
+  log "wrote $OUT/capstan-release.asc and capstan-release.gpg"
 fi
 
 # --- checksums of everything in the folder ----------------------------------------------------------------
