@@ -6,7 +6,7 @@
 #   tests/build/arm64_smoke_test.sh AMD64_BUILD_DIR ARM64_BUILD_DIR
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-AMD64=$1 ARM64=$2
+AMD64=$(realpath "$1") ARM64=$(realpath "$2")
 SHARED=${CAPSTAN_SHARED_DIR:-$ROOT/../shared}
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }

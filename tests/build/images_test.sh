@@ -8,7 +8,7 @@
 #   tests/build/images_test.sh AMD64_BUILD_DIR ARM64_BUILD_DIR
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-AMD64=$1 ARM64=$2
+AMD64=$(realpath "$1") ARM64=$(realpath "$2")
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 for t in skopeo umoci; do command -v $t >/dev/null || fail "$t is missing (scripts/setup-cross.sh installs it)"; done
