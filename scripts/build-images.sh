@@ -184,7 +184,7 @@ for arch in $ARCHES; do
 done
 
 # --- the layouts -------------------------------------------------------------------------------------------------
-write_layout() { # name, then per arch: the layers
+write_spec() { # name: the layout's spec for scripts/oci_layout.py
   local name=$1 spec=$WORK/$1.json
   python3 - "$spec" "$name" "$VERSION" "$SOURCE_DATE_EPOCH" "$WORK" "$ARCHES" "$CA_VERSION" \
     "$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)" \
@@ -212,9 +212,12 @@ for arch in arches.split():
                    "annotations": {k: v for k, v in labels.items() if k.startswith("org.opencontainers")}})
 json.dump({"created_epoch": int(epoch), "ref": version, "images": images}, open(spec_file, "w"), indent=1)
 PY
-  mkdir -p "$OUT/$name"
-  digest=$(python3 "$ROOT/scripts/oci_layout.py" "$spec" "$OUT/$name")
-  log "wrote $OUT/$name ($digest; refs $VERSION, $(for a in $ARCHES; do printf '%s ' "$VERSION-$a"; done| sed 's/ $//'))"
 }
-write_layout hook
-write_layout backup
+write_spec hook
+write_spec backup
+mkdir -p "$OUT/hook" "$OUT/backup"
+mapfile -t digests < <(python3 "$ROOT/scripts/oci_layout.py" "$WORK/hook.json" "$OUT/hook" "$WORK/backup.json" "$OUT/backup")
+[ ${#digests[@]} -eq 2 ] || { log "scripts/oci_layout.py failed"; exit 1; }
+refs="$VERSION$(for a in $ARCHES; do printf ', %s' "$VERSION-$a"; done)"
+log "wrote $OUT/hook (${digests[0]}; refs $refs)"
+log "wrote $OUT/backup (${digests[1]}; refs $refs)"

@@ -5,8 +5,9 @@ Used by scripts/build-images.sh. Reproducible: every tar entry has the time SOUR
 no names), entries are sorted, and gzip stores neither a file name nor a time: the same inputs give the same
 digests.
 
-  oci_layout.py SPEC.json OUT_DIR
+  oci_layout.py SPEC.json OUT_DIR [SPEC2.json OUT_DIR2 ...]
 
+(several layouts in one run share the work of the layers they have in common, by their root folder)
 SPEC: {"created_epoch": N, "ref": "0.1.0",
        "images": [{"arch": "amd64", "variant": null,
                    "layers": [{"root": "/path/to/tree", "comment": "..."}, ...],
@@ -95,9 +96,23 @@ def gzip_bytes(data):
     return out.getvalue()
 
 
+LAYER_CACHE = {}  # (root, epoch) -> (uncompressed digest, gzipped bytes)
+
+
+def layer_blob(root, epoch):
+    if (root, epoch) not in LAYER_CACHE:
+        tar = layer_tar(root, epoch)
+        LAYER_CACHE[(root, epoch)] = ("sha256:" + hashlib.sha256(tar).hexdigest(), gzip_bytes(tar))
+    return LAYER_CACHE[(root, epoch)]
+
+
 def main():
-    spec_file, out = sys.argv[1:3]
-    spec = json.load(open(spec_file))
+    args = sys.argv[1:]
+    for i in range(0, len(args), 2):
+        print(write_layout(json.load(open(args[i])), args[i + 1]))
+
+
+def write_layout(spec, out):
     epoch = int(spec["created_epoch"])
     created = datetime.datetime.fromtimestamp(epoch, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     ref = spec["ref"]
@@ -106,9 +121,9 @@ def main():
     for image in spec["images"]:
         layers, diff_ids, history = [], [], []
         for layer in image["layers"]:
-            tar = layer_tar(layer["root"], epoch)
-            diff_ids.append("sha256:" + hashlib.sha256(tar).hexdigest())
-            layers.append(layout.blob(gzip_bytes(tar), MT_LAYER))
+            diff_id, gz = layer_blob(layer["root"], epoch)
+            diff_ids.append(diff_id)
+            layers.append(layout.blob(gz, MT_LAYER))
             history.append({"created": created, "created_by": layer.get("comment", "scripts/build-images.sh")})
         platform = {"architecture": image["arch"], "os": "linux"}
         if image.get("variant"):
@@ -146,7 +161,7 @@ def main():
     for name in os.listdir(os.path.join(out, "blobs", "sha256")):
         if "sha256:" + name not in used:
             os.remove(os.path.join(out, "blobs", "sha256", name))
-    print(index_desc["digest"])
+    return index_desc["digest"]
 
 
 if __name__ == "__main__":
