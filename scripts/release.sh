@@ -74,10 +74,13 @@ dsc_version() { # folder: the version in the Debian source package's .dsc that s
 
 release_arch() { # arch: build (unless --build names it), then the tarball and the SBOM
 local ARCH=$1 BUILD=${BUILDS[$1]:-}
-local TOOL="" RUN=() LIBC_DEV=libc6-dev LIBSTDCXX_DEV=libstdc++-12-dev DEBARCH=""
+local TOOL="" RUN=() LIBC_DEV=libc6-dev LIBSTDCXX_DEV=libstdc++-12-dev DEBARCH="" GLIBC_SRC=glibc LIBSTDCXX_SRC=gcc-12
 if [ "$ARCH" = arm64 ]; then
   TOOL=aarch64-linux-gnu-; RUN=(qemu-aarch64-static); DEBARCH=:arm64
-  LIBC_DEV=libc6-dev-arm64-cross; LIBSTDCXX_DEV=libstdc++-12-dev-arm64-cross  # what the cross compiler links
+  # What the cross compiler links: Debian's cross packages (binary packages of cross-toolchain-base and
+  # gcc-12-cross, named in the SBOM by their own name: arch=all).
+  LIBC_DEV=libc6-dev-arm64-cross; LIBSTDCXX_DEV=libstdc++-12-dev-arm64-cross
+  GLIBC_SRC=$LIBC_DEV; LIBSTDCXX_SRC=$LIBSTDCXX_DEV
 fi
 if [ -z "$BUILD" ]; then
   if [ "$ARCH" = amd64 ]; then
@@ -112,8 +115,8 @@ log "wrote $OUT/$NAME.tar.gz"
 # --- the SBOM: what is linked into each binary, found by its symbols, with the Debian version it came from ------
 # id|name|debian source package|version|license|symbol pattern (grep -E on nm -C output)
 COMPONENTS=(
-  "glibc|GNU C Library|glibc|$(deb_version $LIBC_DEV)|LGPL-2.1-or-later|T __libc_start_main"
-  "libstdcxx|GNU C++ Library (libstdc++)|gcc-12|$(deb_version $LIBSTDCXX_DEV)|GPL-3.0-or-later WITH GCC-exception-3.1|__cxa_throw"
+  "glibc|GNU C Library|$GLIBC_SRC|$(deb_version $LIBC_DEV)|LGPL-2.1-or-later|T __libc_start_main"
+  "libstdcxx|GNU C++ Library (libstdc++)|$LIBSTDCXX_SRC|$(deb_version $LIBSTDCXX_DEV)|GPL-3.0-or-later WITH GCC-exception-3.1|__cxa_throw"
   "openssl-crypto|OpenSSL libcrypto|openssl|$(deb_version libssl-dev$DEBARCH)|Apache-2.0|T EVP_DigestInit_ex$"
   "openssl-ssl|OpenSSL libssl|openssl|$(deb_version libssl-dev$DEBARCH)|Apache-2.0|T SSL_CTX_new$"
   "zlib|zlib|zlib|$(deb_version zlib1g-dev$DEBARCH)|Zlib|T deflateInit2_$"
@@ -157,6 +160,7 @@ for line in open(rows_file):
     if cid not in seen:
         seen[cid] = True
         purl = ("pkg:golang/sigs.k8s.io/yaml@v1.4.0#goyaml.v2" if ported else
+                f"pkg:deb/debian/{src}@{ver}?arch=all&distro=debian-12" if src.endswith("-cross") else
                 f"pkg:deb/debian/{src}@{ver}?arch=source&distro=debian-12")
         packages.append({
             "SPDXID": f"SPDXRef-{cid}", "name": cname, "versionInfo": ver,
