@@ -11,6 +11,7 @@
 # Needs root (mount namespaces, chroot, port 53): skipped (exit 77) otherwise.
 #   tests/build/image_job_test.sh ROOTFS
 set -uo pipefail
+export PATH=$PATH:/usr/sbin:/sbin  # chroot, dnsmasq
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROOTFS=$(realpath "$1")
 fail() { echo "FAIL: $*" >&2; exit 1; }

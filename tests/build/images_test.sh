@@ -7,6 +7,7 @@
 # tests/build/image_job_test.sh runs the unpacked amd64 backup image the way a Kubernetes Job would.
 #   tests/build/images_test.sh AMD64_BUILD_DIR ARM64_BUILD_DIR
 set -uo pipefail
+export PATH=$PATH:/usr/sbin:/sbin  # chroot, dnsmasq
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 AMD64=$(realpath "$1") ARM64=$(realpath "$2")
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
@@ -52,7 +53,8 @@ echo "ok: skopeo inspects both images for amd64 and arm64"
 for arch in amd64 arm64; do
   for img in hook backup; do
     b=$WORK/unpack-$img-$arch
-    umoci unpack --image "$WORK/a/$img:$V-$arch" "$b" > "$WORK/umoci.log" 2>&1 ||
+    rootless=(); [ "$(id -u)" -eq 0 ] || rootless=(--rootless)
+    umoci unpack "${rootless[@]}" --image "$WORK/a/$img:$V-$arch" "$b" > "$WORK/umoci.log" 2>&1 ||
       { cat "$WORK/umoci.log" >&2; fail "umoci unpack $img ($arch)"; }
     r=$b/rootfs
     [ -x "$r/capstan" ] || fail "$img ($arch) has no /capstan"
