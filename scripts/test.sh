@@ -84,7 +84,7 @@ if [ $ARM64 -eq 1 ]; then
   cmake -S . -B build-arm64 -G Ninja -DCMAKE_BUILD_TYPE=Release \
         -DCMAKE_TOOLCHAIN_FILE="$ROOT/cmake/toolchain-aarch64-linux-gnu.cmake" >/dev/null
   if cmake --build build-arm64 -j"$JOBS" --target "${targets[@]}"; then
-    ctest --test-dir build-arm64 --output-on-failure -j"$JOBS" -R "^($(echo $ARM64_TESTS | tr ' ' '|'))/unit: " ||
+    ctest --test-dir build-arm64 --output-on-failure -j"$JOBS" -R "^($(echo $ARM64_TESTS | tr ' ' '|'))/unit:" ||
       { status=1; failed_tests build-arm64 "arm64 (qemu)"; }
     bash tests/build/arm64_smoke_test.sh build build-arm64 || { status=1; FAILED+=("arm64 smoke run (qemu)"); }
     bash tests/build/images_test.sh build build-arm64 || { status=1; FAILED+=("OCI images"); }
