@@ -47,10 +47,11 @@ if [ ! -s "$PQ/lib/libpq.a" ]; then
   rm -rf "$DEPS/src/pg-arm64"; mkdir -p "$DEPS/src/pg-arm64"
   tar -xf "$tarball" -C "$DEPS/src/pg-arm64"
   srcdir=$(find "$DEPS/src/pg-arm64" -maxdepth 1 -type d -name 'postgresql-15*' | head -1)
-  (cd "$srcdir" && ./configure -q --build=x86_64-linux-gnu --host=aarch64-linux-gnu CC=aarch64-linux-gnu-gcc \
-        AR=aarch64-linux-gnu-ar RANLIB=aarch64-linux-gnu-ranlib STRIP=aarch64-linux-gnu-strip --prefix="$PQ" --with-openssl --without-readline \
-        --without-zlib --without-icu --without-gssapi --without-ldap CFLAGS="-O2 -fPIC" \
-        PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig >/dev/null &&
+  (cd "$srcdir" && ./configure -q --build=x86_64-linux-gnu --host=aarch64-linux-gnu --prefix="$PQ" \
+        CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar RANLIB=aarch64-linux-gnu-ranlib \
+        STRIP=aarch64-linux-gnu-strip PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
+        --with-openssl --without-readline --without-zlib --without-icu --without-gssapi --without-ldap \
+        CFLAGS="-O2 -fPIC" >/dev/null &&
    make -s -C src/include install >/dev/null && make -s -j"$(nproc)" -C src/common install >/dev/null &&
    make -s -j"$(nproc)" -C src/port install >/dev/null && make -s -j"$(nproc)" -C src/interfaces/libpq install >/dev/null)
   [ -s "$PQ/lib/libpq.a" ] || { log "the arm64 libpq build failed"; exit 3; }
