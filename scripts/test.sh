@@ -33,7 +33,10 @@ build() { # dir, target, cmake args...
   cmake --build "$dir" -j"$JOBS" --target "$target"
 }
 
-ARM64_TESTS=${ARM64_TESTS:-values wait manifest postrender yaml goyaml}
+# CI time: the cold arm64 build is most of this step (measured: docs in README.md, "Testing"); unit_postrender
+# alone is 13% of it, and tests/build/arm64_smoke_test.sh runs capstan-postrender itself on corpus charts, so it is
+# left out by default (ARM64_TESTS="values wait manifest postrender yaml goyaml" runs it: it passes under qemu too).
+ARM64_TESTS=${ARM64_TESTS:-values wait manifest yaml goyaml}
 [ $SETUP -eq 1 ] && ./scripts/setup.sh
 [ $SETUP -eq 1 ] && [ $ARM64 -eq 1 ] && ./scripts/setup-cross.sh
 echo "== release build (static)"
