@@ -45,7 +45,6 @@ for tool in dpkg-deb apt-get apt-cache readelf python3; do
   command -v $tool >/dev/null || { log "$tool is missing (scripts/setup-cross.sh installs what this needs)"; exit 3; }
 done
 triplet() { case "$1" in amd64) echo x86_64-linux-gnu ;; arm64) echo aarch64-linux-gnu ;; *) return 1 ;; esac; }
-variant() { [ "$1" = arm64 ] && echo v8 || true; }
 
 WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
 
