@@ -1,6 +1,7 @@
 // The hook image's Dockerfile (no Docker engine here, so its structure is checked): the default (last) stage is
 // FROM scratch, copies the static capstan binary and the CA bundle, runs as a numeric non-root USER and has an
-// exec-form ENTRYPOINT; the backup stage runs as a numeric non-root user too. The chart's hook Jobs call the
+// exec-form ENTRYPOINT; the backup stage is the same plus the PostgreSQL client tools collected in a Debian stage
+// (the contents scripts/build-images.sh gives its backup image), as a numeric non-root user too. The chart's hook Jobs call the
 // image with `args:` only, so the entrypoint must be the capstan binary.
 #include <catch2/catch.hpp>
 
@@ -73,8 +74,11 @@ TEST_CASE("the hook image Dockerfile: scratch, static binary, CA bundle, numeric
     if (s.name != "backup") continue;
     found_backup = true;
     CHECK(NumericNonRootUser(s));
-    CHECK(Has(s, R"(^COPY\s+build/capstan\s+/usr/local/bin/capstan$)"));
-    CHECK(Has(s, R"(postgresql-client)"));
+    CHECK(s.from == "scratch");  // the same files as scripts/build-images.sh's backup image: no shell
+    CHECK(Has(s, R"(^COPY\s+build/capstan\s+/capstan$)"));
+    CHECK(Has(s, R"(^COPY\s+--from=postgresql-client\s+/out/\s+/$)"));
+    CHECK(Has(s, R"(^ENTRYPOINT\s+\[\"/capstan\"\]$)"));
+    CHECK(Has(s, R"(PG_BIN=/usr/lib/postgresql/15/bin)"));
   }
   CHECK(found_backup);
 

@@ -79,6 +79,9 @@ ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& op
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
   std::vector<char*> args;
+  // A cross build's tests run under an emulator (qemu-aarch64-static): so do the project's binaries they start.
+  static char emulator[] = CAPSTAN_TEST_EMULATOR;
+  if (emulator[0] != '\0' && !argv.empty() && argv.front().rfind(BinaryDir() + "/", 0) == 0) args.push_back(emulator);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const char* cwd = options.cwd.empty() ? nullptr : options.cwd.c_str();
