@@ -35,7 +35,8 @@ V2Chart::V2Chart() {
            fs::copy_options::recursive | fs::copy_options::overwrite_existing);
 }
 
-std::string Render(const HelmHome& home, const RenderOptions& options) {
+namespace {
+std::vector<std::string> RenderArgv(const HelmHome& home, const RenderOptions& options) {
   std::vector<std::string> argv = {Helm(home.helm()), "template", options.release, options.chart, "-n", options.ns};
   for (const auto& f : options.values) argv.insert(argv.end(), {"-f", f});
   for (const auto& s : options.set) argv.insert(argv.end(), {"--set", s});
@@ -45,9 +46,19 @@ std::string Render(const HelmHome& home, const RenderOptions& options) {
     args.insert(args.end(), options.post_args.begin(), options.post_args.end());
     for (const auto& a : args) argv.insert(argv.end(), {"--post-renderer-args", a});
   }
+  return argv;
+}
+}  // namespace
+
+ProcessResult RenderResult(const HelmHome& home, const RenderOptions& options) {
   ProcessOptions o;
   o.env = home.env();
-  auto r = Run(argv, o);
+  return Run(RenderArgv(home, options), o);
+}
+
+std::string Render(const HelmHome& home, const RenderOptions& options) {
+  std::vector<std::string> argv = RenderArgv(home, options);
+  auto r = RenderResult(home, options);
   std::ostringstream cmd;
   for (const auto& a : argv) cmd << a << ' ';
   INFO(cmd.str() << "\nexit " << r.exit_code << ", stderr: " << r.err);

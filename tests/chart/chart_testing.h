@@ -53,6 +53,8 @@ struct RenderOptions {
 
 // `helm template`; fails the test (with Helm's stderr) on a non-zero exit.
 std::string Render(const HelmHome& home, const RenderOptions& options);
+// The same, whatever the exit code (for charts that must refuse values).
+ProcessResult RenderResult(const HelmHome& home, const RenderOptions& options);
 
 // Runs tests/chart/manifest_tool.py with the given arguments.
 ProcessResult ManifestTool(const std::vector<std::string>& args, const std::map<std::string, std::string>& env = {});
