@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <ctime>
 #include <map>
 #include <mutex>
@@ -13,6 +14,7 @@
 
 #include <rapidjson/document.h>
 
+#include "backup/cancel.h"
 #include "backup/manifest.h"
 #include "backup/manifest_seal.h"
 #include "log/log.h"
@@ -26,9 +28,18 @@ namespace capstan::backup {
 namespace {
 
 constexpr const char* kLockName = ".capstan-lock";
-constexpr int kLockSeconds = 120;      // a lock whose heartbeat stopped this long ago is taken over
-constexpr int kHeartbeatSeconds = 30;  // how often a holder renews it
 constexpr size_t kMaxSmall = 16 << 20;
+
+// How long a lock lives without renewal (its holder renews it every quarter of that): 120 s, or
+// CAPSTAN_S3_LOCK_TTL seconds (10..3600).
+int LockSeconds() {
+  static const int seconds = [] {
+    const char* v = std::getenv("CAPSTAN_S3_LOCK_TTL");
+    int n = v ? std::atoi(v) : 0;
+    return n >= 10 && n <= 3600 ? n : 120;
+  }();
+  return seconds;
+}
 
 std::unique_ptr<s3::Client> NewClient(const StoreOptions& options, const s3::Location& location) {
   s3::ConfigOptions co;
@@ -117,21 +128,34 @@ class S3Lock : public StoreLock {
   S3Lock(const StoreOptions& options, const s3::Location& location, const std::string& purpose)
       : options_(options), location_(location), key_(location.Key(kLockName)) {
     std::unique_ptr<s3::Client> client = NewClient(options, location);
-    const std::string where = client->Where(key_);
-    int64_t now = static_cast<int64_t>(std::time(nullptr));
-    if (auto text = GetIfExists(*client, key_)) {
+    const std::string where = location.Url() + "/" + kLockName;
+    // A live lock is waited for until it expires once: the lock of a holder that died (kill -9, a node lost) expires
+    // within one lifetime, so a retried Job gets through; one still renewed after that belongs to a live run.
+    const int64_t give_up = static_cast<int64_t>(std::time(nullptr)) + LockSeconds() + 5;
+    bool waiting = false;
+    while (auto text = GetIfExists(*client, key_)) {
+      int64_t now = static_cast<int64_t>(std::time(nullptr));
       std::optional<LockRecord> held = ParseLock(*text);
-      if (held && held->expires_unix > now)
+      if (!held || held->expires_unix <= now) {
+        log::Warn("taking over an expired lock: its holder stopped without releasing it",
+                  {{"lock", where}, {"holder", held ? held->holder : std::string("unreadable lock")}});
+        break;
+      }
+      if (now >= give_up)
         throw Error("cannot " + purpose + ": another capstan process (" + held->holder + ", " + held->purpose +
-                    ") holds the lock " + where + "; wait for it to finish and run again (the lock of a process that "
-                    "died expires " + std::to_string(held->expires_unix - now) + " s from now)");
-      log::Warn("taking over an expired lock: its holder stopped without releasing it",
-                {{"lock", where}, {"holder", held ? held->holder : std::string("unreadable lock")}});
+                    ") holds the lock " + where + " and keeps renewing it; wait for it to finish and run again");
+      if (!waiting)
+        log::Info("waiting for the lock: another capstan process holds it (a holder that died releases it when it "
+                  "expires)", {{"lock", where}, {"holder", held->holder}, {"purpose", held->purpose},
+                               {"expires_in_s", static_cast<long long>(held->expires_unix - now)}});
+      waiting = true;
+      ThrowIfCancelled();
+      std::this_thread::sleep_for(std::chrono::seconds(std::min<int64_t>(5, held->expires_unix - now + 1)));
     }
     record_.holder = Hostname() + " pid " + std::to_string(::getpid());
     record_.purpose = purpose;
     record_.token = RandomToken();
-    record_.expires_unix = now + kLockSeconds;
+    record_.expires_unix = static_cast<int64_t>(std::time(nullptr)) + LockSeconds();
     client->Put(key_, LockJson(record_));
     // Another process may have written its own lock at the same moment: the last write wins, so read it back.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -164,11 +188,11 @@ class S3Lock : public StoreLock {
   void Heartbeat() {
     std::unique_ptr<s3::Client> client;
     std::unique_lock<std::mutex> l(mu_);
-    while (!cv_.wait_for(l, std::chrono::seconds(kHeartbeatSeconds), [this] { return stop_; })) {
+    while (!cv_.wait_for(l, std::chrono::seconds(LockSeconds() / 4), [this] { return stop_; })) {
       l.unlock();
       try {
         if (!client) client = NewClient(options_, location_);
-        record_.expires_unix = static_cast<int64_t>(std::time(nullptr)) + kLockSeconds;
+        record_.expires_unix = static_cast<int64_t>(std::time(nullptr)) + LockSeconds();
         client->Put(key_, LockJson(record_));
       } catch (const std::exception& e) {
         log::Warn("cannot renew the lock", {{"lock", location_.Url() + "/" + kLockName}, {"error", e.what()}});
