@@ -15,6 +15,7 @@
 #include "digest/sha256.h"
 #include "util/base64.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace capstan::backup {
 
@@ -27,13 +28,6 @@ std::string MustHold(const std::string& what) {
   return "an encryption key file must hold a 256-bit random key: 32 raw bytes, 64 hexadecimal characters "
                 "or the base64 of 32 bytes (create one with: openssl rand -base64 32 > " +
          what + ")";
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool AllPrintable(std::string_view s) {
@@ -78,7 +72,7 @@ Key ParseKey(std::string_view contents, const std::string& what) {
     SecretBuffer<kKeySize> raw;
     bool ok = true;
     for (size_t i = 0; i < kKeySize && ok; ++i) {
-      int hi = HexValue(text[2 * i]), lo = HexValue(text[2 * i + 1]);
+      int hi = HexDigitValue(text[2 * i]), lo = HexDigitValue(text[2 * i + 1]);
       ok = hi >= 0 && lo >= 0;
       raw.bytes[i] = static_cast<char>((ok ? hi : 0) * 16 + (ok ? lo : 0));
     }
@@ -142,7 +136,7 @@ std::array<unsigned char, 8> KeyIdBytes(const Key& key) {
   std::string hex = h.HexDigest();
   std::array<unsigned char, 8> id{};
   for (size_t i = 0; i < id.size(); ++i)
-    id[i] = static_cast<unsigned char>(HexValue(hex[2 * i]) * 16 + HexValue(hex[2 * i + 1]));
+    id[i] = static_cast<unsigned char>(HexDigitValue(hex[2 * i]) * 16 + HexDigitValue(hex[2 * i + 1]));
   return id;
 }
 

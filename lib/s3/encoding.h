@@ -6,13 +6,14 @@
 #include <string>
 #include <string_view>
 
+#include "util/base64.h"  // Base64Encode
+
 namespace capstan::s3 {
 
 // AWS's UriEncode(): A-Z a-z 0-9 - . _ ~ kept; '/' kept when encode_slash is false; every other byte as %XX.
 std::string UriEncode(std::string_view s, bool encode_slash = true);
 // Decodes %XX escapes ('+' is kept as '+'); nullopt on a malformed escape.
 std::optional<std::string> UriDecode(std::string_view s);
-std::string Base64Encode(std::string_view bytes);
 // Lower- or upper-case hex to bytes; "" when the text is not hex of even length.
 std::string HexToBytes(std::string_view hex);
 

@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "util/strings.h"
+
 namespace capstan::s3 {
 
 namespace {
@@ -73,23 +75,6 @@ class Reader {
   static std::string Local(std::string_view qname) {
     size_t colon = qname.rfind(':');
     return std::string(colon == std::string_view::npos ? qname : qname.substr(colon + 1));
-  }
-  static void AppendUtf8(std::string& out, uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
   // At '&': appends the referenced character.
   void Reference(std::string& out) {

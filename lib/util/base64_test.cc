@@ -29,3 +29,15 @@ TEST_CASE("base64: refuses bad padding, stray characters and data after padding,
   CHECK(why == "a character outside the base64 alphabet");
   CHECK(!Base64Decode("YWJj-_"));  // the URL alphabet is not accepted
 }
+
+TEST_CASE("base64 encoding pads and round-trips through the decoder") {
+  CHECK(capstan::Base64Encode("") == "");
+  CHECK(capstan::Base64Encode("f") == "Zg==");
+  CHECK(capstan::Base64Encode("fo") == "Zm8=");
+  CHECK(capstan::Base64Encode("foo") == "Zm9v");
+  CHECK(capstan::Base64Encode("foob") == "Zm9vYg==");
+  std::string all;
+  for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
+  for (size_t n = 0; n <= all.size(); n += 37)
+    CHECK(capstan::Base64Decode(capstan::Base64Encode(all.substr(0, n))) == all.substr(0, n));
+}

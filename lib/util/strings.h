@@ -1,5 +1,6 @@
 // Small string helpers used everywhere: trimming, splitting, joining, case, quoting for messages.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,5 +21,11 @@ std::string Quote(std::string_view s);
 size_t EditDistance(std::string_view a, std::string_view b);
 // Lowercase hex of bytes.
 std::string Hex(const unsigned char* data, size_t n);
+// The value of a hexadecimal digit (0-9, a-f, A-F), or -1.
+int HexDigitValue(char c);
+// Decodes %XX escapes (RFC 3986); false, with the offset of the bad '%', when one is not followed by two hex digits.
+bool PercentDecode(std::string_view in, std::string& out, size_t& bad_offset);
+// Appends a Unicode code point as UTF-8 (1 to 4 bytes; the caller checks the range).
+void AppendUtf8(std::string& out, uint32_t code_point);
 
 }  // namespace capstan

@@ -32,3 +32,21 @@ TEST_CASE("Quote escapes control characters, EditDistance, Hex") {
   const unsigned char bytes[] = {0x00, 0x0f, 0xab, 0xff};
   CHECK(Hex(bytes, sizeof bytes) == "000fabff");
 }
+
+TEST_CASE("hex digits, percent-decoding and UTF-8 encoding") {
+  CHECK(capstan::HexDigitValue('0') == 0);
+  CHECK(capstan::HexDigitValue('f') == 15);
+  CHECK(capstan::HexDigitValue('F') == 15);
+  CHECK(capstan::HexDigitValue('g') == -1);
+  std::string out;
+  size_t bad = 99;
+  CHECK(capstan::PercentDecode("a%20b%2Fc", out, bad));
+  CHECK(out == "a b/c");
+  CHECK_FALSE(capstan::PercentDecode("ab%2", out, bad));
+  CHECK(bad == 2);
+  CHECK_FALSE(capstan::PercentDecode("%zz", out, bad));
+  CHECK(bad == 0);
+  std::string u;
+  for (uint32_t cp : {0x41u, 0xE9u, 0x20ACu, 0x1F600u}) capstan::AppendUtf8(u, cp);
+  CHECK(u == "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+}

@@ -7,6 +7,8 @@
 
 #include "wait/condition.h"
 
+#include "util/strings.h"
+
 namespace capstan::wait::detail {
 
 // Throws a ConditionError "condition N at column C: reason" (or "line L, column C" when text has line breaks).
@@ -18,9 +20,7 @@ bool IsBareChar(unsigned char c);
 // Whitespace inside a line (space, tab, CR, vertical tab, form feed); '\n' separates conditions.
 bool IsInlineSpace(unsigned char c);
 
-// Percent-decoding of a target body ("%20" -> " "). Returns false (and the offset of the bad escape) when a '%' is
-// not followed by two hex digits.
-bool PercentDecode(std::string_view in, std::string& out, size_t& bad_offset);
+// Percent-decoding of a target body ("%20" -> " "): PercentDecode of util/strings.h.
 // Percent-encoding of the characters a target body cannot hold (whitespace, ',', '(', ')', quotes, '%', controls).
 std::string PercentEncode(std::string_view in);
 

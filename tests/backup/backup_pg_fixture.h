@@ -85,6 +85,20 @@ inline void MakeFiles(const std::string& dir) {
   ::symlink("config.xml", (dir + "/current").c_str());
 }
 
+// n bytes that do not compress (xorshift64): archives as large as their files, uploads as long as their size.
+inline std::string Noise(size_t n) {
+  std::string noise;
+  noise.reserve(n);
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (size_t i = 0; i < n; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    noise += static_cast<char>(x & 0xff);
+  }
+  return noise;
+}
+
 inline rapidjson::Document Json(const std::string& text) {
   rapidjson::Document d;
   d.Parse(text.c_str());

@@ -204,14 +204,7 @@ TEST_CASE("kill -9 in the middle of a backup leaves no complete-looking restore 
   TempDir t;
   std::string data = t.path() + "/data", root = t.path() + "/backups";
   ::mkdir(data.c_str(), 0755);
-  std::string noise;
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (int i = 0; i < (48 << 20); ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    noise += static_cast<char>(x & 0xff);
-  }
+  std::string noise = Noise(48 << 20);
   for (int i = 0; i < 4; ++i) WriteBytes(data + "/part" + std::to_string(i), noise);
   noise.clear();
   proc::ChildOptions o;

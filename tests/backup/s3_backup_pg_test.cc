@@ -136,14 +136,7 @@ TEST_CASE("S3 faults: refused credentials and a missing bucket are exit 3, a kil
   // kill -9 while the archive is being uploaded (48 MiB of noise: several 8 MiB parts).
   std::string big = s3.t.path() + "/big";
   ::mkdir(big.c_str(), 0755);
-  std::string noise;
-  uint64_t x = 0x9E3779B97F4A7C15ull;
-  for (int i = 0; i < (48 << 20); ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    noise += static_cast<char>(x & 0xff);
-  }
+  std::string noise = Noise(48 << 20);
   WriteBytes(big + "/noise", noise);
   noise.clear();
   const std::string root = "s3://backups/killed";

@@ -17,13 +17,6 @@ namespace {
 
 const std::string kPrefix = "portal-example-portal-";
 
-yaml::Node FindDoc(const std::vector<yaml::Tree>& docs, const std::string& kind, const std::string& name) {
-  for (const auto& d : docs)
-    if (d.root().Get("kind").scalar() == kind && d.root().Get("metadata").Get("name").scalar() == name)
-      return d.root();
-  return {};
-}
-
 std::string After(const std::vector<std::string>& args, const std::string& flag) {
   auto at = std::find(args.begin(), args.end(), flag);
   return at == args.end() || at + 1 == args.end() ? "" : *(at + 1);

@@ -96,6 +96,21 @@ std::vector<std::string> Strings(const yaml::Node& list) {
   return out;
 }
 
+std::set<std::string> CapstanGrants(const std::vector<std::string>& hooks) {
+  std::vector<std::string> argv = {Binary("capstan"), "rbac", "-n", "shop"};
+  for (const auto& h : hooks) argv.insert(argv.end(), {"--hook", h});
+  auto r = Run(argv);
+  REQUIRE(r.exit_code == 0);
+  return Grants(yaml::Tree::Parse(r.out).root());
+}
+
+yaml::Node FindDoc(const std::vector<yaml::Tree>& docs, const std::string& kind, const std::string& name) {
+  for (const auto& d : docs)
+    if (d.root().Get("kind").scalar() == kind && d.root().Get("metadata").Get("name").scalar() == name)
+      return d.root();
+  return {};
+}
+
 std::set<std::string> Grants(const yaml::Node& role) {
   std::set<std::string> out;
   for (const auto& rule : role.Get("rules").Items())

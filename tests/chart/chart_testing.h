@@ -66,5 +66,10 @@ std::map<std::string, std::string> Digests(const std::string& stream);
 std::vector<std::string> Strings(const yaml::Node& list);
 // "group/resource:verb" for every rule of a Role.
 std::set<std::string> Grants(const yaml::Node& role);
+// What `capstan rbac -n shop --hook ...` prints (docs/rbac.md) as grants: the rules the client really uses, so the
+// chart's Role is neither short of nor wider than them.
+std::set<std::string> CapstanGrants(const std::vector<std::string>& hooks);
+// The document of kind/name in a rendered stream; invalid when absent.
+yaml::Node FindDoc(const std::vector<yaml::Tree>& docs, const std::string& kind, const std::string& name);
 
 }  // namespace capstan::test::chart

@@ -23,25 +23,11 @@ std::vector<std::string> Overlay(const std::string& env) { return {ValuesDir() +
 struct Stream {
   std::vector<yaml::Tree> docs;
   // The document of kind/name; invalid when absent.
-  yaml::Node Find(const std::string& kind, const std::string& name) const {
-    for (const auto& d : docs)
-      if (d.root().Get("kind").scalar() == kind && d.root().Get("metadata").Get("name").scalar() == name)
-        return d.root();
-    return {};
-  }
+  yaml::Node Find(const std::string& kind, const std::string& name) const { return FindDoc(docs, kind, name); }
 };
 
 Stream Parse(const std::string& text) { return {yaml::Tree::ParseAll(text)}; }
 
-// What `capstan rbac --hook ...` prints (docs/rbac.md): the rules the client really uses, so the chart's Role is
-// neither short of nor wider than them.
-std::set<std::string> CapstanGrants(const std::vector<std::string>& hooks) {
-  std::vector<std::string> argv = {capstan::test::Binary("capstan"), "rbac", "-n", "shop"};
-  for (const auto& h : hooks) argv.insert(argv.end(), {"--hook", h});
-  auto r = capstan::test::Run(argv);
-  REQUIRE(r.exit_code == 0);
-  return Grants(yaml::Tree::Parse(r.out).root());
-}
 const std::vector<std::string> kBaseHooks = {"check-upgrade", "verify", "record"};
 
 void CheckRestricted(const yaml::Node& c) {

@@ -18,21 +18,6 @@ namespace {
 
 const std::string kPrefix = "portal-example-portal-";
 
-yaml::Node FindDoc(const std::vector<yaml::Tree>& docs, const std::string& kind, const std::string& name) {
-  for (const auto& d : docs)
-    if (d.root().Get("kind").scalar() == kind && d.root().Get("metadata").Get("name").scalar() == name)
-      return d.root();
-  return {};
-}
-
-std::set<std::string> CapstanGrants(const std::vector<std::string>& hooks) {
-  std::vector<std::string> argv = {capstan::test::Binary("capstan"), "rbac", "-n", "shop"};
-  for (const auto& h : hooks) argv.insert(argv.end(), {"--hook", h});
-  auto r = capstan::test::Run(argv);
-  REQUIRE(r.exit_code == 0);
-  return Grants(yaml::Tree::Parse(r.out).root());
-}
-
 bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
 }  // namespace
