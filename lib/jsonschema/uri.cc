@@ -3,6 +3,8 @@
 
 #include <cctype>
 
+#include "util/strings.h"
+
 namespace capstan::jsonschema {
 namespace {
 
@@ -165,19 +167,7 @@ std::string PercentDecode(std::string_view s) {
 }
 
 std::string FragmentEncode(std::string_view s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    if (std::isalnum(c) || std::string_view("-._~!$&'()*+,;=:@/?").find(ch) != std::string_view::npos) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return PercentEncodeUnreserved(s, "!$&'()*+,;=:@/?");  // RFC 3986 fragment characters stay
 }
 
 bool ParseJsonPointer(std::string_view p, std::vector<std::string>& tokens) {

@@ -16,15 +16,9 @@ void AddKubeConnectionFlags(CLI::App& app, KubeFlags& f) {
 }
 
 void AddKubeFlags(CLI::App& app, KubeFlags& f) {
-  app.add_option("--kubeconfig", f.kubeconfig,
-                 "Kubeconfig file (default: in-cluster service account in a pod, else $KUBECONFIG or ~/.kube/config)")
-      ->envname("CAPSTAN_KUBECONFIG");
-  app.add_option("--context", f.context, "Kubeconfig context (default: current-context)")->envname("CAPSTAN_CONTEXT");
+  AddKubeConnectionFlags(app, f);
   app.add_option("-n,--namespace", f.ns, "Namespace of the release (default: the pod's or the context's namespace)")
       ->envname("CAPSTAN_NAMESPACE");
-  app.add_option("--request-timeout", f.request_timeout, "Timeout of one API request (e.g. 30s)")
-      ->capture_default_str()
-      ->envname("CAPSTAN_REQUEST_TIMEOUT");
 }
 
 std::unique_ptr<Client> MakeClient(KubeFlags& f, const std::string& hook) {

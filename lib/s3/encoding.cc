@@ -6,22 +6,7 @@ namespace capstan::s3 {
 
 
 std::string UriEncode(std::string_view s, bool encode_slash) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3 / 2);
-  for (char ch : s) {
-    auto c = static_cast<unsigned char>(ch);
-    bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-                c == '_' || c == '~' || (c == '/' && !encode_slash);
-    if (keep) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return PercentEncodeUnreserved(s, encode_slash ? "" : "/");
 }
 
 std::optional<std::string> UriDecode(std::string_view s) {

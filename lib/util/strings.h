@@ -25,6 +25,9 @@ std::string Hex(const unsigned char* data, size_t n);
 int HexDigitValue(char c);
 // Decodes %XX escapes (RFC 3986); false, with the offset of the bad '%', when one is not followed by two hex digits.
 bool PercentDecode(std::string_view in, std::string& out, size_t& bad_offset);
+// Percent-encodes every byte but RFC 3986's unreserved characters (A-Z a-z 0-9 - . _ ~) and those in also_keep,
+// with upper-case hex ("a b/c" with also_keep "/" -> "a%20b/c").
+std::string PercentEncodeUnreserved(std::string_view s, std::string_view also_keep);
 // Appends a Unicode code point as UTF-8 (1 to 4 bytes; the caller checks the range).
 void AppendUtf8(std::string& out, uint32_t code_point);
 

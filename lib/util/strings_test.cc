@@ -50,3 +50,9 @@ TEST_CASE("hex digits, percent-decoding and UTF-8 encoding") {
   for (uint32_t cp : {0x41u, 0xE9u, 0x20ACu, 0x1F600u}) capstan::AppendUtf8(u, cp);
   CHECK(u == "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
 }
+
+TEST_CASE("percent-encoding keeps the unreserved characters and those asked for") {
+  CHECK(capstan::PercentEncodeUnreserved("a b/c~d", "") == "a%20b%2Fc~d");
+  CHECK(capstan::PercentEncodeUnreserved("a b/c~d", "/") == "a%20b/c~d");
+  CHECK(capstan::PercentEncodeUnreserved("\xE2\x82\xAC", "") == "%E2%82%AC");
+}

@@ -54,18 +54,6 @@ class LateRelay {
   }
 
  private:
-  static int Connect(int port) {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-      ::close(fd);
-      return -1;
-    }
-    return fd;
-  }
   void Pipe(int a, int b) {
     char buf[16384];
     while (!stop_) {
@@ -101,7 +89,7 @@ class LateRelay {
       if (::poll(&p, 1, 100) <= 0) continue;
       int c = ::accept(ls, nullptr, nullptr);
       if (c < 0) continue;
-      int s = Connect(target_port);
+      int s = ConnectLoopback(target_port);
       if (s < 0) {
         ::close(c);
         continue;

@@ -20,32 +20,6 @@ namespace capstan::test {
 
 namespace {
 
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) throw std::runtime_error("bind failed");
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
-int ConnectLoopback(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 bool Executable(const std::string& p) { return !p.empty() && ::access(p.c_str(), X_OK) == 0; }
 
 std::string FindOnPath(const std::string& name) {
@@ -88,7 +62,7 @@ S3rver::S3rver(const std::vector<std::string>& buckets) {
   if (script.empty()) throw std::runtime_error(why);
   data_dir_ = dir_.path() + "/data";
   ::mkdir(data_dir_.c_str(), 0700);
-  port_ = FreePort();
+  port_ = FreeLoopbackPort();
   // s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node's OpenSSL 3 keeps in its legacy provider.
   std::vector<std::string> args = {"node", "--openssl-legacy-provider", script, "-d", data_dir_, "-a", "127.0.0.1", "-p", std::to_string(port_),
                                    "--key", Certs().server_key, "--cert", Certs().server_crt, "--no-vhost-buckets"};

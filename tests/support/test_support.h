@@ -51,6 +51,10 @@ ProcessResult Run(const std::vector<std::string>& argv, const ProcessOptions& op
 std::vector<std::string> ChildEnvironment(const std::map<std::string, std::string>& env,
                                           const std::vector<std::string>& unset);
 std::string Slurp(const std::string& path);
+// A TCP port on 127.0.0.1 that was free a moment ago (bound, read, closed).
+int FreeLoopbackPort();
+// A connected TCP socket to 127.0.0.1:port, or -1.
+int ConnectLoopback(int port);
 
 // Connection settings of the PostgreSQL server started by tests/harness/pg.sh (PGHOST, PGPORT, PGUSER,
 // PGPASSWORD...). Fails the test (not skips) when the harness is not running: CI always runs it.
