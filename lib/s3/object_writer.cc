@@ -1,5 +1,5 @@
 // Client::Create: an object written through one part-sized buffer. Below one part it is a single PUT at Finish();
-// from the first byte past one part on it is a multipart upload (CreateMultipartUpload with the SHA-256 checksum
+// from the first byte past one part on it is a multipart upload (parts growing with the object: PartSize) (CreateMultipartUpload with the SHA-256 checksum
 // algorithm, UploadPart per full buffer, CompleteMultipartUpload at Finish()), aborted by Abort() or by the
 // destructor when Finish() was not reached.
 #include <algorithm>
@@ -40,7 +40,7 @@ class MultipartWriter : public ObjectWriter {
 
   void Write(const char* data, size_t n) override {
     if (finished_ || aborted_) throw Error("S3 upload of " + client_.Where(key_) + " written after it ended");
-    const size_t part_size = client_.config().part_size;
+    const size_t part_size = PartSize();
     while (n > 0) {
       if (buf_.size() == part_size) UploadPart();  // more bytes follow a full buffer: it is not the last part
       size_t take = std::min(n, part_size - buf_.size());
@@ -74,6 +74,11 @@ class MultipartWriter : public ObjectWriter {
   }
 
  private:
+  // The size of the part being filled: the configured size for the first 2000 parts, then doubled every 2000 parts
+  // (S3 allows 10000 parts of different sizes): 8 MiB parts reach ~500 GB, with one part of at most 128 MiB in
+  // memory at the end, and small objects keep small buffers.
+  size_t PartSize() const { return client_.config().part_size << std::min<size_t>(parts_.size() / 2000, 4); }
+
   void Start() {
     Client::Request r;
     r.op = "CREATE multipart upload";
@@ -95,7 +100,8 @@ class MultipartWriter : public ObjectWriter {
     Part part;
     part.number = static_cast<int>(parts_.size()) + 1;
     if (part.number > 10000) {
-      throw Error("S3 upload of " + client_.Where(key_) + " needs more than 10000 parts: raise the part size");
+      throw Error("S3 upload of " + client_.Where(key_) + " is larger than 10000 parts (about 500 GB at 8 MiB parts): "
+                  "S3 cannot hold it as one object; back up the volume with --snapshot-pvc instead of archiving it");
     }
     Client::Request r;
     r.op = "UPLOAD part " + std::to_string(part.number);
