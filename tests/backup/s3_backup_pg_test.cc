@@ -158,8 +158,8 @@ TEST_CASE("S3 faults: refused credentials and a missing bucket are exit 3, a kil
   CHECK(child.Wait() == 128 + 9);
   auto list = db.Capstan(With({"backup", "list", "-o", "json"}, root), s3.Env(), s3.Unset());
   REQUIRE(list.exit_code == 0);
-  for (const auto& p : Json(list.out)["restore_points"].GetArray())
-    CHECK(std::string(p["state"].GetString()) == "incomplete");
+  auto listed = Json(list.out);  // kept alive for the loop (a temporary's members would dangle)
+  for (const auto& p : listed["restore_points"].GetArray()) CHECK(std::string(p["state"].GetString()) == "incomplete");
   auto rr = db.Capstan(With({"restore", "--id", "latest", "--no-database", "--dry-run"}, root), s3.Env(), s3.Unset());
   CHECK(rr.exit_code == 1);
   CHECK(rr.err.find("no complete restore point") != std::string::npos);
