@@ -1,5 +1,6 @@
 #include "backup/pg_tools.h"
 
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -216,7 +217,7 @@ proc::RunResult ListRun(const PgTool& pg_restore, ByteSource& dump, const std::s
   o.pipe_stdin = true;
   o.pipe_stdout = true;
   proc::Child child(o);
-  int in_fd = ::dup(child.stdin_fd());
+  int in_fd = ::fcntl(child.stdin_fd(), F_DUPFD_CLOEXEC, 0);  // not inherited by later children
   child.CloseStdin();
   if (in_fd < 0) throw Error("cannot feed pg_restore: " + std::string(std::strerror(errno)));
   Feeder feed(dump, in_fd);
@@ -396,7 +397,7 @@ void RestoreDump(const PgTool& pg_restore, const PgTool& psql, const ChildConnec
   ro.pipe_stdin = true;
   ro.pipe_stdout = true;
   proc::Child gen(ro);
-  int in_fd = ::dup(gen.stdin_fd());
+  int in_fd = ::fcntl(gen.stdin_fd(), F_DUPFD_CLOEXEC, 0);  // not inherited by later children
   gen.CloseStdin();
   if (in_fd < 0) throw Error("cannot feed pg_restore: " + std::string(std::strerror(errno)));
   std::unique_ptr<ByteSource> dump = open(progress);
