@@ -1,7 +1,5 @@
 #include "backup/engine.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -48,11 +46,6 @@ std::string FormatTime(std::time_t t, const char* fmt) {
   return buf;
 }
 
-bool IsDir(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 std::string ArchiveName(size_t index, const std::string& dir) {
   std::string base = dir.substr(dir.rfind('/') + 1);
   std::string clean;
@@ -63,11 +56,16 @@ std::string ArchiveName(size_t index, const std::string& dir) {
 
 constexpr size_t kMaxManifestBytes = 16 << 20;
 
-Manifest ReadManifest(Store& store, const std::string& id) {
+// A point's manifest.json as stored (not yet checked against its seal).
+std::string ManifestText(Store& store, const std::string& id) {
   std::optional<std::string> text = store.ReadSmall(id, kManifestFile);
   if (!text) throw Error(store.Where(id, kManifestFile) + " is missing: the restore point is incomplete or corrupt");
   if (text->size() > kMaxManifestBytes) throw Error(store.Where(id, kManifestFile) + " is too large: the restore point is corrupt");
-  return ManifestFromJson(*text, store.Where(id, kManifestFile));
+  return *text;
+}
+
+Manifest ReadManifest(Store& store, const std::string& id) {
+  return ManifestFromJson(ManifestText(store, id), store.Where(id, kManifestFile));
 }
 
 // Reading an encrypted restore point needs the key whose id its manifest records, and a key given for a point that
@@ -92,11 +90,10 @@ void CheckKeyFor(const Manifest& m, const Key* key) {
 // The sealed manifest of a point: only its sealed bytes are trusted (manifest_seal.h); an encrypted point's seal is
 // an HMAC under the key.
 Manifest ReadSealedManifest(Store& store, const std::string& id, const Key* key) {
-  std::optional<std::string> text = store.ReadSmall(id, kManifestFile);
-  if (!text) throw Error(store.Where(id, kManifestFile) + " is missing: the restore point is incomplete or corrupt");
-  Manifest m = ManifestFromJson(*text, store.Where(id, kManifestFile));  // not trusted yet: which key seals it
+  std::string text = ManifestText(store, id);
+  Manifest m = ManifestFromJson(text, store.Where(id, kManifestFile));  // not trusted yet: which key seals it
   CheckKeyFor(m, key);
-  CheckSeal(*text, store.ReadSmall(id, kManifestSealFile), store.Where(id, kManifestFile),
+  CheckSeal(text, store.ReadSmall(id, kManifestSealFile), store.Where(id, kManifestFile),
             store.Where(id, kManifestSealFile), store.ResealHint(id), m.encryption_key_id.empty() ? nullptr : key);
   return m;
 }
@@ -122,9 +119,6 @@ class Worker {
   std::exception_ptr error_;
   std::thread thread_;
 };
-
-// The bytes VerifyArtifact reads: every artifact once, checksummed while its contents are checked.
-uint64_t VerifyBytes(const Artifact& a) { return a.size; }
 
 // An artifact's bytes as stored, checked against the manifest at their end (artifact_source.h).
 std::unique_ptr<CheckedSource> OpenArtifact(Store& store, const std::string& id, const Artifact& a,
@@ -258,7 +252,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
   std::vector<std::string> dirs;
   for (const auto& d : o.dirs) {
     std::string a = AbsolutePath(d);
-    if (!IsDir(a)) throw UsageError("--dir " + d + " is not a directory: pass an existing directory to archive");
+    if (!IsDirectory(a)) throw UsageError("--dir " + d + " is not a directory: pass an existing directory to archive");
     dirs.push_back(a);
   }
   std::unique_ptr<Store> store = OpenStore(o);
@@ -371,7 +365,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
         dump_artifact.sha256 = out.sha256();
         log::Info("database dumped", {{"bytes", static_cast<unsigned long long>(dump_artifact.size)},
                                       {"sha256", dump_artifact.sha256}});
-        verified.total += VerifyBytes(dump_artifact);
+        verified.total += dump_artifact.size;  // verification reads each artifact once
         VerifyArtifact(*own, id, dump_artifact, &pg_restore, key.get(), &verified.bytes);
         log::Info("dump verified", {{"toc_entries", static_cast<unsigned long long>(dump_artifact.entries)}});
       });
@@ -399,7 +393,7 @@ BackupResult CreateBackup(const BackupOptions& o) {
           log::Info("directory archived", {{"dir", dirs[i]}, {"entries", static_cast<unsigned long long>(s.entries)},
                                            {"bytes", static_cast<unsigned long long>(a.size)}, {"sha256", a.sha256}});
           if (i + 1 == dirs.size()) written_one();
-          verified.total += VerifyBytes(a);
+          verified.total += a.size;
           VerifyArtifact(*own, id, a, nullptr, key.get(), &verified.bytes);
           log::Info("archive verified", {{"dir", dirs[i]}});
         }
@@ -520,7 +514,7 @@ VerifyResult Verify(Store& store, const std::string& id, const std::string& pg_r
   }
   std::optional<PgTool> pg_restore;
   Progress progress("verify");
-  for (const auto& a : r.manifest.artifacts) progress.counter().total += VerifyBytes(a);
+  for (const auto& a : r.manifest.artifacts) progress.counter().total += a.size;
   for (auto& a : r.manifest.artifacts) {
     if (a.kind == kKindDump && !pg_restore) pg_restore = ProbePgTool("pg_restore", pg_restore_path);
     VerifyArtifact(store, id, a, pg_restore ? &*pg_restore : nullptr, key, &progress.bytes());

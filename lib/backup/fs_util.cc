@@ -79,6 +79,11 @@ void MakeDirectories(const std::string& path, unsigned mode) {
   }
 }
 
+bool IsDirectory(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
 std::string AbsolutePath(const std::string& path) {
   std::string abs = path;
   if (abs.empty() || abs[0] != '/') {

@@ -11,6 +11,8 @@ void RemoveTree(const std::string& path);
 void SyncDirectory(const std::string& path);
 // mkdir -p with the given mode for new directories. Throws Error.
 void MakeDirectories(const std::string& path, unsigned mode = 0755);
+// Whether path names a directory (following symlinks).
+bool IsDirectory(const std::string& path);
 // path made absolute (against the current directory) and lexically normal: no ".", ".." or doubled '/', no
 // trailing '/' ("./data/" -> "/work/data"). Throws Error when the current directory cannot be determined.
 std::string AbsolutePath(const std::string& path);

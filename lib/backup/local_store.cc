@@ -23,11 +23,6 @@ namespace {
 constexpr const char* kTmpPrefix = ".tmp-";
 constexpr const char* kDeletingPrefix = ".deleting-";
 
-bool IsDir(const std::string& p) {
-  struct stat st {};
-  return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 std::vector<std::string> ListDir(const std::string& dir) {
   std::vector<std::string> names;
   DIR* d = ::opendir(dir.c_str());
@@ -76,7 +71,7 @@ std::string LocalStore::Where(const std::string& id, const std::string& name) co
 
 std::string LocalStore::Dir(const std::string& id) const {
   std::string final_dir = root_ + "/" + id;
-  return IsDir(final_dir) ? final_dir : root_ + "/" + kTmpPrefix + id;
+  return IsDirectory(final_dir) ? final_dir : root_ + "/" + kTmpPrefix + id;
 }
 
 void LocalStore::Prepare(bool create) {
@@ -84,7 +79,7 @@ void LocalStore::Prepare(bool create) {
     MakeDirectories(root_, 0755);
     return;
   }
-  if (!IsDir(root_)) throw UsageError("backup root " + root_ + " does not exist: pass the --backup-root of your backups");
+  if (!IsDirectory(root_)) throw UsageError("backup root " + root_ + " does not exist: pass the --backup-root of your backups");
 }
 
 std::unique_ptr<StoreLock> LocalStore::Lock(const std::string& purpose) {
@@ -103,7 +98,7 @@ void LocalStore::RemoveLeftovers() {
 std::vector<StoredPoint> LocalStore::List() {
   std::vector<StoredPoint> out;
   for (const auto& n : ListDir(root_)) {
-    if (!IsDir(root_ + "/" + n)) continue;
+    if (!IsDirectory(root_ + "/" + n)) continue;
     StoredPoint p;
     if (StartsWith(n, kTmpPrefix)) {
       p.id = n.substr(std::strlen(kTmpPrefix));
@@ -123,7 +118,7 @@ std::vector<StoredPoint> LocalStore::List() {
 }
 
 bool LocalStore::Taken(const std::string& id) {
-  return IsDir(root_ + "/" + id) || IsDir(root_ + "/" + kTmpPrefix + id);
+  return IsDirectory(root_ + "/" + id) || IsDirectory(root_ + "/" + kTmpPrefix + id);
 }
 
 void LocalStore::Begin(const std::string& id) {

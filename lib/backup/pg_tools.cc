@@ -9,6 +9,7 @@
 #include <cstring>
 #include <cctype>
 #include <exception>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -210,8 +211,10 @@ class Feeder {
   std::thread thread_;
 };
 
-// `pg_restore --list` of a dump fed to its stdin: the output and the exit status.
-proc::RunResult ListRun(const PgTool& pg_restore, ByteSource& dump, const std::string& what) {
+// `pg_restore --list` of a dump fed to its stdin, each entry line (not the ';' comments) handed to on_entry as it
+// is read: the listing of a dump with millions of objects is never held whole.
+void ListEntries(const PgTool& pg_restore, ByteSource& dump, const std::string& what,
+                 const std::function<void(std::string_view line)>& on_entry) {
   proc::ChildOptions o;
   o.argv = {pg_restore.path, "--list"};
   o.pipe_stdin = true;
@@ -221,52 +224,54 @@ proc::RunResult ListRun(const PgTool& pg_restore, ByteSource& dump, const std::s
   child.CloseStdin();
   if (in_fd < 0) throw Error("cannot feed pg_restore: " + std::string(std::strerror(errno)));
   Feeder feed(dump, in_fd);
-  proc::RunResult r;
+  std::string line;
+  auto emit = [&] {
+    if (!line.empty() && line[0] != ';') on_entry(line);
+    line.clear();
+  };
   char buf[1 << 16];
   while (true) {
     ssize_t n = ::read(child.stdout_fd(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
-    if (r.out.size() < (256u << 20)) r.out.append(buf, static_cast<size_t>(n));
+    for (ssize_t i = 0; i < n; ++i) {
+      if (buf[i] == '\n') emit();
+      else line += buf[i];
+    }
   }
+  emit();
   child.CloseStdout();
-  r.exit_code = child.Wait();
-  r.err_tail = child.StderrTail();
+  int rc = child.Wait();
   feed.Finish();  // a source error (a checksum mismatch) first: it explains a pg_restore failure
-  if (r.exit_code != 0)
-    throw Error(what + ": pg_restore --list failed (exit " + std::to_string(r.exit_code) + "): " + r.err_tail +
+  if (rc != 0)
+    throw Error(what + ": pg_restore --list failed (exit " + std::to_string(rc) + "): " + child.StderrTail() +
                 ": the dump is unreadable");
-  return r;
 }
 
 }  // namespace
 
 uint64_t ListDump(const PgTool& pg_restore, ByteSource& dump, const std::string& what) {
-  proc::RunResult r = ListRun(pg_restore, dump, what);
   uint64_t entries = 0;
-  for (const auto& line : Split(r.out, '\n'))
-    if (!line.empty() && line[0] != ';') ++entries;
+  ListEntries(pg_restore, dump, what, [&](std::string_view) { ++entries; });
   return entries;
 }
 
 std::vector<std::string> DumpSchemas(const PgTool& pg_restore, ByteSource& dump, const std::string& what) {
-  proc::RunResult r = ListRun(pg_restore, dump, what);
   // "6; 2615 16389 SCHEMA - app postgres": the name runs from after "SCHEMA - " to the owner, the last word.
   std::vector<std::string> out;
-  const std::string marker = " SCHEMA - ";
-  for (const auto& line : Split(r.out, '\n')) {
-    if (line.empty() || line[0] == ';') continue;
+  const std::string_view marker = " SCHEMA - ";
+  ListEntries(pg_restore, dump, what, [&](std::string_view line) {
     size_t semi = line.find("; ");
     size_t at = line.find(marker);
-    if (semi == std::string::npos || at == std::string::npos) continue;
+    if (semi == std::string_view::npos || at == std::string_view::npos) return;
     // Only the entry type SCHEMA (not a name that contains the marker): "<id>; <oid> <oid> SCHEMA - ...".
     auto head = Split(line.substr(semi + 2, at - semi - 2), ' ');
-    if (head.size() != 2) continue;
-    std::string rest = line.substr(at + marker.size());
+    if (head.size() != 2) return;
+    std::string_view rest = line.substr(at + marker.size());
     size_t owner = rest.rfind(' ');
-    if (owner == std::string::npos || owner == 0) continue;
-    out.push_back(rest.substr(0, owner));
-  }
+    if (owner == std::string_view::npos || owner == 0) return;
+    out.emplace_back(rest.substr(0, owner));
+  });
   return out;
 }
 
